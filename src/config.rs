@@ -1,0 +1,174 @@
+//! Settings: every one a command-line flag with an environment variable and a default that
+//! lets the service run with nothing set.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// `fakewatch [serve|migrate]`.
+#[derive(Debug, Parser)]
+#[command(name = "fakewatch", version, about = "Report and look up counterfeit listings")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum Command {
+    /// Create and migrate the database, then serve HTTP (the default).
+    Serve,
+    /// Create and migrate the database, then exit.
+    Migrate,
+}
+
+/// Everything the service needs to know about its surroundings.
+#[derive(Clone, Args)]
+pub struct Config {
+    /// PostgreSQL connection URL; the database is created if it does not exist.
+    #[arg(long, env = "DATABASE_URL", default_value = "postgres://localhost/fakewatch", global = true)]
+    pub database_url: String,
+
+    /// Address to listen on.
+    #[arg(long, env = "FAKEWATCH_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    pub listen: SocketAddr,
+
+    /// Directory for evidence files and the generated secret.
+    #[arg(long, env = "FAKEWATCH_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Directory of the stylesheets and images served under /static.
+    #[arg(long, env = "FAKEWATCH_STATIC_DIR", default_value = "static", global = true)]
+    pub static_dir: PathBuf,
+
+    /// Keep evidence in S3-compatible storage (`s3://bucket/prefix`) instead of the data dir.
+    /// Credentials and endpoint come from the usual `AWS_*` variables.
+    #[arg(long, env = "FAKEWATCH_EVIDENCE_STORE", global = true)]
+    pub evidence_store: Option<String>,
+
+    /// Key for CSRF tokens and signed links; generated and kept in the data dir when unset.
+    #[arg(long, env = "FAKEWATCH_SECRET", hide_env_values = true, global = true)]
+    pub secret: Option<String>,
+
+    /// Absolute base URL for links (default: http://<listen address>).
+    #[arg(long, env = "FAKEWATCH_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Largest accepted evidence file, in bytes.
+    #[arg(long, env = "FAKEWATCH_MAX_EVIDENCE_BYTES", default_value_t = 10 * 1024 * 1024, global = true)]
+    pub max_evidence_bytes: usize,
+
+    /// Most evidence files one report may carry.
+    #[arg(long, env = "FAKEWATCH_MAX_EVIDENCE_FILES", default_value_t = 10, global = true)]
+    pub max_evidence_files: usize,
+
+    /// Largest accepted image, in pixels (width × height); stops decompression bombs.
+    #[arg(long, env = "FAKEWATCH_MAX_IMAGE_PIXELS", default_value_t = 40_000_000, global = true)]
+    pub max_image_pixels: u64,
+
+    /// Images processed at once, on threads off the async runtime (default: CPU count).
+    #[arg(long, env = "FAKEWATCH_IMAGE_WORKERS", global = true)]
+    pub image_workers: Option<usize>,
+
+    /// Database connections in the pool. Small pools give lower tail latency on few cores.
+    #[arg(long, env = "FAKEWATCH_DB_CONNECTIONS", default_value_t = 8, global = true)]
+    pub db_connections: u32,
+
+    /// Seconds to wait for a database connection before answering 503.
+    #[arg(long, env = "FAKEWATCH_DB_TIMEOUT_SECS", default_value_t = 5, global = true)]
+    pub db_timeout_secs: u64,
+
+    /// Seconds a request may take before it is answered 408.
+    #[arg(long, env = "FAKEWATCH_REQUEST_TIMEOUT_SECS", default_value_t = 60, global = true)]
+    pub request_timeout_secs: u64,
+}
+
+impl Config {
+    /// The base for absolute links, without a trailing slash.
+    pub fn public_base(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    /// Image workers, defaulting to the number of CPUs.
+    pub fn image_workers(&self) -> usize {
+        self.image_workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .max(1)
+    }
+
+    /// Bytes a whole report upload may take: every file at its limit plus room for fields.
+    pub fn max_request_bytes(&self) -> usize {
+        self.max_evidence_bytes
+            .saturating_mul(self.max_evidence_files)
+            .saturating_add(1024 * 1024)
+    }
+
+    /// The database URL with any password replaced, fit for logs and error messages.
+    pub fn redacted_database_url(&self) -> String {
+        redact_url_password(&self.database_url)
+    }
+}
+
+/// Secrets stay out of logs: `Debug` shows the shape of the config, not its keys.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &self.redacted_database_url())
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("static_dir", &self.static_dir)
+            .field("evidence_store", &self.evidence_store)
+            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .field("public_url", &self.public_url)
+            .field("max_evidence_bytes", &self.max_evidence_bytes)
+            .field("max_evidence_files", &self.max_evidence_files)
+            .field("max_image_pixels", &self.max_image_pixels)
+            .field("image_workers", &self.image_workers)
+            .field("db_connections", &self.db_connections)
+            .field("db_timeout_secs", &self.db_timeout_secs)
+            .field("request_timeout_secs", &self.request_timeout_secs)
+            .finish()
+    }
+}
+
+fn redact_url_password(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            // Only fails for URLs that cannot carry a password, which this one just did.
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        Ok(url) => url.to_string(),
+        Err(_) => "<unparseable database URL>".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_password_is_redacted() {
+        assert_eq!(
+            redact_url_password("postgres://app:hunter2@db:5432/fakewatch"),
+            "postgres://app:***@db:5432/fakewatch"
+        );
+        assert_eq!(
+            redact_url_password("postgres://localhost/fakewatch"),
+            "postgres://localhost/fakewatch"
+        );
+    }
+
+    #[test]
+    fn defaults_need_no_settings() {
+        let cli = Cli::try_parse_from(["fakewatch"]).expect("parses with no arguments");
+        assert!(cli.command.is_none());
+        assert_eq!(cli.config.max_evidence_files, 10);
+        assert_eq!(cli.config.public_base(), format!("http://{}", cli.config.listen));
+    }
+}

@@ -1,0 +1,38 @@
+//! Brands and their aliases.
+
+use sqlx::PgConnection;
+
+use crate::domain::report::BrandName;
+
+/// The brand a report is filed under, as stored (an alias may lead to another spelling).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BrandRow {
+    pub brand_id: i64,
+    pub slug: String,
+    pub display_name: String,
+}
+
+/// Resolves a brand through its aliases, creating it when it is new, in one round trip.
+#[tracing::instrument(skip_all, fields(slug = %brand.slug))]
+pub async fn upsert(conn: &mut PgConnection, brand: &BrandName) -> sqlx::Result<BrandRow> {
+    sqlx::query_as(
+        "with alias as (
+             select b.brand_id, b.slug, b.display_name
+             from brand_alias a
+             join brand b on b.brand_id = a.brand_id
+             where a.alias_slug = $1
+         ), created as (
+             insert into brand (slug, display_name)
+             select $1, $2 where not exists (select 1 from alias)
+             on conflict on constraint brand_slug_unique do update set slug = excluded.slug
+             returning brand_id, slug, display_name
+         )
+         select brand_id, slug, display_name from alias
+         union all
+         select brand_id, slug, display_name from created",
+    )
+    .bind(&brand.slug)
+    .bind(&brand.display_name)
+    .fetch_one(conn)
+    .await
+}

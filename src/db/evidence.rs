@@ -1,0 +1,113 @@
+//! Evidence rows: metadata of files kept in the object store.
+
+use sqlx::PgConnection;
+use time::OffsetDateTime;
+
+/// One file to record for a report.
+#[derive(Debug)]
+pub struct NewEvidence<'a> {
+    pub public_id: &'a str,
+    pub sha256: &'a [u8],
+    pub media_type: &'a str,
+    pub byte_size: i32,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub storage_key: &'a str,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EvidenceRow {
+    pub public_id: String,
+    pub sha256: Vec<u8>,
+    pub media_type: String,
+    pub byte_size: i32,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub storage_key: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// Records the files in one statement. A file the report already has (same hash) is kept
+/// once.
+#[tracing::instrument(skip_all, fields(files = files.len()))]
+pub async fn insert_all(
+    conn: &mut PgConnection,
+    report_id: i64,
+    files: &[NewEvidence<'_>],
+) -> sqlx::Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = files.iter().map(|f| f.public_id).collect();
+    let hashes: Vec<&[u8]> = files.iter().map(|f| f.sha256).collect();
+    let types: Vec<&str> = files.iter().map(|f| f.media_type).collect();
+    let sizes: Vec<i32> = files.iter().map(|f| f.byte_size).collect();
+    let widths: Vec<Option<i32>> = files.iter().map(|f| f.width).collect();
+    let heights: Vec<Option<i32>> = files.iter().map(|f| f.height).collect();
+    let keys: Vec<&str> = files.iter().map(|f| f.storage_key).collect();
+    sqlx::query(
+        "insert into evidence (report_id, public_id, sha256, media_type, byte_size, width,
+                               height, storage_key)
+         select $1, * from unnest($2::text[], $3::bytea[], $4::text[], $5::int[], $6::int[],
+                                  $7::int[], $8::text[])
+         on conflict on constraint evidence_report_sha256_unique do nothing",
+    )
+    .bind(report_id)
+    .bind(&ids)
+    .bind(&hashes)
+    .bind(&types)
+    .bind(&sizes)
+    .bind(&widths)
+    .bind(&heights)
+    .bind(&keys)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn count_for_report(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select count(*) from evidence where report_id = $1")
+        .bind(report_id)
+        .fetch_one(conn)
+        .await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn list_for_report(
+    conn: &mut PgConnection,
+    report_id: i64,
+) -> sqlx::Result<Vec<EvidenceRow>> {
+    sqlx::query_as(
+        "select public_id, sha256, media_type, byte_size, width, height, storage_key, created_at
+         from evidence where report_id = $1 order by created_at, evidence_id",
+    )
+    .bind(report_id)
+    .fetch_all(conn)
+    .await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn find_for_report(
+    conn: &mut PgConnection,
+    report_id: i64,
+    public_id: &str,
+) -> sqlx::Result<Option<EvidenceRow>> {
+    sqlx::query_as(
+        "select public_id, sha256, media_type, byte_size, width, height, storage_key, created_at
+         from evidence where report_id = $1 and public_id = $2",
+    )
+    .bind(report_id)
+    .bind(public_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Whether any report still points at a stored file, before deleting it.
+#[tracing::instrument(skip_all)]
+pub async fn is_referenced(conn: &mut PgConnection, storage_key: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar("select exists (select 1 from evidence where storage_key = $1)")
+        .bind(storage_key)
+        .fetch_one(conn)
+        .await
+}

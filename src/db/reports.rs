@@ -1,0 +1,170 @@
+//! Reports: filing, the public view, and the reporter's own access through the manage token.
+
+use rust_decimal::Decimal;
+use sqlx::PgConnection;
+use time::{Date, OffsetDateTime};
+
+use crate::domain::report::NewReport;
+
+/// Everything needed to write a report besides the checked input.
+#[derive(Debug)]
+pub struct ReportWrite<'a> {
+    pub public_id: &'a str,
+    pub listing_id: i64,
+    pub seller_id: i64,
+    pub brand_id: i64,
+    pub report: &'a NewReport,
+    pub reporter_key: Option<&'a [u8]>,
+    pub reporter_fingerprint: &'a [u8],
+    pub manage_token_hash: &'a [u8],
+}
+
+/// The outcome of [`upsert`]: a new report, or the reporter's earlier one, updated.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Upserted {
+    pub report_id: i64,
+    pub public_id: String,
+    pub created: bool,
+}
+
+/// Inserts the report, or, when the same reporter already has a live report on this listing,
+/// updates that one (one report per reporter and listing). The manage token is replaced:
+/// the reporter gets a new private link with the new receipt.
+#[tracing::instrument(skip_all)]
+pub async fn upsert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> sqlx::Result<Upserted> {
+    let r = w.report;
+    let reasons: Vec<&str> = r.reasons.iter().map(|r| r.as_str()).collect();
+    sqlx::query_as(
+        "insert into report (public_id, listing_id, seller_id, brand_id, product_title,
+                             price_amount, price_currency, order_date, reasons, description,
+                             reporter_email, reporter_key, reporter_fingerprint, manage_token_hash)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         on conflict (listing_id, reporter_key) where status <> 'withdrawn' do update set
+             seller_id = excluded.seller_id,
+             brand_id = excluded.brand_id,
+             product_title = excluded.product_title,
+             price_amount = excluded.price_amount,
+             price_currency = excluded.price_currency,
+             order_date = excluded.order_date,
+             reasons = excluded.reasons,
+             description = excluded.description,
+             reporter_email = excluded.reporter_email,
+             manage_token_hash = excluded.manage_token_hash
+         -- xmax is 0 only for a freshly inserted row version.
+         returning report_id, public_id, (xmax = 0) as created",
+    )
+    .bind(w.public_id)
+    .bind(w.listing_id)
+    .bind(w.seller_id)
+    .bind(w.brand_id)
+    .bind(&r.product_title)
+    .bind(r.price.map(|p| p.amount()))
+    .bind(r.price.map(|p| p.currency_code()))
+    .bind(r.order_date)
+    .bind(&reasons)
+    .bind(&r.description)
+    .bind(r.email.as_ref().map(|e| e.as_str()))
+    .bind(w.reporter_key)
+    .bind(w.reporter_fingerprint)
+    .bind(w.manage_token_hash)
+    .fetch_one(conn)
+    .await
+}
+
+/// A report as anyone may see it: no email, no fingerprints, no token hash.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PublicReport {
+    pub report_id: i64,
+    pub public_id: String,
+    pub status: String,
+    pub product_title: Option<String>,
+    pub price_amount: Option<Decimal>,
+    pub price_currency: Option<String>,
+    pub order_date: Option<Date>,
+    pub reasons: Vec<String>,
+    pub description: String,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub marketplace: String,
+    pub listing_external_id: String,
+    pub canonical_url: String,
+    pub seller_key: String,
+    pub seller_name: String,
+    pub seller_name_based: bool,
+    pub store_url: Option<String>,
+    pub brand_slug: String,
+    pub brand_name: String,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn find_public(
+    conn: &mut PgConnection,
+    public_id: &str,
+) -> sqlx::Result<Option<PublicReport>> {
+    sqlx::query_as(
+        "select r.report_id, r.public_id, r.status, r.product_title, r.price_amount,
+                r.price_currency, r.order_date, r.reasons, r.description, r.created_at,
+                r.updated_at,
+                l.marketplace, l.external_id as listing_external_id, l.canonical_url,
+                s.seller_key, s.display_name as seller_name, s.name_based as seller_name_based,
+                s.store_url,
+                b.slug as brand_slug, b.display_name as brand_name
+         from report r
+         join listing l on l.listing_id = r.listing_id
+         join seller s on s.seller_id = r.seller_id
+         join brand b on b.brand_id = r.brand_id
+         where r.public_id = $1",
+    )
+    .bind(public_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Whether a manage token opens a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Granted { report_id: i64 },
+    WrongToken,
+    NoSuchReport,
+}
+
+/// Checks a manage token by its hash. The hashes of 256-bit random tokens leak nothing
+/// useful through comparison timing, so comparing them in SQL is safe.
+#[tracing::instrument(skip_all)]
+pub async fn authorize(
+    conn: &mut PgConnection,
+    public_id: &str,
+    token_hash: &[u8],
+) -> sqlx::Result<Access> {
+    let row: Option<(i64, bool)> = sqlx::query_as(
+        "select report_id, manage_token_hash = $2 from report where public_id = $1",
+    )
+    .bind(public_id)
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await?;
+    Ok(match row {
+        Some((report_id, true)) => Access::Granted { report_id },
+        Some((_, false)) => Access::WrongToken,
+        None => Access::NoSuchReport,
+    })
+}
+
+/// Marks the report withdrawn; withdrawing twice is harmless.
+#[tracing::instrument(skip_all)]
+pub async fn withdraw(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<()> {
+    sqlx::query("update report set status = 'withdrawn' where report_id = $1 and status <> 'withdrawn'")
+        .bind(report_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The reporter's private contact, shown only to the reporter through the manage link.
+#[tracing::instrument(skip_all)]
+pub async fn reporter_email(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select reporter_email from report where report_id = $1")
+        .bind(report_id)
+        .fetch_one(conn)
+        .await
+}

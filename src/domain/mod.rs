@@ -1,0 +1,12 @@
+//! Pure logic: no I/O, no HTTP, no SQL. Everything here is unit-tested beside the code.
+
+pub mod fold;
+pub mod listing_url;
+pub mod marketplace;
+pub mod money;
+pub mod reason;
+pub mod report;
+pub mod status;
+pub mod validation;
+
+pub use marketplace::Marketplace;

@@ -1,0 +1,194 @@
+//! One error type for the whole service, answered as an HTML page or, through [`ApiError`],
+//! as RFC 9457 problem details.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::domain::validation::{FieldError, FieldErrors};
+use crate::templates::ErrorPage;
+
+/// Everything a request can fail with. User errors carry a message a person can act on;
+/// internal ones are logged with their cause and answered with a generic message.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("Some fields need attention")]
+    Validation(FieldErrors),
+    #[error("The form expired or did not come from this site. Reload the page and try again.")]
+    CsrfRejected,
+    #[error("No report with this id exists.")]
+    ReportNotFound,
+    #[error("No evidence file with this id belongs to this report.")]
+    EvidenceNotFound,
+    #[error("There is no page at this address.")]
+    PageNotFound,
+    #[error("This request needs the report's manage token: Authorization: Bearer <token>.")]
+    ManageTokenMissing,
+    #[error("This manage link or token is not valid for this report.")]
+    ManageTokenInvalid,
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("The database is not reachable right now. Please try again in a minute.")]
+    DatabaseUnavailable(#[source] sqlx::Error),
+    #[error("Something went wrong on our side. It has been logged.")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::ReportNotFound | AppError::EvidenceNotFound | AppError::PageNotFound => {
+                StatusCode::NOT_FOUND
+            }
+            AppError::ManageTokenMissing => StatusCode::UNAUTHORIZED,
+            AppError::ManageTokenInvalid => StatusCode::FORBIDDEN,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn internal(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        AppError::Internal(err.into())
+    }
+
+    fn log(&self) {
+        match self {
+            AppError::Internal(source) => {
+                tracing::error!(error = %ErrorChain(source.as_ref()), "internal error");
+            }
+            AppError::DatabaseUnavailable(source) => {
+                tracing::warn!(error = %ErrorChain(source), "database unavailable");
+            }
+            _ => {}
+        }
+    }
+
+    /// Extra headers: a 503 tells clients when to come back.
+    fn decorate(&self, response: &mut Response) {
+        if matches!(self, AppError::DatabaseUnavailable(_)) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
+        if matches!(self, AppError::ManageTokenMissing) {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_) => AppError::DatabaseUnavailable(err),
+            other => AppError::Internal(Box::new(other)),
+        }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        AppError::Validation(errors)
+    }
+}
+
+/// Pages: a friendly HTML error page with the right status.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        let status = self.status();
+        let page = ErrorPage {
+            status: status.as_u16(),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            message: self.to_string(),
+            errors: match &self {
+                AppError::Validation(errors) => errors.as_slice().to_vec(),
+                _ => Vec::new(),
+            },
+        };
+        let mut response = (status, page).into_response();
+        self.decorate(&mut response);
+        response
+    }
+}
+
+/// API handlers return this so that errors come back as `application/problem+json`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(err: E) -> Self {
+        ApiError(err.into())
+    }
+}
+
+/// RFC 9457 problem details, with the field errors as an extension member.
+#[derive(Debug, Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let err = self.0;
+        err.log();
+        let status = err.status();
+        let errors = match &err {
+            AppError::Validation(errors) => errors.as_slice(),
+            _ => &[],
+        };
+        let problem = Problem {
+            kind: if errors.is_empty() {
+                "about:blank"
+            } else {
+                "urn:fakewatch:problem:validation"
+            },
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            detail: err.to_string(),
+            errors,
+        };
+        let mut response = (status, Json(problem)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        err.decorate(&mut response);
+        response
+    }
+}
+
+/// Displays an error with its causes, for logs.
+struct ErrorChain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,22 @@
+//! Fakewatch: buyers report suspected counterfeit listings; everyone can look sellers up.
+
+/// Settings from flags and environment variables.
+pub mod config;
+/// All SQL.
+pub mod db;
+/// Pure logic: URL parsing, folding, validation, money.
+pub mod domain;
+/// The one error type and its HTML / problem+json answers.
+pub mod error;
+/// Evidence files: sniffing, re-encoding, storage.
+pub mod evidence;
+/// HTTP handlers and the route table.
+pub mod routes;
+/// Secrets, HMACs and tokens.
+pub mod security;
+/// Router, middleware, serving and shutdown.
+pub mod startup;
+/// Shared state handed to handlers.
+pub mod state;
+/// Shared page templates.
+pub mod templates;

@@ -1,0 +1,82 @@
+//! HTTP handlers, grouped by audience, and the table of every route.
+
+pub mod csrf;
+mod health;
+mod pages;
+mod reports;
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::Router;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+
+use crate::domain::validation::FieldErrors;
+use crate::error::{ApiError, AppError};
+use crate::state::AppState;
+
+/// Every route of the service.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/healthz", get(health::healthz))
+        .route("/reports/new", get(reports::form::new))
+        .route("/reports", post(reports::form::create))
+        .route("/reports/{id}", get(reports::receipt::show))
+        .route("/reports/{id}/manage/{token}", get(reports::manage::show))
+        .route(
+            "/reports/{id}/manage/{token}/evidence/{evidence_id}",
+            get(reports::manage::evidence),
+        )
+        .route("/reports/{id}/withdraw", post(reports::manage::withdraw))
+        .route("/api/v1/reports", post(reports::api::create))
+        .route(
+            "/api/v1/reports/{id}",
+            get(reports::api::show).delete(reports::api::withdraw),
+        )
+        .route(
+            "/api/v1/reports/{id}/evidence/{evidence_id}",
+            get(reports::api::evidence),
+        )
+        .fallback(pages::not_found)
+}
+
+/// The client's network address, when the server was started with connect info.
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip()),
+        ))
+    }
+}
+
+/// `Json` whose rejections are problem details with a useful message.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        let message = rejection.body_text();
+        match rejection.status() {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType(
+                "Send the report with Content-Type: application/json.".into(),
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge(message),
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                AppError::Validation(FieldErrors::single("body", message))
+            }
+            _ => AppError::BadRequest(message),
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The reports API: `POST /api/v1/reports` (JSON, or multipart with a `report` JSON part and
+//! `evidence` files), `GET` and `DELETE /api/v1/reports/{id}`. Errors are problem details.
+
+use axum::Json;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::intake::{self, Client};
+use super::manage::{authorize, serve_evidence};
+use super::upload::{self, human_bytes};
+use super::view::{FiledJson, ReportJson};
+use crate::db;
+use crate::domain::report::ReportInput;
+use crate::domain::status::ReportStatus;
+use crate::error::{ApiError, AppError};
+use crate::routes::{ApiJson, ClientAddr};
+use crate::state::AppState;
+
+/// The multipart part holding the report's JSON.
+const REPORT_PART: &str = "report";
+
+/// `POST /api/v1/reports`
+#[tracing::instrument(skip_all)]
+pub async fn create(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let (input, files) = if content_type.starts_with("application/json") {
+        let ApiJson(input) = ApiJson::<ReportInput>::from_request(request, &state).await?;
+        (input, Vec::new())
+    } else if content_type.starts_with("multipart/form-data") {
+        let multipart = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        read_multipart(&state, multipart).await?
+    } else {
+        return Err(AppError::UnsupportedMediaType(format!(
+            "Send the report as application/json, or as multipart/form-data with a \"report\" \
+             JSON part and \"evidence\" file parts (got {:?}).",
+            if content_type.is_empty() { "no Content-Type" } else { &content_type }
+        ))
+        .into());
+    };
+
+    let filed = intake::file_report(&state, &input, files, Client { ip }).await?;
+    let body = FiledJson::new(&filed, &state.config.public_base());
+    let status = if filed.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let location = format!("/api/v1/reports/{}", filed.public_id);
+    Ok((status, [(header::LOCATION, location)], Json(body)).into_response())
+}
+
+async fn read_multipart(
+    state: &AppState,
+    multipart: Multipart,
+) -> Result<(ReportInput, Vec<upload::Upload>), AppError> {
+    let body = upload::read(
+        multipart,
+        state.config.max_evidence_bytes,
+        state.config.max_evidence_files,
+    )
+    .await?;
+    if body.too_large {
+        return Err(AppError::PayloadTooLarge(format!(
+            "Each evidence file may be at most {}. {}",
+            human_bytes(state.config.max_evidence_bytes),
+            body.problems.get(upload::EVIDENCE_FIELD).unwrap_or_default()
+        )));
+    }
+    if !body.problems.is_empty() {
+        return Err(AppError::Validation(body.problems));
+    }
+    if let Some((name, _)) = body.text.iter().find(|(name, _)| name != REPORT_PART) {
+        return Err(AppError::BadRequest(format!(
+            "Unknown part {name:?}: send the report as a \"report\" JSON part and files as \
+             \"evidence\" parts."
+        )));
+    }
+    let json = body.get(REPORT_PART).ok_or_else(|| {
+        AppError::BadRequest("The multipart body needs a \"report\" part holding the report's JSON.".into())
+    })?;
+    let input = serde_json::from_str(json)
+        .map_err(|e| AppError::BadRequest(format!("The \"report\" part is not a valid report: {e}")))?;
+    Ok((input, body.files))
+}
+
+/// `GET /api/v1/reports/{id}`: the public view. A withdrawn report keeps only its id and
+/// status.
+#[tracing::instrument(skip_all)]
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let mut conn = state.db.acquire().await?;
+    let report = db::reports::find_public(&mut conn, &id)
+        .await?
+        .ok_or(AppError::ReportNotFound)?;
+    if report.status == ReportStatus::Withdrawn.as_str() {
+        let body = serde_json::json!({ "id": report.public_id, "status": report.status });
+        return Ok((StatusCode::GONE, Json(body)).into_response());
+    }
+    Ok(Json(ReportJson::from(&report)).into_response())
+}
+
+/// `DELETE /api/v1/reports/{id}` with `Authorization: Bearer <manage_token>`: withdraws it.
+#[tracing::instrument(skip_all)]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let token = bearer_token(&headers)?;
+    let mut conn = state.db.acquire().await?;
+    let report_id = authorize(&mut conn, &id, token).await?;
+    db::reports::withdraw(&mut conn, report_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/reports/{id}/evidence/{evidence_id}` with the manage token.
+#[tracing::instrument(skip_all)]
+pub async fn evidence(
+    State(state): State<AppState>,
+    Path((id, evidence_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let token = bearer_token(&headers)?;
+    let mut conn = state.db.acquire().await?;
+    let report_id = authorize(&mut conn, &id, token).await?;
+    Ok(serve_evidence(&state, &mut conn, report_id, &evidence_id).await?)
+}
+
+fn bearer_token(headers: &HeaderMap) -> Result<&str, AppError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or(AppError::ManageTokenMissing)?
+        .to_str()
+        .map_err(|_| AppError::ManageTokenInvalid)?;
+    let (scheme, token) = value.split_once(' ').ok_or(AppError::ManageTokenMissing)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(AppError::ManageTokenMissing);
+    }
+    Ok(token.trim())
+}

@@ -1,0 +1,242 @@
+//! Filing a report, shared by the HTML form and the JSON API: check the input, process the
+//! evidence, store the files, then write everything in one transaction. A report is
+//! acknowledged only once that transaction has committed; files written for a submission
+//! that failed are removed again.
+
+use std::net::IpAddr;
+
+use futures_util::future::join_all;
+use time::OffsetDateTime;
+
+use super::upload::{EVIDENCE_FIELD, Upload, describe};
+use crate::db;
+use crate::db::brands::BrandRow;
+use crate::db::evidence::{EvidenceRow, NewEvidence};
+use crate::db::sellers::SellerRow;
+use crate::domain::report::{NewReport, ReportInput};
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+use crate::evidence::Stored;
+use crate::evidence::process::Processed;
+use crate::security::{hash_token, random_token};
+use crate::state::AppState;
+
+/// A committed report, with the manage token that is shown to the reporter this once.
+#[derive(Debug)]
+pub struct Filed {
+    pub public_id: String,
+    /// False when this updated the reporter's earlier report on the same listing.
+    pub created: bool,
+    pub manage_token: String,
+    pub report: NewReport,
+    /// The seller and brand as stored, which may be spelled differently from the input.
+    pub seller: SellerRow,
+    pub brand: BrandRow,
+    pub evidence: Vec<EvidenceRow>,
+}
+
+/// Who is filing, as far as the network tells: used only to count distinct reporters.
+#[derive(Debug, Clone, Copy)]
+pub struct Client {
+    pub ip: Option<IpAddr>,
+}
+
+#[tracing::instrument(skip_all, fields(files = uploads.len()))]
+pub async fn file_report(
+    state: &AppState,
+    input: &ReportInput,
+    uploads: Vec<Upload>,
+    client: Client,
+) -> Result<Filed, AppError> {
+    let today = OffsetDateTime::now_utc().date();
+    let max_files = state.config.max_evidence_files;
+    // Check the text first: it is cheap, and a bad field should not cost a photo's decoding.
+    let report = input.validate(today)?;
+    if uploads.len() > max_files {
+        return Err(FieldErrors::single(
+            EVIDENCE_FIELD,
+            format!("A report can carry at most {max_files} files; remove some."),
+        )
+        .into());
+    }
+    let processed = process_all(state, uploads).await?;
+
+    let mut written = Vec::new();
+    let result = store_and_commit(state, &report, &processed, client, &mut written).await;
+    if result.is_err() {
+        remove_orphans(state, &written).await;
+    }
+    let c = result?;
+    Ok(Filed {
+        public_id: c.report.public_id,
+        created: c.report.created,
+        manage_token: c.manage_token,
+        report,
+        seller: c.seller,
+        brand: c.brand,
+        evidence: c.evidence,
+    })
+}
+
+/// Processes every file (concurrently, within the worker limit) and collects all refusals.
+async fn process_all(state: &AppState, uploads: Vec<Upload>) -> Result<Vec<Processed>, AppError> {
+    let names: Vec<String> = uploads
+        .iter()
+        .enumerate()
+        .map(|(i, u)| describe(&u.file_name, i + 1))
+        .collect();
+    let results = join_all(
+        uploads
+            .into_iter()
+            .map(|upload| state.evidence.process(upload.bytes)),
+    )
+    .await;
+    let mut errors = FieldErrors::new();
+    let mut processed = Vec::with_capacity(results.len());
+    for (name, result) in names.iter().zip(results) {
+        match result {
+            Ok(file) => processed.push(file),
+            Err(e) => errors.add(EVIDENCE_FIELD, format!("{name}: {e}")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(processed)
+    } else {
+        Err(errors.into())
+    }
+}
+
+struct Committed {
+    report: db::reports::Upserted,
+    manage_token: String,
+    seller: SellerRow,
+    brand: BrandRow,
+    evidence: Vec<EvidenceRow>,
+}
+
+async fn store_and_commit(
+    state: &AppState,
+    report: &NewReport,
+    files: &[Processed],
+    client: Client,
+    written: &mut Vec<String>,
+) -> Result<Committed, AppError> {
+    let mut keys = Vec::with_capacity(files.len());
+    for file in files {
+        let (key, stored) = state.evidence.put(file).await.map_err(AppError::internal)?;
+        if stored == Stored::Created {
+            written.push(key.clone());
+        }
+        keys.push(key);
+    }
+
+    let (reporter_key, fingerprint) = reporter_identity(state, report, client);
+    let manage_token = random_token(32);
+    let public_id = random_token(12);
+    let evidence_ids: Vec<String> = files.iter().map(|_| random_token(12)).collect();
+
+    let mut tx = state.db.begin().await?;
+    let seller = db::sellers::upsert(&mut tx, &report.seller).await?;
+    let brand = db::brands::upsert(&mut tx, &report.brand).await?;
+    let listing_id = db::listings::upsert(&mut tx, &report.listing, seller.seller_id).await?;
+    let upserted = db::reports::upsert(
+        &mut tx,
+        &db::reports::ReportWrite {
+            public_id: &public_id,
+            listing_id,
+            seller_id: seller.seller_id,
+            brand_id: brand.brand_id,
+            report,
+            reporter_key: reporter_key.as_ref().map(|k| &k[..]),
+            reporter_fingerprint: &fingerprint,
+            manage_token_hash: &hash_token(&manage_token),
+        },
+    )
+    .await?;
+    if !files.is_empty() {
+        let hashes = files
+            .iter()
+            .map(|f| hex::decode(&f.sha256))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(AppError::internal)?;
+        let rows: Vec<NewEvidence<'_>> = files
+            .iter()
+            .zip(&keys)
+            .zip(&evidence_ids)
+            .zip(&hashes)
+            .map(|(((file, key), id), sha256)| NewEvidence {
+                public_id: id,
+                sha256,
+                media_type: file.media_type.mime(),
+                byte_size: i32::try_from(file.bytes.len()).unwrap_or(i32::MAX),
+                width: file.width.and_then(|w| i32::try_from(w).ok()),
+                height: file.height.and_then(|h| i32::try_from(h).ok()),
+                storage_key: key,
+            })
+            .collect();
+        db::evidence::insert_all(&mut tx, upserted.report_id, &rows).await?;
+    }
+    // An update adds files to the earlier report; the limit holds for the sum.
+    let evidence = if upserted.created && files.is_empty() {
+        Vec::new()
+    } else {
+        db::evidence::list_for_report(&mut tx, upserted.report_id).await?
+    };
+    let max_files = state.config.max_evidence_files;
+    if evidence.len() > max_files {
+        return Err(FieldErrors::single(
+            EVIDENCE_FIELD,
+            format!(
+                "Your earlier report on this listing already has files; together they would be \
+                 more than {max_files}."
+            ),
+        )
+        .into());
+    }
+    tx.commit().await?;
+    Ok(Committed {
+        report: upserted,
+        manage_token,
+        seller,
+        brand,
+        evidence,
+    })
+}
+
+/// The reporter key (same email → same reporter) and the fingerprint used to count distinct
+/// reporters. Both are keyed hashes: the database never holds the address as an identifier.
+fn reporter_identity(
+    state: &AppState,
+    report: &NewReport,
+    client: Client,
+) -> (Option<[u8; 32]>, [u8; 32]) {
+    match &report.email {
+        Some(email) => {
+            let key = state.secret.mac("reporter-email", email.folded().as_bytes());
+            (Some(key), key)
+        }
+        None => {
+            let ip = client.ip.map(|ip| ip.to_string()).unwrap_or_default();
+            (None, state.secret.mac("reporter-ip", ip.as_bytes()))
+        }
+    }
+}
+
+/// Deletes files this submission wrote, unless a report (another one, committed meanwhile)
+/// refers to them. When the database cannot be asked, the files go too: a concurrent
+/// submission of the very same file would have failed against the same database.
+async fn remove_orphans(state: &AppState, keys: &[String]) {
+    if keys.is_empty() {
+        return;
+    }
+    let mut conn = state.db.acquire().await.ok();
+    for key in keys {
+        let referenced = match conn.as_mut() {
+            Some(conn) => db::evidence::is_referenced(conn, key).await.unwrap_or(false),
+            None => false,
+        };
+        if !referenced && let Err(e) = state.evidence.delete(key).await {
+            tracing::warn!(error = %e, "cannot delete orphaned evidence");
+        }
+    }
+}

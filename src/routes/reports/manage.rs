@@ -1,0 +1,140 @@
+//! The reporter's private pages, opened by the manage token: see the report with its
+//! evidence, download the files, withdraw the report.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+
+use super::view::{EvidenceJson, ReportFacts};
+use crate::db;
+use crate::db::evidence::EvidenceRow;
+use crate::db::reports::Access;
+use crate::error::AppError;
+use crate::routes::csrf;
+use crate::security::hash_token;
+use crate::state::AppState;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports/manage.html")]
+pub struct ManagePage {
+    pub report: ReportFacts,
+    pub token: String,
+    pub email: Option<String>,
+    pub evidence: Vec<EvidenceJson>,
+    pub csrf_token: String,
+}
+
+/// Opens the report for its reporter, or says why not.
+pub async fn authorize(
+    conn: &mut sqlx::PgConnection,
+    public_id: &str,
+    token: &str,
+) -> Result<i64, AppError> {
+    match db::reports::authorize(conn, public_id, &hash_token(token)).await? {
+        Access::Granted { report_id } => Ok(report_id),
+        Access::WrongToken => Err(AppError::ManageTokenInvalid),
+        Access::NoSuchReport => Err(AppError::ReportNotFound),
+    }
+}
+
+/// `GET /reports/{id}/manage/{token}`
+#[tracing::instrument(skip_all)]
+pub async fn show(
+    State(state): State<AppState>,
+    Path((id, token)): Path<(String, String)>,
+    jar: CookieJar,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.acquire().await?;
+    let report_id = authorize(&mut conn, &id, &token).await?;
+    let report = db::reports::find_public(&mut conn, &id)
+        .await?
+        .ok_or(AppError::ReportNotFound)?;
+    let evidence = db::evidence::list_for_report(&mut conn, report_id).await?;
+    let email = db::reports::reporter_email(&mut conn, report_id).await?;
+    let (jar, csrf_token) = csrf::issue(jar, &state.secret, state.secure_cookies());
+    let page = ManagePage {
+        report: ReportFacts::from(&report),
+        token,
+        email,
+        evidence: evidence.iter().map(EvidenceJson::from).collect(),
+        csrf_token,
+    };
+    // The page holds a secret link: keep it out of shared caches and history snapshots.
+    Ok((jar, [(header::CACHE_CONTROL, "no-store")], page).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WithdrawForm {
+    csrf_token: Option<String>,
+    token: String,
+}
+
+/// `POST /reports/{id}/withdraw`
+#[tracing::instrument(skip_all)]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    jar: CookieJar,
+    Form(form): Form<WithdrawForm>,
+) -> Result<Response, AppError> {
+    csrf::verify(&jar, &state.secret, form.csrf_token.as_deref())?;
+    let mut conn = state.db.acquire().await?;
+    let report_id = authorize(&mut conn, &id, &form.token).await?;
+    db::reports::withdraw(&mut conn, report_id).await?;
+    Ok(Redirect::to(&format!("/reports/{id}/manage/{}", form.token)).into_response())
+}
+
+/// `GET /reports/{id}/manage/{token}/evidence/{evidence_id}`
+#[tracing::instrument(skip_all)]
+pub async fn evidence(
+    State(state): State<AppState>,
+    Path((id, token, evidence_id)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.acquire().await?;
+    let report_id = authorize(&mut conn, &id, &token).await?;
+    serve_evidence(&state, &mut conn, report_id, &evidence_id).await
+}
+
+/// Sends one evidence file with headers that stop browsers from treating it as anything but
+/// the type we re-encoded it to.
+pub async fn serve_evidence(
+    state: &AppState,
+    conn: &mut sqlx::PgConnection,
+    report_id: i64,
+    evidence_id: &str,
+) -> Result<Response, AppError> {
+    let row: EvidenceRow = db::evidence::find_for_report(conn, report_id, evidence_id)
+        .await?
+        .ok_or(AppError::EvidenceNotFound)?;
+    let bytes = state
+        .evidence
+        .get(&row.storage_key)
+        .await
+        .map_err(AppError::internal)?;
+    let extension = row.media_type.rsplit('/').next().unwrap_or("bin");
+    let extension = if extension == "jpeg" { "jpg" } else { extension };
+    let disposition = if row.media_type == "application/pdf" {
+        "attachment"
+    } else {
+        "inline"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, row.media_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("{disposition}; filename=\"evidence-{}.{extension}\"", row.public_id),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

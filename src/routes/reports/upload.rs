@@ -1,0 +1,163 @@
+//! Reading `multipart/form-data` bodies with limits on every part, keeping what the user
+//! typed even when a file is refused, so that the form can be shown again with their input.
+
+use axum::extract::Multipart;
+use axum::extract::multipart::{Field, MultipartError};
+use bytes::{Bytes, BytesMut};
+
+use crate::domain::validation::FieldErrors;
+use crate::error::AppError;
+
+/// The part name of evidence files, in the form and the API.
+pub const EVIDENCE_FIELD: &str = "evidence";
+/// No text field needs more: the longest, the description, is 5,000 characters.
+const MAX_TEXT_BYTES: usize = 64 * 1024;
+const MAX_TEXT_FIELDS: usize = 64;
+
+/// One uploaded file, as sent. The client's file name is used only in messages.
+#[derive(Debug)]
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Bytes,
+}
+
+/// A multipart body, read. Problems with files are collected, not raised, so that the
+/// text fields are still there to show again.
+#[derive(Debug, Default)]
+pub struct MultipartBody {
+    pub text: Vec<(String, String)>,
+    pub files: Vec<Upload>,
+    pub problems: FieldErrors,
+    /// A file went over the size limit: the answer is 413 rather than 422.
+    pub too_large: bool,
+}
+
+impl MultipartBody {
+    /// The first value of a text field.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.text
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a repeated text field, in order.
+    pub fn get_all(&self, name: &str) -> Vec<String> {
+        self.text
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// Reads the whole body: text fields up to 64 KiB each, files up to `max_file_bytes`
+/// each and `max_files` in all.
+pub async fn read(
+    mut multipart: Multipart,
+    max_file_bytes: usize,
+    max_files: usize,
+) -> Result<MultipartBody, AppError> {
+    let mut body = MultipartBody::default();
+    let mut file_count = 0usize;
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == EVIDENCE_FIELD {
+            // Browsers send an empty, unnamed part when no file was chosen.
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            file_count += 1;
+            let position = file_count;
+            if position > max_files {
+                drain(&mut field).await?;
+                if position == max_files + 1 {
+                    body.problems.add(
+                        EVIDENCE_FIELD,
+                        format!("A report can carry at most {max_files} files; remove some."),
+                    );
+                }
+                continue;
+            }
+            match read_limited(&mut field, max_file_bytes).await? {
+                Some(bytes) if bytes.is_empty() && file_name.is_empty() => file_count -= 1,
+                Some(bytes) => body.files.push(Upload { file_name, bytes }),
+                None => {
+                    body.too_large = true;
+                    body.problems.add(
+                        EVIDENCE_FIELD,
+                        format!(
+                            "{} is larger than the {} limit per file.",
+                            describe(&file_name, position),
+                            human_bytes(max_file_bytes)
+                        ),
+                    );
+                }
+            }
+        } else {
+            if body.text.len() >= MAX_TEXT_FIELDS {
+                return Err(AppError::BadRequest(format!(
+                    "The form has more than {MAX_TEXT_FIELDS} fields."
+                )));
+            }
+            let bytes = read_limited(&mut field, MAX_TEXT_BYTES).await?.ok_or_else(|| {
+                AppError::PayloadTooLarge(format!(
+                    "The field {name:?} is longer than {}.",
+                    human_bytes(MAX_TEXT_BYTES)
+                ))
+            })?;
+            let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+                AppError::BadRequest(format!("The field {name:?} is not valid UTF-8 text."))
+            })?;
+            body.text.push((name, text));
+        }
+    }
+    Ok(body)
+}
+
+/// "evidence.jpg" or "File 3" when the client sent no name.
+pub fn describe(file_name: &str, position: usize) -> String {
+    if file_name.trim().is_empty() {
+        format!("File {position}")
+    } else {
+        format!("{file_name:?}")
+    }
+}
+
+/// `None` when the part is over `limit`; the rest of it is then skipped.
+async fn read_limited(field: &mut Field<'_>, limit: usize) -> Result<Option<Bytes>, AppError> {
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if buf.len() + chunk.len() > limit {
+            drain(field).await?;
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Some(buf.freeze()))
+}
+
+async fn drain(field: &mut Field<'_>) -> Result<(), AppError> {
+    while field.chunk().await.map_err(multipart_error)?.is_some() {}
+    Ok(())
+}
+
+fn multipart_error(err: MultipartError) -> AppError {
+    if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge(
+            "The upload is larger than a report may be. Send fewer or smaller files.".into(),
+        )
+    } else {
+        AppError::BadRequest(format!("The form data could not be read: {}", err.body_text()))
+    }
+}
+
+/// `10 MiB`, for messages.
+pub fn human_bytes(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= 1024 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    } else {
+        format!("{bytes} bytes")
+    }
+}

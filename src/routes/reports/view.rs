@@ -1,0 +1,227 @@
+//! How a report looks from outside: the JSON shape of the API, and the facts pages show.
+//! Built from what the database holds, never from private columns.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::intake::Filed;
+use crate::db::evidence::EvidenceRow;
+use crate::db::reports::PublicReport;
+use crate::domain::Marketplace;
+use crate::domain::money::Money;
+use crate::domain::reason::Reason;
+use crate::domain::status::ReportStatus;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListingJson {
+    pub marketplace: String,
+    pub listing_id: String,
+    pub canonical_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SellerJson {
+    pub marketplace: String,
+    pub seller_key: String,
+    pub name: String,
+    /// The seller is known only by the name buyers typed, not by an id from a store URL.
+    pub name_based: bool,
+    pub store_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandJson {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PriceJson {
+    pub amount: String,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceJson {
+    pub id: String,
+    pub media_type: String,
+    pub sha256: String,
+    pub bytes: i32,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+}
+
+impl From<&EvidenceRow> for EvidenceJson {
+    fn from(row: &EvidenceRow) -> Self {
+        EvidenceJson {
+            id: row.public_id.clone(),
+            media_type: row.media_type.clone(),
+            sha256: hex::encode(&row.sha256),
+            bytes: row.byte_size,
+            width: row.width,
+            height: row.height,
+        }
+    }
+}
+
+/// The public view of a report (`GET /api/v1/reports/{id}`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportJson {
+    pub id: String,
+    pub status: String,
+    pub listing: ListingJson,
+    pub seller: SellerJson,
+    pub brand: BrandJson,
+    pub product_title: Option<String>,
+    pub price: Option<PriceJson>,
+    pub order_date: Option<String>,
+    pub reasons: Vec<String>,
+    pub description: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+impl From<&PublicReport> for ReportJson {
+    fn from(r: &PublicReport) -> Self {
+        ReportJson {
+            id: r.public_id.clone(),
+            status: r.status.clone(),
+            listing: ListingJson {
+                marketplace: r.marketplace.clone(),
+                listing_id: r.listing_external_id.clone(),
+                canonical_url: r.canonical_url.clone(),
+            },
+            seller: SellerJson {
+                marketplace: r.marketplace.clone(),
+                seller_key: r.seller_key.clone(),
+                name: r.seller_name.clone(),
+                name_based: r.seller_name_based,
+                store_url: r.store_url.clone(),
+            },
+            brand: BrandJson {
+                slug: r.brand_slug.clone(),
+                name: r.brand_name.clone(),
+            },
+            product_title: r.product_title.clone(),
+            price: price_of(r).map(|m| PriceJson {
+                amount: m.amount_string(),
+                currency: m.currency_code().to_owned(),
+            }),
+            order_date: r.order_date.map(|d| d.to_string()),
+            reasons: r.reasons.clone(),
+            description: r.description.clone(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// The answer to filing a report: what was recorded, and the manage token (shown once).
+#[derive(Debug, Serialize)]
+pub struct FiledJson {
+    pub id: String,
+    pub status: &'static str,
+    /// False when this updated the reporter's earlier report on the same listing.
+    pub created: bool,
+    pub listing: ListingJson,
+    pub seller: SellerJson,
+    pub brand: BrandJson,
+    pub evidence: Vec<EvidenceJson>,
+    pub manage_token: String,
+    pub manage_url: String,
+    pub url: String,
+}
+
+impl FiledJson {
+    pub fn new(filed: &Filed, public_base: &str) -> Self {
+        let r = &filed.report;
+        FiledJson {
+            id: filed.public_id.clone(),
+            status: ReportStatus::Unverified.as_str(),
+            created: filed.created,
+            listing: ListingJson {
+                marketplace: r.listing.marketplace.as_str().to_owned(),
+                listing_id: r.listing.listing_id.clone(),
+                canonical_url: r.listing.canonical_url.clone(),
+            },
+            seller: SellerJson {
+                marketplace: r.seller.marketplace.as_str().to_owned(),
+                seller_key: r.seller.seller_key.clone(),
+                name: filed.seller.display_name.clone(),
+                name_based: r.seller.name_based,
+                store_url: r.seller.store_url.clone(),
+            },
+            brand: BrandJson {
+                slug: filed.brand.slug.clone(),
+                name: filed.brand.display_name.clone(),
+            },
+            evidence: filed.evidence.iter().map(EvidenceJson::from).collect(),
+            manage_token: filed.manage_token.clone(),
+            manage_url: manage_url(public_base, &filed.public_id, &filed.manage_token),
+            url: format!("{public_base}/reports/{}", filed.public_id),
+        }
+    }
+}
+
+/// The reporter's private link.
+pub fn manage_url(public_base: &str, public_id: &str, token: &str) -> String {
+    format!("{public_base}/reports/{public_id}/manage/{token}")
+}
+
+/// Facts of a report for HTML templates, formatted for people.
+#[derive(Debug, Clone)]
+pub struct ReportFacts {
+    pub id: String,
+    pub status: ReportStatus,
+    pub marketplace_name: &'static str,
+    pub listing_id: String,
+    pub canonical_url: String,
+    pub seller_name: String,
+    pub seller_name_based: bool,
+    pub store_url: Option<String>,
+    pub brand_name: String,
+    pub product_title: Option<String>,
+    pub price: Option<String>,
+    pub order_date: Option<String>,
+    pub reasons: Vec<&'static str>,
+    pub description: String,
+    pub created: String,
+}
+
+impl From<&PublicReport> for ReportFacts {
+    fn from(r: &PublicReport) -> Self {
+        ReportFacts {
+            id: r.public_id.clone(),
+            status: r.status.parse().unwrap_or(ReportStatus::Unverified),
+            marketplace_name: r
+                .marketplace
+                .parse::<Marketplace>()
+                .map_or("Other", Marketplace::display_name),
+            listing_id: r.listing_external_id.clone(),
+            canonical_url: r.canonical_url.clone(),
+            seller_name: r.seller_name.clone(),
+            seller_name_based: r.seller_name_based,
+            store_url: r.store_url.clone(),
+            brand_name: r.brand_name.clone(),
+            product_title: r.product_title.clone(),
+            price: price_of(r).map(|m| format!("{} {}", m.amount_string(), m.currency_code())),
+            order_date: r.order_date.map(|d| d.to_string()),
+            reasons: r
+                .reasons
+                .iter()
+                .filter_map(|slug| slug.parse::<Reason>().ok())
+                .map(Reason::label)
+                .collect(),
+            description: r.description.clone(),
+            created: r.created_at.date().to_string(),
+        }
+    }
+}
+
+/// The stored price, with the currency's own number of decimals.
+fn price_of(r: &PublicReport) -> Option<Money> {
+    let currency = iso_currency::Currency::from_code(r.price_currency.as_deref()?)?;
+    Money::new(r.price_amount?, currency).ok()
+}

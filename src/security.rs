@@ -1,0 +1,174 @@
+//! Secrets and tokens: the server key, HMACs, random tokens and their hashes.
+
+use std::io;
+use std::path::Path;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::{Digest, Sha256};
+
+/// The server's key. `Debug` never shows it.
+#[derive(Clone)]
+pub struct Secret(Vec<u8>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// Where the secret came from, so startup can say so in its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretSource {
+    Configured,
+    LoadedFromFile,
+    Generated,
+}
+
+const SECRET_FILE: &str = "secret.key";
+const MIN_SECRET_BYTES: usize = 32;
+
+impl Secret {
+    /// Uses the configured secret, else the one kept in `data_dir`, else makes and keeps one.
+    pub fn load_or_create(
+        configured: Option<&str>,
+        data_dir: &Path,
+    ) -> io::Result<(Self, SecretSource)> {
+        if let Some(value) = configured {
+            if value.len() < MIN_SECRET_BYTES {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("FAKEWATCH_SECRET must be at least {MIN_SECRET_BYTES} characters"),
+                ));
+            }
+            return Ok((Self(value.as_bytes().to_vec()), SecretSource::Configured));
+        }
+        let path = data_dir.join(SECRET_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(stored) if stored.trim().len() >= MIN_SECRET_BYTES => {
+                return Ok((
+                    Self(stored.trim().as_bytes().to_vec()),
+                    SecretSource::LoadedFromFile,
+                ));
+            }
+            Ok(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{} is too short to be a secret", path.display()),
+                ));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        std::fs::create_dir_all(data_dir)?;
+        let secret = random_token(48);
+        write_private(&path, secret.as_bytes())?;
+        Ok((Self(secret.into_bytes()), SecretSource::Generated))
+    }
+
+    /// A fixed secret, for tests and tools.
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        Self(bytes.to_vec())
+    }
+
+    /// HMAC-SHA256 of `data`, separated by `purpose` so that a MAC made for one use (a CSRF
+    /// token) can never stand in for another (a reporter fingerprint).
+    pub fn mac(&self, purpose: &str, data: &[u8]) -> [u8; 32] {
+        self.hmac(purpose, data).finalize().into_bytes().into()
+    }
+
+    /// Checks a MAC in constant time.
+    pub fn verify(&self, purpose: &str, data: &[u8], tag: &[u8]) -> bool {
+        self.hmac(purpose, data).verify_slice(tag).is_ok()
+    }
+
+    fn hmac(&self, purpose: &str, data: &[u8]) -> Hmac<Sha256> {
+        // HMAC takes keys of any length; this cannot fail.
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(data);
+        mac
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents)
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &[u8]) -> io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+/// `bytes` random bytes from the OS CSPRNG, as URL-safe base64.
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::fill(&mut buf[..]);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// How bearer tokens are kept at rest. They are 256-bit random values, so a fast hash is
+/// enough: there is nothing to brute-force, unlike a password.
+pub fn hash_token(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// URL-safe base64, for MACs carried in forms and links.
+pub fn encode(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn decode(text: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macs_depend_on_purpose_and_key() {
+        let a = Secret::from_bytes(b"0123456789abcdef0123456789abcdef");
+        let b = Secret::from_bytes(b"fedcba9876543210fedcba9876543210");
+        assert_ne!(a.mac("csrf", b"x"), a.mac("reporter", b"x"));
+        assert_ne!(a.mac("csrf", b"x"), b.mac("csrf", b"x"));
+        assert!(a.verify("csrf", b"x", &a.mac("csrf", b"x")));
+        assert!(!a.verify("csrf", b"y", &a.mac("csrf", b"x")));
+    }
+
+    #[test]
+    fn tokens_are_random_and_url_safe() {
+        let t1 = random_token(32);
+        let t2 = random_token(32);
+        assert_ne!(t1, t2);
+        assert_eq!(t1.len(), 43);
+        assert!(t1.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    }
+
+    #[test]
+    fn generated_secret_is_kept_and_reused() {
+        let dir = std::env::temp_dir().join(format!("fakewatch-secret-{}", random_token(8)));
+        let (first, source) = Secret::load_or_create(None, &dir).expect("created");
+        assert_eq!(source, SecretSource::Generated);
+        let (second, source) = Secret::load_or_create(None, &dir).expect("loaded");
+        assert_eq!(source, SecretSource::LoadedFromFile);
+        assert_eq!(first.mac("t", b"x"), second.mac("t", b"x"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn short_configured_secrets_are_refused() {
+        assert!(Secret::load_or_create(Some("short"), Path::new("/nonexistent")).is_err());
+    }
+}

@@ -1,0 +1,168 @@
+//! Building the application: state, router, middleware, and serving with graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::db;
+use crate::evidence::EvidenceService;
+use crate::routes;
+use crate::security::{Secret, SecretSource};
+use crate::state::AppState;
+
+/// Why the service could not start; each names what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] db::DbSetupError),
+    #[error("cannot prepare the secret in {dir}: {source}")]
+    Secret {
+        dir: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    EvidenceStore(#[from] crate::evidence::StoreSetupError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Content-Security-Policy: no inline script, nothing from other origins, no framing.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Connects to (creating and migrating) the database and opens the evidence store.
+pub async fn build_state(config: Config) -> Result<AppState, StartupError> {
+    let db = db::prepare(&config).await?;
+    let (secret, source) = Secret::load_or_create(config.secret.as_deref(), &config.data_dir)
+        .map_err(|source| StartupError::Secret {
+            dir: config.data_dir.display().to_string(),
+            source,
+        })?;
+    if source == SecretSource::Generated {
+        tracing::info!(
+            dir = %config.data_dir.display(),
+            "FAKEWATCH_SECRET is not set: generated a secret and stored it in the data dir"
+        );
+    }
+    let evidence = EvidenceService::from_config(&config)?;
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+        secret: Arc::new(secret),
+        evidence,
+    })
+}
+
+/// The whole application: routes, static files and the middleware stack.
+pub fn app(state: AppState) -> Router {
+    let config = &state.config;
+    let body_limit = config.max_request_bytes();
+    let timeout = Duration::from_secs(config.request_timeout_secs);
+    let static_files = Router::new()
+        .fallback_service(ServeDir::new(&config.static_dir))
+        // Links carry a content version (`?v=`), so files can be cached for a year.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ));
+
+    routes::routes()
+        .nest_service("/static", static_files)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(
+                    |request: &axum::http::Request<_>| {
+                        let id = request
+                            .headers()
+                            .get(REQUEST_ID)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default();
+                        // The path only: query strings and manage tokens stay out of logs.
+                        let path = request.uri().path();
+                        let path = if path.contains("/manage/") { "/reports/…/manage/…" } else { path };
+                        tracing::info_span!("request", method = %request.method(), path, request_id = %id)
+                    },
+                ))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+                .layer(CompressionLayer::new())
+                .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
+                .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
+                .layer(security_header(header::X_FRAME_OPTIONS, "DENY")),
+        )
+        .with_state(state)
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Serves until SIGINT or SIGTERM, then stops accepting and lets requests in flight finish.
+pub async fn serve(listener: TcpListener, state: AppState) -> Result<(), StartupError> {
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartupError::Serve)
+}
+
+/// Binds the configured address.
+pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartupError::Listen {
+            addr: config.listen,
+            source,
+        })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

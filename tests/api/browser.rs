@@ -1,0 +1,155 @@
+//! A real headless Chromium, driven through ChromeDriver: a buyer files a report with the
+//! form, as a person would, and gets the receipt.
+//!
+//! Needs `chromium` and `chromium-driver` (Debian). Without them the test says so and
+//! passes, except under CI (`CI` set), where it fails: CI installs them.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::{TestApp, fixture};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Kills ChromeDriver (and so its browser) when the test ends, even on failure.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn browser_available() -> bool {
+    let present = std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists();
+    if !present {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium and chromium-driver for the browser tests"
+        );
+        eprintln!("skipping browser test: install chromium and chromium-driver to run it");
+    }
+    present
+}
+
+async fn start_browser() -> (Driver, fantoccini::Client) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let driver = Driver(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    let profile = std::env::temp_dir().join(format!("fakewatch-chromium-{port}"));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--no-first-run", "--window-size=1200,1600",
+                     format!("--user-data-dir={}", profile.display())]
+        }),
+    );
+    let webdriver = format!("http://127.0.0.1:{port}");
+    // ChromeDriver takes a moment to listen.
+    for _ in 0..50 {
+        let connected = ClientBuilder::rustls()
+            .expect("tls")
+            .capabilities(caps.clone())
+            .connect(&webdriver)
+            .await;
+        if let Ok(client) = connected {
+            return (driver, client);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("could not connect to chromedriver on {webdriver}");
+}
+
+#[tokio::test]
+async fn a_buyer_files_a_report_with_evidence_in_a_real_browser() {
+    if !browser_available() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let (_driver, browser) = start_browser().await;
+    browser.goto(&app.url("/reports/new")).await.expect("open form");
+
+    let photo = std::env::temp_dir().join(format!("fakewatch-photo-{}.jpg", std::process::id()));
+    std::fs::write(&photo, fixture("photo_gps.jpg")).expect("photo file");
+    for (id, value) in [
+        ("listing_url", "https://www.amazon.de/Some-Title/dp/B0C1234567/ref=sr_1_1?smid=A3JWKAKR8XB7XF"),
+        ("seller_name", "Cheap Deals GmbH"),
+        ("brand", "Apple"),
+        ("product_title", "AirPods Pro"),
+        ("price", "24.99"),
+        ("currency", "EUR"),
+        ("description", "The case has no serial number and the sound is tinny; Apple support says it's fake."),
+        ("evidence", photo.to_str().expect("path")),
+    ] {
+        browser.find(Locator::Id(id)).await.expect(id).send_keys(value).await.expect(id);
+    }
+    browser
+        .find(Locator::Css("label[for=reason-missing_or_invalid_serial]"))
+        .await
+        .expect("reason label")
+        .click()
+        .await
+        .expect("tick reason by its label");
+    browser.find(Locator::Css("button[type=submit]")).await.expect("submit").click().await.expect("click");
+
+    let receipt = browser.wait().for_element(Locator::Css(".receipt")).await.expect("receipt shown");
+    let text = receipt.text().await.expect("text");
+    assert!(text.contains("your report is recorded"), "{text}");
+    let manage = browser.find(Locator::Css(".manage-link a")).await.expect("manage link");
+    let manage_url = manage.attr("href").await.expect("href").expect("has href");
+    let page = browser.find(Locator::Css("main")).await.expect("main").text().await.expect("text");
+    assert!(page.contains("https://www.amazon.de/dp/B0C1234567"), "{page}");
+    assert!(page.contains("Serial number missing or invalid"), "{page}");
+    assert!(page.contains("UNVERIFIED") || page.contains("unverified"), "{page}");
+    save_screenshot(&browser, "receipt").await;
+
+    // The private page shows the photo (decoded by the browser: a real, valid JPEG).
+    browser.goto(&manage_url).await.expect("manage page");
+    let img = browser.find(Locator::Css(".evidence-list img")).await.expect("evidence image");
+    let natural_width = browser
+        .execute("return document.querySelector('.evidence-list img').naturalWidth", vec![])
+        .await
+        .expect("script");
+    assert_eq!(natural_width, json!(480), "image decoded, upright");
+    assert!(img.attr("alt").await.expect("alt").is_some());
+    save_screenshot(&browser, "manage").await;
+
+    // A mistake in the form comes back with the message next to the field.
+    browser.goto(&app.url("/reports/new")).await.expect("open form");
+    browser.find(Locator::Id("listing_url")).await.expect("field").send_keys("javascript:alert(1)").await.expect("type");
+    browser.find(Locator::Css("button[type=submit]")).await.expect("submit").click().await.expect("click");
+    let error = browser.wait().for_element(Locator::Id("listing_url-error")).await.expect("field error");
+    assert!(error.text().await.expect("text").contains("http"));
+    let typed = browser.find(Locator::Id("listing_url")).await.expect("field").prop("value").await.expect("value");
+    assert_eq!(typed.as_deref(), Some("javascript:alert(1)"));
+    save_screenshot(&browser, "form-errors").await;
+
+    browser.close().await.expect("close");
+    let _ = std::fs::remove_file(photo);
+}
+
+/// Keeps a picture of the page under `target/screenshots/` for people to look at.
+async fn save_screenshot(browser: &fantoccini::Client, name: &str) {
+    let png = browser.screenshot().await.expect("screenshot");
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+}

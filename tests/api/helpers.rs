@@ -1,0 +1,294 @@
+//! `TestApp`: the real application on 127.0.0.1:0, with a fresh PostgreSQL database and a
+//! fresh data directory per test, and one helper per endpoint.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::Parser;
+use fakewatch::config::{Cli, Config};
+use fakewatch::security::random_token;
+use fakewatch::startup;
+use reqwest::multipart::{Form, Part};
+use reqwest::{Client, Response, redirect};
+use serde_json::Value;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection, PgPool};
+
+/// The server tests create their databases on: `FAKEWATCH_TEST_DATABASE_URL`, else
+/// `DATABASE_URL`, else local PostgreSQL.
+fn server_url() -> String {
+    std::env::var("FAKEWATCH_TEST_DATABASE_URL")
+        .or_else(|_| std::env::var("DATABASE_URL"))
+        .unwrap_or_else(|_| "postgres://localhost/postgres".into())
+}
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: PgPool,
+    pub data_dir: PathBuf,
+    /// Keeps cookies (the CSRF cookie) and never follows redirects, so tests see the 303s.
+    pub client: Client,
+    db_name: String,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts the app after `adjust` has changed the default test config.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let db_name = format!("fakewatch_test_{}", random_token(9).to_lowercase().replace('-', "_"));
+        let options = PgConnectOptions::from_str(&server_url())
+            .expect("test database URL")
+            .database(&db_name);
+        let data_dir = std::env::temp_dir().join(&db_name);
+        let mut config = Cli::try_parse_from(["fakewatch"]).expect("default config").config;
+        config.database_url = options.to_url_lossy().to_string();
+        config.data_dir = data_dir.clone();
+        config.secret = Some("test-secret-test-secret-test-secret-test".into());
+        config.listen = "127.0.0.1:0".parse().expect("address");
+        config.static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
+        config.db_connections = 4;
+        config.db_timeout_secs = 2;
+        config.image_workers = Some(2);
+        adjust(&mut config);
+
+        let state = startup::build_state(config).await.expect("app starts");
+        let db = state.db.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        tokio::spawn(startup::serve(listener, state));
+        TestApp {
+            address,
+            db,
+            data_dir,
+            client: client(),
+            db_name,
+        }
+    }
+
+    /// An app whose database cannot be reached (nothing listens on its port).
+    pub async fn spawn_with_database_down() -> (String, PathBuf) {
+        let data_dir = std::env::temp_dir().join(format!("fakewatch_down_{}", random_token(6)));
+        let mut config = Cli::try_parse_from(["fakewatch"]).expect("default config").config;
+        config.data_dir = data_dir.clone();
+        config.secret = Some("test-secret-test-secret-test-secret-test".into());
+        config.static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
+        let unused_port = {
+            let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+            socket.local_addr().expect("address").port()
+        };
+        let db = sqlx::postgres::PgPoolOptions::new()
+            .acquire_timeout(std::time::Duration::from_secs(1))
+            .connect_lazy(&format!("postgres://127.0.0.1:{unused_port}/nothing"))
+            .expect("lazy pool");
+        let evidence = fakewatch::evidence::EvidenceService::from_config(&config).expect("store");
+        let state = fakewatch::state::AppState {
+            db,
+            secret: std::sync::Arc::new(fakewatch::security::Secret::from_bytes(b"0123456789abcdef0123456789abcdef")),
+            config: std::sync::Arc::new(config),
+            evidence,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        tokio::spawn(startup::serve(listener, state));
+        (address, data_dir)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// `GET /reports/new`, returning the page and its CSRF token.
+    pub async fn get_report_form(&self) -> (String, String) {
+        let html = self.get("/reports/new").await.text().await.expect("body");
+        let token = csrf_token_in(&html);
+        (html, token)
+    }
+
+    /// `POST /reports` as a browser would send it, with the CSRF token from the form page.
+    pub async fn post_report_form(&self, fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> Response {
+        let (_, token) = self.get_report_form().await;
+        let mut with_token = vec![("csrf_token", token.as_str())];
+        with_token.extend_from_slice(fields);
+        self.post_report_form_raw(&with_token, files).await
+    }
+
+    /// `POST /reports` with exactly these fields (no CSRF token added).
+    pub async fn post_report_form_raw(&self, fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> Response {
+        let mut form = Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        for (file_name, bytes) in files {
+            form = form.part("evidence", Part::bytes(bytes.clone()).file_name(file_name.to_string()));
+        }
+        self.client
+            .post(self.url("/reports"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// `POST /api/v1/reports` with a JSON body.
+    pub async fn post_report_json(&self, body: &Value) -> Response {
+        self.client
+            .post(self.url("/api/v1/reports"))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// `POST /api/v1/reports` as multipart: a `report` JSON part and `evidence` files.
+    pub async fn post_report_multipart(&self, body: &Value, files: &[(&str, Vec<u8>)]) -> Response {
+        let mut form = Form::new().text("report", body.to_string());
+        for (file_name, bytes) in files {
+            form = form.part("evidence", Part::bytes(bytes.clone()).file_name(file_name.to_string()));
+        }
+        self.client
+            .post(self.url("/api/v1/reports"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_report_api(&self, id: &str) -> Response {
+        self.get(&format!("/api/v1/reports/{id}")).await
+    }
+
+    pub async fn delete_report_api(&self, id: &str, token: Option<&str>) -> Response {
+        let mut request = self.client.delete(self.url(&format!("/api/v1/reports/{id}")));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub async fn get_evidence_api(&self, id: &str, evidence_id: &str, token: &str) -> Response {
+        self.client
+            .get(self.url(&format!("/api/v1/reports/{id}/evidence/{evidence_id}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Files in the evidence store, to check that nothing lingers.
+    pub fn stored_files(&self) -> Vec<PathBuf> {
+        files_under(&self.data_dir.join("evidence"))
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let name = self.db_name.clone();
+        let data_dir = self.data_dir.clone();
+        // Drop runs inside the test's runtime; do the async clean-up on a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            if let Ok(runtime) = runtime {
+                runtime.block_on(async {
+                    let options = PgConnectOptions::from_str(&server_url()).expect("url");
+                    if let Ok(mut conn) = sqlx::PgConnection::connect_with(&options).await {
+                        let sql = format!("drop database if exists \"{name}\" with (force)");
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
+                    }
+                });
+            }
+            let _ = std::fs::remove_dir_all(data_dir);
+        })
+        .join();
+    }
+}
+
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// The value of the hidden `csrf_token` input of a page.
+pub fn csrf_token_in(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF token") + marker.len();
+    let end = html[start..].find('"').expect("token ends");
+    html[start..start + end].to_owned()
+}
+
+/// A complete, valid report as the JSON API takes it.
+pub fn valid_report() -> Value {
+    serde_json::json!({
+        "listing_url": "https://www.aliexpress.com/item/1005006543210987.html?spm=a2g0o.home.0&algo_pvid=x",
+        "seller_url": "https://www.aliexpress.com/store/1102345678",
+        "seller_name": "Luxury Outlet Store",
+        "brand": "Louis Vuitton",
+        "product_title": "Neverfull MM tote",
+        "price": {"amount": "29.90", "currency": "USD"},
+        "order_date": "2026-10-02",
+        "reasons": ["price_too_low", "logo_or_packaging_mismatch"],
+        "description": "The monogram pattern is misaligned at the seams and the price was a tenth of retail.",
+        "email": "buyer@example.com"
+    })
+}
+
+/// The same report as form fields.
+pub fn valid_form() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("listing_url", "https://www.aliexpress.com/item/1005006543210987.html?spm=a2g0o.home.0"),
+        ("seller_url", "https://www.aliexpress.com/store/1102345678"),
+        ("seller_name", "Luxury Outlet Store"),
+        ("brand", "Louis Vuitton"),
+        ("product_title", "Neverfull MM tote"),
+        ("price", "29.90"),
+        ("currency", "USD"),
+        ("order_date", "2026-10-02"),
+        ("reasons", "price_too_low"),
+        ("reasons", "logo_or_packaging_mismatch"),
+        ("description", "The monogram pattern is misaligned at the seams and the price was a tenth of retail."),
+        ("email", "buyer@example.com"),
+    ]
+}
+
+/// Replaces (or removes, with `None`) one field of a form.
+pub fn with_field<'a>(
+    form: &[(&'a str, &'a str)],
+    name: &'a str,
+    value: Option<&'a str>,
+) -> Vec<(&'a str, &'a str)> {
+    let mut out: Vec<_> = form.iter().copied().filter(|(n, _)| *n != name).collect();
+    if let Some(value) = value {
+        out.push((name, value));
+    }
+    out
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real router over real HTTP, against a real PostgreSQL database
+//! (a fresh one per test) and real files.
+
+mod browser;
+mod evidence;
+mod health;
+mod helpers;
+mod report_api;
+mod report_form;
