@@ -68,8 +68,11 @@ create table listing (
         'aliexpress', 'amazon', 'ebay', 'temu', 'shein', 'dhgate', 'alibaba', 'wish', 'etsy',
         'walmart', 'shopee', 'lazada', 'mercadolibre', 'taobao', 'tmall', 'other')),
     constraint listing_external_id_length check (length(external_id) between 1 and 2100),
-    constraint listing_marketplace_external_id_unique unique (marketplace, external_id)
+    -- Not (marketplace, external_id): ASINs and Shopee/Lazada/Walmart ids are per country
+    -- site, and the canonical URL carries the site.
+    constraint listing_canonical_url_unique unique (canonical_url)
 );
+create index listing_marketplace_external_id_idx on listing (marketplace, external_id);
 create index listing_seller_id_idx on listing (seller_id);
 create trigger listing_updated_at before update on listing
     for each row execute function set_updated_at();

@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand};
 
 /// `fakewatch [serve|migrate]`.
 #[derive(Debug, Parser)]
-#[command(name = "fakewatch", version, about = "Report and look up counterfeit listings")]
+#[command(
+    name = "fakewatch",
+    version,
+    about = "Report and look up counterfeit listings"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -28,19 +32,39 @@ pub enum Command {
 #[derive(Clone, Args)]
 pub struct Config {
     /// PostgreSQL connection URL; the database is created if it does not exist.
-    #[arg(long, env = "DATABASE_URL", default_value = "postgres://localhost/fakewatch", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "postgres://localhost/fakewatch",
+        global = true
+    )]
     pub database_url: String,
 
     /// Address to listen on.
-    #[arg(long, env = "FAKEWATCH_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "FAKEWATCH_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub listen: SocketAddr,
 
     /// Directory for evidence files and the generated secret.
-    #[arg(long, env = "FAKEWATCH_DATA_DIR", default_value = "./data", global = true)]
+    #[arg(
+        long,
+        env = "FAKEWATCH_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 
     /// Directory of the stylesheets and images served under /static.
-    #[arg(long, env = "FAKEWATCH_STATIC_DIR", default_value = "static", global = true)]
+    #[arg(
+        long,
+        env = "FAKEWATCH_STATIC_DIR",
+        default_value = "static",
+        global = true
+    )]
     pub static_dir: PathBuf,
 
     /// Keep evidence in S3-compatible storage (`s3://bucket/prefix`) instead of the data dir.
@@ -61,11 +85,21 @@ pub struct Config {
     pub max_evidence_bytes: usize,
 
     /// Most evidence files one report may carry.
-    #[arg(long, env = "FAKEWATCH_MAX_EVIDENCE_FILES", default_value_t = 10, global = true)]
+    #[arg(
+        long,
+        env = "FAKEWATCH_MAX_EVIDENCE_FILES",
+        default_value_t = 10,
+        global = true
+    )]
     pub max_evidence_files: usize,
 
     /// Largest accepted image, in pixels (width × height); stops decompression bombs.
-    #[arg(long, env = "FAKEWATCH_MAX_IMAGE_PIXELS", default_value_t = 40_000_000, global = true)]
+    #[arg(
+        long,
+        env = "FAKEWATCH_MAX_IMAGE_PIXELS",
+        default_value_t = 40_000_000,
+        global = true
+    )]
     pub max_image_pixels: u64,
 
     /// Images processed at once, on threads off the async runtime (default: CPU count).
@@ -73,15 +107,30 @@ pub struct Config {
     pub image_workers: Option<usize>,
 
     /// Database connections in the pool. Small pools give lower tail latency on few cores.
-    #[arg(long, env = "FAKEWATCH_DB_CONNECTIONS", default_value_t = 8, global = true)]
+    #[arg(
+        long,
+        env = "FAKEWATCH_DB_CONNECTIONS",
+        default_value_t = 8,
+        global = true
+    )]
     pub db_connections: u32,
 
     /// Seconds to wait for a database connection before answering 503.
-    #[arg(long, env = "FAKEWATCH_DB_TIMEOUT_SECS", default_value_t = 5, global = true)]
+    #[arg(
+        long,
+        env = "FAKEWATCH_DB_TIMEOUT_SECS",
+        default_value_t = 5,
+        global = true
+    )]
     pub db_timeout_secs: u64,
 
     /// Seconds a request may take before it is answered 408.
-    #[arg(long, env = "FAKEWATCH_REQUEST_TIMEOUT_SECS", default_value_t = 60, global = true)]
+    #[arg(
+        long,
+        env = "FAKEWATCH_REQUEST_TIMEOUT_SECS",
+        default_value_t = 60,
+        global = true
+    )]
     pub request_timeout_secs: u64,
 }
 
@@ -169,6 +218,9 @@ mod tests {
         let cli = Cli::try_parse_from(["fakewatch"]).expect("parses with no arguments");
         assert!(cli.command.is_none());
         assert_eq!(cli.config.max_evidence_files, 10);
-        assert_eq!(cli.config.public_base(), format!("http://{}", cli.config.listen));
+        assert_eq!(
+            cli.config.public_base(),
+            format!("http://{}", cli.config.listen)
+        );
     }
 }

@@ -22,10 +22,15 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(command: Command, config: fakewatch::config::Config) -> Result<(), startup::StartupError> {
+async fn run(
+    command: Command,
+    config: fakewatch::config::Config,
+) -> Result<(), startup::StartupError> {
     match command {
         Command::Migrate => {
-            fakewatch::db::prepare(&config).await.map_err(startup::StartupError::from)?;
+            fakewatch::db::prepare(&config)
+                .await
+                .map_err(startup::StartupError::from)?;
             tracing::info!("database is up to date");
         }
         Command::Serve => {

@@ -153,7 +153,10 @@ mod tests {
         let t2 = random_token(32);
         assert_ne!(t1, t2);
         assert_eq!(t1.len(), 43);
-        assert!(t1.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(
+            t1.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
     }
 
     #[test]

@@ -29,10 +29,7 @@ pub enum StartupError {
     #[error(transparent)]
     Database(#[from] db::DbSetupError),
     #[error("cannot prepare the secret in {dir}: {source}")]
-    Secret {
-        dir: String,
-        source: std::io::Error,
-    },
+    Secret { dir: String, source: std::io::Error },
     #[error(transparent)]
     EvidenceStore(#[from] crate::evidence::StoreSetupError),
     #[error("cannot listen on {addr}: {source}")]

@@ -71,16 +71,18 @@ async fn create_database_if_missing(
     url: &str,
 ) -> Result<(), DbSetupError> {
     let name = options.get_database().unwrap_or("postgres").to_owned();
-    let mut conn = match PgConnection::connect_with(&options.clone().database("postgres")).await
-    {
+    let mut conn = match PgConnection::connect_with(&options.clone().database("postgres")).await {
         Ok(conn) => conn,
         // Some hosted servers refuse connections to `postgres`; try ours directly then.
         Err(err @ sqlx::Error::Database(_)) => {
             return match PgConnection::connect_with(options).await {
-                Ok(conn) => conn.close().await.map_err(|source| DbSetupError::Unreachable {
-                    url: url.to_owned(),
-                    source,
-                }),
+                Ok(conn) => conn
+                    .close()
+                    .await
+                    .map_err(|source| DbSetupError::Unreachable {
+                        url: url.to_owned(),
+                        source,
+                    }),
                 Err(_) => Err(DbSetupError::Unreachable {
                     url: url.to_owned(),
                     source: err,
@@ -113,11 +115,13 @@ async fn create_database_if_missing(
             Ok(_) => tracing::info!(database = %name, "created database"),
             // Another instance created it in the meantime: fine.
             Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
-            Err(source) => return Err(DbSetupError::CreateFailed {
-                name,
-                url: url.to_owned(),
-                source,
-            }),
+            Err(source) => {
+                return Err(DbSetupError::CreateFailed {
+                    name,
+                    url: url.to_owned(),
+                    source,
+                });
+            }
         }
     }
     let _ = conn.close().await;

@@ -136,13 +136,12 @@ pub async fn authorize(
     public_id: &str,
     token_hash: &[u8],
 ) -> sqlx::Result<Access> {
-    let row: Option<(i64, bool)> = sqlx::query_as(
-        "select report_id, manage_token_hash = $2 from report where public_id = $1",
-    )
-    .bind(public_id)
-    .bind(token_hash)
-    .fetch_optional(conn)
-    .await?;
+    let row: Option<(i64, bool)> =
+        sqlx::query_as("select report_id, manage_token_hash = $2 from report where public_id = $1")
+            .bind(public_id)
+            .bind(token_hash)
+            .fetch_optional(conn)
+            .await?;
     Ok(match row {
         Some((report_id, true)) => Access::Granted { report_id },
         Some((_, false)) => Access::WrongToken,
@@ -153,16 +152,21 @@ pub async fn authorize(
 /// Marks the report withdrawn; withdrawing twice is harmless.
 #[tracing::instrument(skip_all)]
 pub async fn withdraw(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<()> {
-    sqlx::query("update report set status = 'withdrawn' where report_id = $1 and status <> 'withdrawn'")
-        .bind(report_id)
-        .execute(conn)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "update report set status = 'withdrawn' where report_id = $1 and status <> 'withdrawn'",
+    )
+    .bind(report_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// The reporter's private contact, shown only to the reporter through the manage link.
 #[tracing::instrument(skip_all)]
-pub async fn reporter_email(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<Option<String>> {
+pub async fn reporter_email(
+    conn: &mut PgConnection,
+    report_id: i64,
+) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("select reporter_email from report where report_id = $1")
         .bind(report_id)
         .fetch_one(conn)

@@ -83,17 +83,26 @@ mod tests {
         let money = Money::parse("19.99", "usd").expect("valid");
         assert_eq!(money.currency_code(), "USD");
         assert_eq!(money.amount_string(), "19.99");
-        assert_eq!(Money::parse(" 5 ", "EUR").map(|m| m.amount_string()), Ok("5.00".into()));
+        assert_eq!(
+            Money::parse(" 5 ", "EUR").map(|m| m.amount_string()),
+            Ok("5.00".into())
+        );
     }
 
     #[test]
     fn yen_has_no_decimals_and_dinar_has_three() {
-        assert_eq!(Money::parse("1200", "JPY").map(|m| m.amount_string()), Ok("1200".into()));
+        assert_eq!(
+            Money::parse("1200", "JPY").map(|m| m.amount_string()),
+            Ok("1200".into())
+        );
         assert!(matches!(
             Money::parse("12.5", "JPY"),
             Err(MoneyError::TooManyDecimals { digits: 0, .. })
         ));
-        assert_eq!(Money::parse("1.234", "KWD").map(|m| m.amount_string()), Ok("1.234".into()));
+        assert_eq!(
+            Money::parse("1.234", "KWD").map(|m| m.amount_string()),
+            Ok("1.234".into())
+        );
     }
 
     #[test]
@@ -108,8 +117,14 @@ mod tests {
         assert_eq!(Money::parse("1e3", "USD"), Err(MoneyError::NotANumber));
         assert_eq!(Money::parse("0", "USD"), Err(MoneyError::NotPositive));
         assert_eq!(Money::parse("-3", "USD"), Err(MoneyError::NotPositive));
-        assert_eq!(Money::parse("99999999999", "USD"), Err(MoneyError::TooLarge));
-        assert_eq!(Money::parse("10", "DOLLARS"), Err(MoneyError::UnknownCurrency));
+        assert_eq!(
+            Money::parse("99999999999", "USD"),
+            Err(MoneyError::TooLarge)
+        );
+        assert_eq!(
+            Money::parse("10", "DOLLARS"),
+            Err(MoneyError::UnknownCurrency)
+        );
         assert_eq!(Money::parse("10", ""), Err(MoneyError::UnknownCurrency));
     }
 }

@@ -124,7 +124,11 @@ impl ReportInput {
             }
         }
         let seller = listing.as_ref().and_then(|listing| {
-            match resolve_seller(listing, store, seller_name.clone().filter(|n| !n.is_empty())) {
+            match resolve_seller(
+                listing,
+                store,
+                seller_name.clone().filter(|n| !n.is_empty()),
+            ) {
                 Ok(seller) => Some(seller),
                 Err((field, message)) => {
                     errors.add(field, message);
@@ -136,7 +140,9 @@ impl ReportInput {
             errors.add("seller_name", "Give the store's link or the seller's name");
         }
 
-        let brand = parse_brand(&self.brand).map_err(|m| errors.add("brand", m)).ok();
+        let brand = parse_brand(&self.brand)
+            .map_err(|m| errors.add("brand", m))
+            .ok();
         let product_title = optional_text(&self.product_title);
         if product_title
             .as_ref()
@@ -147,12 +153,18 @@ impl ReportInput {
                 format!("Keep the product title under {MAX_PRODUCT_TITLE_CHARS} characters"),
             );
         }
-        let price = self.parse_price().map_err(|(f, m)| errors.add(f, m)).ok().flatten();
+        let price = self
+            .parse_price()
+            .map_err(|(f, m)| errors.add(f, m))
+            .ok()
+            .flatten();
         let order_date = parse_order_date(self.order_date.as_deref(), today)
             .map_err(|m| errors.add("order_date", m))
             .ok()
             .flatten();
-        let reasons = parse_reasons(&self.reasons).map_err(|m| errors.add("reasons", m)).ok();
+        let reasons = parse_reasons(&self.reasons)
+            .map_err(|m| errors.add("reasons", m))
+            .ok();
         let description = parse_description(&self.description)
             .map_err(|m| errors.add("description", m))
             .ok();
@@ -187,7 +199,10 @@ impl ReportInput {
         };
         match (price.amount.trim(), price.currency.trim()) {
             ("", "") => Ok(None),
-            ("", _) => Err(("price", "Enter the price you paid, or leave the currency empty".into())),
+            ("", _) => Err((
+                "price",
+                "Enter the price you paid, or leave the currency empty".into(),
+            )),
             (amount, currency) => Money::parse(amount, currency).map(Some).map_err(|e| {
                 let field = match e {
                     super::money::MoneyError::UnknownCurrency => "currency",
@@ -261,7 +276,9 @@ fn non_blank(value: &Option<String>) -> Option<&str> {
 }
 
 fn optional_text(value: &Option<String>) -> Option<String> {
-    non_blank(value).map(clean_display).filter(|v| !v.is_empty())
+    non_blank(value)
+        .map(clean_display)
+        .filter(|v| !v.is_empty())
 }
 
 fn parse_brand(raw: &str) -> Result<BrandName, String> {
@@ -275,6 +292,10 @@ fn parse_brand(raw: &str) -> Result<BrandName, String> {
     let slug = slugify(&display_name);
     if slug.is_empty() {
         return Err("The brand needs at least one letter or digit".into());
+    }
+    // Unicode normalisation can lengthen text, so the slug gets its own bound.
+    if slug.chars().count() > MAX_BRAND_CHARS {
+        return Err(format!("Keep the brand under {MAX_BRAND_CHARS} characters"));
     }
     Ok(BrandName { slug, display_name })
 }
@@ -301,7 +322,10 @@ fn parse_reasons(raw: &[String]) -> Result<Vec<Reason>, String> {
     for value in raw.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
         let reason = value.parse::<Reason>().map_err(|_| {
             let known: Vec<_> = Reason::ALL.iter().map(|r| r.as_str()).collect();
-            format!("Unknown reason \"{value}\"; use one of: {}", known.join(", "))
+            format!(
+                "Unknown reason \"{value}\"; use one of: {}",
+                known.join(", ")
+            )
         })?;
         reasons.push(reason);
     }
@@ -327,7 +351,10 @@ fn parse_description(raw: &str) -> Result<String, String> {
             "Keep the description under {MAX_DESCRIPTION_CHARS} characters (it has {chars})"
         ));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err("The description contains control characters; paste it as plain text".into());
     }
     Ok(text)
@@ -339,7 +366,9 @@ fn parse_email(raw: Option<&str>) -> Result<Option<Email>, String> {
     };
     let invalid = || "Enter an email address like name@example.com, or leave it empty".to_owned();
     if raw.len() > MAX_EMAIL_CHARS {
-        return Err(format!("Email addresses have at most {MAX_EMAIL_CHARS} characters"));
+        return Err(format!(
+            "Email addresses have at most {MAX_EMAIL_CHARS} characters"
+        ));
     }
     let (local, domain) = raw.rsplit_once('@').ok_or_else(invalid)?;
     let shape_ok = !local.is_empty()

@@ -147,6 +147,9 @@ mod tests {
     #[test]
     fn storage_keys_fan_out_by_hash() {
         let hash = "abcdef0123456789";
-        assert_eq!(storage_key(hash, MediaType::Jpeg), "ab/cd/abcdef0123456789.jpg");
+        assert_eq!(
+            storage_key(hash, MediaType::Jpeg),
+            "ab/cd/abcdef0123456789.jpg"
+        );
     }
 }

@@ -26,7 +26,8 @@ impl Drop for Driver {
 }
 
 fn browser_available() -> bool {
-    let present = std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists();
+    let present =
+        std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists();
     if !present {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -85,21 +86,36 @@ async fn a_buyer_files_a_report_with_evidence_in_a_real_browser() {
     }
     let app = TestApp::spawn().await;
     let (_driver, browser) = start_browser().await;
-    browser.goto(&app.url("/reports/new")).await.expect("open form");
+    browser
+        .goto(&app.url("/reports/new"))
+        .await
+        .expect("open form");
 
     let photo = std::env::temp_dir().join(format!("fakewatch-photo-{}.jpg", std::process::id()));
     std::fs::write(&photo, fixture("photo_gps.jpg")).expect("photo file");
     for (id, value) in [
-        ("listing_url", "https://www.amazon.de/Some-Title/dp/B0C1234567/ref=sr_1_1?smid=A3JWKAKR8XB7XF"),
+        (
+            "listing_url",
+            "https://www.amazon.de/Some-Title/dp/B0C1234567/ref=sr_1_1?smid=A3JWKAKR8XB7XF",
+        ),
         ("seller_name", "Cheap Deals GmbH"),
         ("brand", "Apple"),
         ("product_title", "AirPods Pro"),
         ("price", "24.99"),
         ("currency", "EUR"),
-        ("description", "The case has no serial number and the sound is tinny; Apple support says it's fake."),
+        (
+            "description",
+            "The case has no serial number and the sound is tinny; Apple support says it's fake.",
+        ),
         ("evidence", photo.to_str().expect("path")),
     ] {
-        browser.find(Locator::Id(id)).await.expect(id).send_keys(value).await.expect(id);
+        browser
+            .find(Locator::Id(id))
+            .await
+            .expect(id)
+            .send_keys(value)
+            .await
+            .expect(id);
     }
     browser
         .find(Locator::Css("label[for=reason-missing_or_invalid_serial]"))
@@ -108,24 +124,55 @@ async fn a_buyer_files_a_report_with_evidence_in_a_real_browser() {
         .click()
         .await
         .expect("tick reason by its label");
-    browser.find(Locator::Css("button[type=submit]")).await.expect("submit").click().await.expect("click");
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
 
-    let receipt = browser.wait().for_element(Locator::Css(".receipt")).await.expect("receipt shown");
+    let receipt = browser
+        .wait()
+        .for_element(Locator::Css(".receipt"))
+        .await
+        .expect("receipt shown");
     let text = receipt.text().await.expect("text");
     assert!(text.contains("your report is recorded"), "{text}");
-    let manage = browser.find(Locator::Css(".manage-link a")).await.expect("manage link");
+    let manage = browser
+        .find(Locator::Css(".manage-link a"))
+        .await
+        .expect("manage link");
     let manage_url = manage.attr("href").await.expect("href").expect("has href");
-    let page = browser.find(Locator::Css("main")).await.expect("main").text().await.expect("text");
-    assert!(page.contains("https://www.amazon.de/dp/B0C1234567"), "{page}");
+    let page = browser
+        .find(Locator::Css("main"))
+        .await
+        .expect("main")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        page.contains("https://www.amazon.de/dp/B0C1234567"),
+        "{page}"
+    );
     assert!(page.contains("Serial number missing or invalid"), "{page}");
-    assert!(page.contains("UNVERIFIED") || page.contains("unverified"), "{page}");
+    assert!(
+        page.contains("UNVERIFIED") || page.contains("unverified"),
+        "{page}"
+    );
     save_screenshot(&browser, "receipt").await;
 
     // The private page shows the photo (decoded by the browser: a real, valid JPEG).
     browser.goto(&manage_url).await.expect("manage page");
-    let img = browser.find(Locator::Css(".evidence-list img")).await.expect("evidence image");
+    let img = browser
+        .find(Locator::Css(".evidence-list img"))
+        .await
+        .expect("evidence image");
     let natural_width = browser
-        .execute("return document.querySelector('.evidence-list img').naturalWidth", vec![])
+        .execute(
+            "return document.querySelector('.evidence-list img').naturalWidth",
+            vec![],
+        )
         .await
         .expect("script");
     assert_eq!(natural_width, json!(480), "image decoded, upright");
@@ -133,12 +180,37 @@ async fn a_buyer_files_a_report_with_evidence_in_a_real_browser() {
     save_screenshot(&browser, "manage").await;
 
     // A mistake in the form comes back with the message next to the field.
-    browser.goto(&app.url("/reports/new")).await.expect("open form");
-    browser.find(Locator::Id("listing_url")).await.expect("field").send_keys("javascript:alert(1)").await.expect("type");
-    browser.find(Locator::Css("button[type=submit]")).await.expect("submit").click().await.expect("click");
-    let error = browser.wait().for_element(Locator::Id("listing_url-error")).await.expect("field error");
+    browser
+        .goto(&app.url("/reports/new"))
+        .await
+        .expect("open form");
+    browser
+        .find(Locator::Id("listing_url"))
+        .await
+        .expect("field")
+        .send_keys("javascript:alert(1)")
+        .await
+        .expect("type");
+    browser
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    let error = browser
+        .wait()
+        .for_element(Locator::Id("listing_url-error"))
+        .await
+        .expect("field error");
     assert!(error.text().await.expect("text").contains("http"));
-    let typed = browser.find(Locator::Id("listing_url")).await.expect("field").prop("value").await.expect("value");
+    let typed = browser
+        .find(Locator::Id("listing_url"))
+        .await
+        .expect("field")
+        .prop("value")
+        .await
+        .expect("value");
     assert_eq!(typed.as_deref(), Some("javascript:alert(1)"));
     save_screenshot(&browser, "form-errors").await;
 

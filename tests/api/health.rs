@@ -13,7 +13,11 @@ async fn database_down_gives_503_with_retry_after_not_a_hang() {
     let client = crate::helpers::client();
     let started = std::time::Instant::now();
 
-    let health = client.get(format!("{address}/healthz")).send().await.expect("request");
+    let health = client
+        .get(format!("{address}/healthz"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(health.status(), 503);
     assert!(health.headers().contains_key("retry-after"));
 
@@ -27,10 +31,18 @@ async fn database_down_gives_503_with_retry_after_not_a_hang() {
     assert_eq!(api.headers()["retry-after"], "30");
     assert_eq!(api.headers()["content-type"], "application/problem+json");
 
-    let page = client.get(format!("{address}/reports/abc")).send().await.expect("request");
+    let page = client
+        .get(format!("{address}/reports/abc"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(page.status(), 503);
     assert!(page.text().await.expect("body").contains("try again"));
-    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
     let _ = std::fs::remove_dir_all(data_dir);
 }
 
@@ -41,7 +53,8 @@ async fn evidence_of_a_failed_submission_does_not_linger() {
         .text("report", valid_report().to_string())
         .part(
             "evidence",
-            reqwest::multipart::Part::bytes(crate::helpers::fixture("photo_gps.jpg")).file_name("p.jpg"),
+            reqwest::multipart::Part::bytes(crate::helpers::fixture("photo_gps.jpg"))
+                .file_name("p.jpg"),
         );
     let response = crate::helpers::client()
         .post(format!("{address}/api/v1/reports"))
@@ -73,11 +86,21 @@ async fn static_files_are_cached_and_unknown_pages_are_friendly_404s() {
     let app = TestApp::spawn().await;
     let css = app.get("/static/css/site.css").await;
     assert_eq!(css.status(), 200);
-    assert!(css.headers()["cache-control"].to_str().expect("ascii").contains("immutable"));
+    assert!(
+        css.headers()["cache-control"]
+            .to_str()
+            .expect("ascii")
+            .contains("immutable")
+    );
 
     let page = app.get("/no/such/page").await;
     assert_eq!(page.status(), 404);
-    assert!(page.text().await.expect("body").contains("Report a fake listing"));
+    assert!(
+        page.text()
+            .await
+            .expect("body")
+            .contains("Report a fake listing")
+    );
 
     let api = app.get("/api/v1/nothing").await;
     assert_eq!(api.status(), 404);

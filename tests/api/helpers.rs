@@ -12,7 +12,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response, redirect};
 use serde_json::Value;
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection, PgPool};
+use sqlx::{Connection, PgPool};
 
 /// The server tests create their databases on: `FAKEWATCH_TEST_DATABASE_URL`, else
 /// `DATABASE_URL`, else local PostgreSQL.
@@ -23,7 +23,9 @@ fn server_url() -> String {
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
 }
 
@@ -43,13 +45,17 @@ impl TestApp {
 
     /// Starts the app after `adjust` has changed the default test config.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
-        let db_name = format!("fakewatch_test_{}", random_token(9).to_lowercase().replace('-', "_"));
-        let options = PgConnectOptions::from_str(&server_url())
-            .expect("test database URL")
-            .database(&db_name);
+        let db_name = format!(
+            "fakewatch_test_{}",
+            random_token(9).to_lowercase().replace('-', "_")
+        );
+        let mut database_url = url::Url::parse(&server_url()).expect("test database URL");
+        database_url.set_path(&db_name);
         let data_dir = std::env::temp_dir().join(&db_name);
-        let mut config = Cli::try_parse_from(["fakewatch"]).expect("default config").config;
-        config.database_url = options.to_url_lossy().to_string();
+        let mut config = Cli::try_parse_from(["fakewatch"])
+            .expect("default config")
+            .config;
+        config.database_url = database_url.to_string();
         config.data_dir = data_dir.clone();
         config.secret = Some("test-secret-test-secret-test-secret-test".into());
         config.listen = "127.0.0.1:0".parse().expect("address");
@@ -61,7 +67,9 @@ impl TestApp {
 
         let state = startup::build_state(config).await.expect("app starts");
         let db = state.db.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         tokio::spawn(startup::serve(listener, state));
         TestApp {
@@ -76,7 +84,9 @@ impl TestApp {
     /// An app whose database cannot be reached (nothing listens on its port).
     pub async fn spawn_with_database_down() -> (String, PathBuf) {
         let data_dir = std::env::temp_dir().join(format!("fakewatch_down_{}", random_token(6)));
-        let mut config = Cli::try_parse_from(["fakewatch"]).expect("default config").config;
+        let mut config = Cli::try_parse_from(["fakewatch"])
+            .expect("default config")
+            .config;
         config.data_dir = data_dir.clone();
         config.secret = Some("test-secret-test-secret-test-secret-test".into());
         config.static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
@@ -91,11 +101,15 @@ impl TestApp {
         let evidence = fakewatch::evidence::EvidenceService::from_config(&config).expect("store");
         let state = fakewatch::state::AppState {
             db,
-            secret: std::sync::Arc::new(fakewatch::security::Secret::from_bytes(b"0123456789abcdef0123456789abcdef")),
+            secret: std::sync::Arc::new(fakewatch::security::Secret::from_bytes(
+                b"0123456789abcdef0123456789abcdef",
+            )),
             config: std::sync::Arc::new(config),
             evidence,
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         tokio::spawn(startup::serve(listener, state));
         (address, data_dir)
@@ -106,7 +120,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(self.url(path)).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
     }
 
     /// `GET /reports/new`, returning the page and its CSRF token.
@@ -117,7 +135,11 @@ impl TestApp {
     }
 
     /// `POST /reports` as a browser would send it, with the CSRF token from the form page.
-    pub async fn post_report_form(&self, fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> Response {
+    pub async fn post_report_form(
+        &self,
+        fields: &[(&str, &str)],
+        files: &[(&str, Vec<u8>)],
+    ) -> Response {
         let (_, token) = self.get_report_form().await;
         let mut with_token = vec![("csrf_token", token.as_str())];
         with_token.extend_from_slice(fields);
@@ -125,13 +147,20 @@ impl TestApp {
     }
 
     /// `POST /reports` with exactly these fields (no CSRF token added).
-    pub async fn post_report_form_raw(&self, fields: &[(&str, &str)], files: &[(&str, Vec<u8>)]) -> Response {
+    pub async fn post_report_form_raw(
+        &self,
+        fields: &[(&str, &str)],
+        files: &[(&str, Vec<u8>)],
+    ) -> Response {
         let mut form = Form::new();
         for (name, value) in fields {
             form = form.text(name.to_string(), value.to_string());
         }
         for (file_name, bytes) in files {
-            form = form.part("evidence", Part::bytes(bytes.clone()).file_name(file_name.to_string()));
+            form = form.part(
+                "evidence",
+                Part::bytes(bytes.clone()).file_name(file_name.to_string()),
+            );
         }
         self.client
             .post(self.url("/reports"))
@@ -155,7 +184,10 @@ impl TestApp {
     pub async fn post_report_multipart(&self, body: &Value, files: &[(&str, Vec<u8>)]) -> Response {
         let mut form = Form::new().text("report", body.to_string());
         for (file_name, bytes) in files {
-            form = form.part("evidence", Part::bytes(bytes.clone()).file_name(file_name.to_string()));
+            form = form.part(
+                "evidence",
+                Part::bytes(bytes.clone()).file_name(file_name.to_string()),
+            );
         }
         self.client
             .post(self.url("/api/v1/reports"))
@@ -170,7 +202,9 @@ impl TestApp {
     }
 
     pub async fn delete_report_api(&self, id: &str, token: Option<&str>) -> Response {
-        let mut request = self.client.delete(self.url(&format!("/api/v1/reports/{id}")));
+        let mut request = self
+            .client
+            .delete(self.url(&format!("/api/v1/reports/{id}")));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -198,13 +232,17 @@ impl Drop for TestApp {
         let data_dir = self.data_dir.clone();
         // Drop runs inside the test's runtime; do the async clean-up on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
             if let Ok(runtime) = runtime {
                 runtime.block_on(async {
                     let options = PgConnectOptions::from_str(&server_url()).expect("url");
                     if let Ok(mut conn) = sqlx::PgConnection::connect_with(&options).await {
                         let sql = format!("drop database if exists \"{name}\" with (force)");
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                            .execute(&mut conn)
+                            .await;
                     }
                 });
             }
@@ -265,7 +303,10 @@ pub fn valid_report() -> Value {
 /// The same report as form fields.
 pub fn valid_form() -> Vec<(&'static str, &'static str)> {
     vec![
-        ("listing_url", "https://www.aliexpress.com/item/1005006543210987.html?spm=a2g0o.home.0"),
+        (
+            "listing_url",
+            "https://www.aliexpress.com/item/1005006543210987.html?spm=a2g0o.home.0",
+        ),
         ("seller_url", "https://www.aliexpress.com/store/1102345678"),
         ("seller_name", "Luxury Outlet Store"),
         ("brand", "Louis Vuitton"),
@@ -275,7 +316,10 @@ pub fn valid_form() -> Vec<(&'static str, &'static str)> {
         ("order_date", "2026-10-02"),
         ("reasons", "price_too_low"),
         ("reasons", "logo_or_packaging_mismatch"),
-        ("description", "The monogram pattern is misaligned at the seams and the price was a tenth of retail."),
+        (
+            "description",
+            "The monogram pattern is misaligned at the seams and the price was a tenth of retail.",
+        ),
         ("email", "buyer@example.com"),
     ]
 }

@@ -3,7 +3,10 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, valid_report};
 
 async fn problem(response: reqwest::Response) -> Value {
-    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
     response.json().await.expect("problem details")
 }
 
@@ -12,7 +15,10 @@ async fn a_json_report_is_created_with_location_and_what_was_recorded() {
     let app = TestApp::spawn().await;
     let response = app.post_report_json(&valid_report()).await;
     assert_eq!(response.status(), 201);
-    let location = response.headers()["location"].to_str().expect("ascii").to_owned();
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     let body: Value = response.json().await.expect("json");
     let id = body["id"].as_str().expect("id");
     assert_eq!(location, format!("/api/v1/reports/{id}"));
@@ -26,21 +32,33 @@ async fn a_json_report_is_created_with_location_and_what_was_recorded() {
     );
     assert_eq!(body["seller"]["seller_key"], "1102345678");
     assert_eq!(body["seller"]["name"], "Luxury Outlet Store");
-    assert_eq!(body["brand"], json!({"slug": "louis-vuitton", "name": "Louis Vuitton"}));
+    assert_eq!(
+        body["brand"],
+        json!({"slug": "louis-vuitton", "name": "Louis Vuitton"})
+    );
     assert_eq!(body["evidence"], json!([]));
     let token = body["manage_token"].as_str().expect("token");
     assert!(token.len() >= 40);
 
     // Durable, and the token is stored only as a hash.
     let stored: (Vec<u8>, String) =
-        sqlx::query_as("select manage_token_hash, public_id from report").fetch_one(&app.db).await.expect("row");
+        sqlx::query_as("select manage_token_hash, public_id from report")
+            .fetch_one(&app.db)
+            .await
+            .expect("row");
     assert_eq!(stored.1, id);
     assert_ne!(stored.0, token.as_bytes());
 
     let public: Value = app.get_report_api(id).await.json().await.expect("json");
     assert_eq!(public["id"], id);
-    assert_eq!(public["price"], json!({"amount": "29.90", "currency": "USD"}));
-    assert_eq!(public["reasons"], json!(["price_too_low", "logo_or_packaging_mismatch"]));
+    assert_eq!(
+        public["price"],
+        json!({"amount": "29.90", "currency": "USD"})
+    );
+    assert_eq!(
+        public["reasons"],
+        json!(["price_too_low", "logo_or_packaging_mismatch"])
+    );
     let text = public.to_string();
     assert!(!text.contains("buyer@example.com"), "email leaked: {text}");
     assert!(!text.contains("manage"), "token leaked: {text}");
@@ -67,10 +85,21 @@ async fn validation_errors_are_problem_details_listing_each_field() {
         .iter()
         .map(|e| e["field"].as_str().expect("field"))
         .collect();
-    for field in ["listing_url", "seller_name", "brand", "reasons", "description", "price"] {
+    for field in [
+        "listing_url",
+        "seller_name",
+        "brand",
+        "reasons",
+        "description",
+        "price",
+    ] {
         assert!(fields.contains(&field), "{field} missing from {fields:?}");
     }
-    assert!(body["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
 }
 
 #[tokio::test]
@@ -117,7 +146,12 @@ async fn wrong_shapes_unknown_fields_bad_enums_and_content_types_are_4xx_with_a_
         .await
         .expect("request");
     assert_eq!(text.status(), 415);
-    assert!(problem(text).await["detail"].as_str().expect("detail").contains("application/json"));
+    assert!(
+        problem(text).await["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("application/json")
+    );
 
     let no_report_part = app
         .client
@@ -133,31 +167,40 @@ async fn wrong_shapes_unknown_fields_bad_enums_and_content_types_are_4xx_with_a_
 #[tokio::test]
 async fn the_same_reporter_filing_the_same_listing_again_updates_their_report() {
     let app = TestApp::spawn().await;
-    let first: Value = app.post_report_json(&valid_report()).await.json().await.expect("json");
+    let first: Value = app
+        .post_report_json(&valid_report())
+        .await
+        .json()
+        .await
+        .expect("json");
 
     let mut again = valid_report();
     again["description"] = json!("Second look: the serial number on the tag does not exist.");
     again["reasons"] = json!(["missing_or_invalid_serial"]);
     again["email"] = json!("BUYER@example.com");
     // Tracking parameters differ; it is still the same listing.
-    again["listing_url"] = json!("https://de.aliexpress.com/item/1005006543210987.html?gatewayAdapt=glo2deu");
+    again["listing_url"] =
+        json!("https://de.aliexpress.com/item/1005006543210987.html?gatewayAdapt=glo2deu");
     let response = app.post_report_json(&again).await;
     assert_eq!(response.status(), 200);
     let second: Value = response.json().await.expect("json");
     assert_eq!(second["id"], first["id"]);
     assert_eq!(second["created"], false);
 
-    let rows: Vec<(String, Vec<String>)> = sqlx::query_as("select description, reasons from report")
-        .fetch_all(&app.db)
-        .await
-        .expect("rows");
+    let rows: Vec<(String, Vec<String>)> =
+        sqlx::query_as("select description, reasons from report")
+            .fetch_all(&app.db)
+            .await
+            .expect("rows");
     assert_eq!(rows.len(), 1);
     assert!(rows[0].0.starts_with("Second look"));
     assert_eq!(rows[0].1, vec!["missing_or_invalid_serial"]);
 
     // The old manage token was replaced by the new one.
     let id = first["id"].as_str().expect("id");
-    let old = app.delete_report_api(id, first["manage_token"].as_str()).await;
+    let old = app
+        .delete_report_api(id, first["manage_token"].as_str())
+        .await;
     assert_eq!(old.status(), 403);
 
     // Someone else (another email, or none) files a report of their own.
@@ -167,14 +210,22 @@ async fn the_same_reporter_filing_the_same_listing_again_updates_their_report() 
     let mut anonymous = valid_report();
     anonymous["email"] = Value::Null;
     assert_eq!(app.post_report_json(&anonymous).await.status(), 201);
-    let count: i64 = sqlx::query_scalar("select count(*) from report").fetch_one(&app.db).await.expect("count");
+    let count: i64 = sqlx::query_scalar("select count(*) from report")
+        .fetch_one(&app.db)
+        .await
+        .expect("count");
     assert_eq!(count, 3);
 }
 
 #[tokio::test]
 async fn withdrawing_needs_the_right_manage_token() {
     let app = TestApp::spawn().await;
-    let body: Value = app.post_report_json(&valid_report()).await.json().await.expect("json");
+    let body: Value = app
+        .post_report_json(&valid_report())
+        .await
+        .json()
+        .await
+        .expect("json");
     let id = body["id"].as_str().expect("id");
     let token = body["manage_token"].as_str().expect("token");
 

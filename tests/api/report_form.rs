@@ -6,11 +6,26 @@ async fn the_form_has_labelled_fields_hints_and_a_csrf_token() {
     let (html, token) = app.get_report_form().await;
     assert!(!token.is_empty());
     for field in [
-        "listing_url", "seller_url", "seller_name", "brand", "product_title", "price", "currency",
-        "order_date", "description", "email", "evidence",
+        "listing_url",
+        "seller_url",
+        "seller_name",
+        "brand",
+        "product_title",
+        "price",
+        "currency",
+        "order_date",
+        "description",
+        "email",
+        "evidence",
     ] {
-        assert!(html.contains(&format!("<label for=\"{field}\"")), "no label for {field}");
-        assert!(html.contains(&format!("id=\"{field}\"")), "no input {field}");
+        assert!(
+            html.contains(&format!("<label for=\"{field}\"")),
+            "no label for {field}"
+        );
+        assert!(
+            html.contains(&format!("id=\"{field}\"")),
+            "no input {field}"
+        );
     }
     assert!(html.contains("name=\"reasons\" value=\"price_too_low\""));
     assert!(html.contains("enctype=\"multipart/form-data\""));
@@ -21,7 +36,10 @@ async fn filing_through_the_form_redirects_to_a_receipt_that_shows_the_manage_li
     let app = TestApp::spawn().await;
     let response = app.post_report_form(&valid_form(), &[]).await;
     assert_eq!(response.status(), 303);
-    let location = response.headers()["location"].to_str().expect("ascii").to_owned();
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     assert!(location.starts_with("/reports/"));
 
     let receipt = app.get(&location).await.text().await.expect("body");
@@ -29,7 +47,10 @@ async fn filing_through_the_form_redirects_to_a_receipt_that_shows_the_manage_li
     assert!(receipt.contains("Louis Vuitton"));
     assert!(receipt.contains("https://www.aliexpress.com/item/1005006543210987.html"));
     assert!(!receipt.contains("spm="), "tracking parameters are removed");
-    assert!(!receipt.contains("buyer@example.com"), "the email is private");
+    assert!(
+        !receipt.contains("buyer@example.com"),
+        "the email is private"
+    );
     let manage = receipt
         .split("/manage/")
         .nth(1)
@@ -38,7 +59,10 @@ async fn filing_through_the_form_redirects_to_a_receipt_that_shows_the_manage_li
         .to_owned();
 
     let again = app.get(&location).await.text().await.expect("body");
-    assert!(!again.contains("/manage/"), "the manage link is shown only once");
+    assert!(
+        !again.contains("/manage/"),
+        "the manage link is shown only once"
+    );
 
     let row: (String, String, Vec<String>) =
         sqlx::query_as("select status, reporter_email, reasons from report")
@@ -51,7 +75,13 @@ async fn filing_through_the_form_redirects_to_a_receipt_that_shows_the_manage_li
 
     let private = app.get(&format!("{location}/manage/{manage}")).await;
     assert_eq!(private.status(), 200);
-    assert!(private.text().await.expect("body").contains("buyer@example.com"));
+    assert!(
+        private
+            .text()
+            .await
+            .expect("body")
+            .contains("buyer@example.com")
+    );
 }
 
 #[tokio::test]
@@ -78,28 +108,49 @@ async fn every_invalid_field_is_shown_next_to_it_with_the_input_kept() {
         assert_eq!(response.status(), 422, "{field}={value:?}");
         let html = response.text().await.expect("body");
         let error_id = format!("id=\"{field}-error\"");
-        let at = html.find(&error_id).unwrap_or_else(|| panic!("no message for {field}: {value:?}"));
+        let at = html
+            .find(&error_id)
+            .unwrap_or_else(|| panic!("no message for {field}: {value:?}"));
         let message = &html[at..at + 300.min(html.len() - at)];
         assert!(message.contains(expected), "{field}: {message}");
         // The rest of the user's input is still there.
         if field != "description" {
-            assert!(html.contains("The monogram pattern is misaligned"), "{field}: description lost");
+            assert!(
+                html.contains("The monogram pattern is misaligned"),
+                "{field}: description lost"
+            );
         }
         if field != "listing_url" {
-            assert!(html.contains("item/1005006543210987.html"), "{field}: listing lost");
+            assert!(
+                html.contains("item/1005006543210987.html"),
+                "{field}: listing lost"
+            );
         }
     }
-    let count: i64 = sqlx::query_scalar("select count(*) from report").fetch_one(&app.db).await.expect("count");
+    let count: i64 = sqlx::query_scalar("select count(*) from report")
+        .fetch_one(&app.db)
+        .await
+        .expect("count");
     assert_eq!(count, 0);
 }
 
 #[tokio::test]
 async fn seller_url_or_name_is_required() {
     let app = TestApp::spawn().await;
-    let form = with_field(&with_field(&valid_form(), "seller_url", None), "seller_name", None);
+    let form = with_field(
+        &with_field(&valid_form(), "seller_url", None),
+        "seller_name",
+        None,
+    );
     let response = app.post_report_form(&form, &[]).await;
     assert_eq!(response.status(), 422);
-    assert!(response.text().await.expect("body").contains("id=\"seller_name-error\""));
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains("id=\"seller_name-error\"")
+    );
 }
 
 #[tokio::test]
@@ -113,7 +164,13 @@ async fn missing_or_wrong_csrf_token_is_forbidden() {
     wrong.extend(valid_form());
     let wrong = app.post_report_form_raw(&wrong, &[]).await;
     assert_eq!(wrong.status(), 403);
-    assert!(wrong.text().await.expect("body").contains("Reload the page"));
+    assert!(
+        wrong
+            .text()
+            .await
+            .expect("body")
+            .contains("Reload the page")
+    );
 
     // A token from another visitor's cookie does not work either.
     let other = TestApp::spawn().await;
@@ -122,7 +179,10 @@ async fn missing_or_wrong_csrf_token_is_forbidden() {
     stolen.extend(valid_form());
     assert_eq!(app.post_report_form_raw(&stolen, &[]).await.status(), 403);
 
-    let count: i64 = sqlx::query_scalar("select count(*) from report").fetch_one(&app.db).await.expect("count");
+    let count: i64 = sqlx::query_scalar("select count(*) from report")
+        .fetch_one(&app.db)
+        .await
+        .expect("count");
     assert_eq!(count, 0);
 }
 
@@ -133,7 +193,10 @@ async fn a_filled_honeypot_is_refused() {
     form.push(("website", "http://spam.example"));
     let response = app.post_report_form(&form, &[]).await;
     assert_eq!(response.status(), 422);
-    let count: i64 = sqlx::query_scalar("select count(*) from report").fetch_one(&app.db).await.expect("count");
+    let count: i64 = sqlx::query_scalar("select count(*) from report")
+        .fetch_one(&app.db)
+        .await
+        .expect("count");
     assert_eq!(count, 0);
 }
 
@@ -141,15 +204,28 @@ async fn a_filled_honeypot_is_refused() {
 async fn the_reporter_can_withdraw_with_the_manage_link_but_not_with_a_wrong_one() {
     let app = TestApp::spawn().await;
     let response = app.post_report_form(&valid_form(), &[]).await;
-    let location = response.headers()["location"].to_str().expect("ascii").to_owned();
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     let receipt = app.get(&location).await.text().await.expect("body");
-    let token = receipt.split("/manage/").nth(1).and_then(|r| r.split('"').next()).expect("link").to_owned();
+    let token = receipt
+        .split("/manage/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("link")
+        .to_owned();
     let id = location.trim_start_matches("/reports/").to_owned();
 
     let wrong = app.get(&format!("{location}/manage/wrong-token")).await;
     assert_eq!(wrong.status(), 403);
 
-    let manage = app.get(&format!("{location}/manage/{token}")).await.text().await.expect("body");
+    let manage = app
+        .get(&format!("{location}/manage/{token}"))
+        .await
+        .text()
+        .await
+        .expect("body");
     let csrf = csrf_token_in(&manage);
     let forged = app
         .client
@@ -176,7 +252,10 @@ async fn the_reporter_can_withdraw_with_the_manage_link_but_not_with_a_wrong_one
         .await
         .expect("request");
     assert_eq!(withdrawn.status(), 303);
-    let status: String = sqlx::query_scalar("select status from report").fetch_one(&app.db).await.expect("row");
+    let status: String = sqlx::query_scalar("select status from report")
+        .fetch_one(&app.db)
+        .await
+        .expect("row");
     assert_eq!(status, "withdrawn");
     let public = app.get(&location).await;
     assert_eq!(public.status(), 410);
@@ -188,5 +267,11 @@ async fn unknown_report_ids_are_friendly_404s() {
     let app = TestApp::spawn().await;
     let response = app.get("/reports/does-not-exist").await;
     assert_eq!(response.status(), 404);
-    assert!(response.text().await.expect("body").contains("No report with this id"));
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains("No report with this id")
+    );
 }

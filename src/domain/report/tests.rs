@@ -16,7 +16,11 @@ fn valid() -> ReportInput {
             currency: "usd".into(),
         }),
         order_date: Some("2026-10-01".into()),
-        reasons: vec!["price_too_low".into(), "poor_quality".into(), "price_too_low".into()],
+        reasons: vec![
+            "price_too_low".into(),
+            "poor_quality".into(),
+            "price_too_low".into(),
+        ],
         description: "The stitching is crooked and the logo is off-centre.".into(),
         email: Some("Buyer@Example.COM".into()),
     }
@@ -37,10 +41,22 @@ fn a_complete_report_validates() {
     assert_eq!(report.seller.alias.as_deref(), Some("Best Deals Store"));
     assert_eq!(report.brand.slug, "louis-vuitton");
     assert_eq!(report.brand.display_name, "LOUIS VUITTON");
-    assert_eq!(report.reasons, vec![Reason::PriceTooLow, Reason::PoorQuality]);
-    assert_eq!(report.price.map(|p| p.amount_string()), Some("19.99".into()));
-    assert_eq!(report.email.as_ref().map(Email::as_str), Some("Buyer@example.com"));
-    assert_eq!(report.email.map(|e| e.folded()), Some("buyer@example.com".into()));
+    assert_eq!(
+        report.reasons,
+        vec![Reason::PriceTooLow, Reason::PoorQuality]
+    );
+    assert_eq!(
+        report.price.map(|p| p.amount_string()),
+        Some("19.99".into())
+    );
+    assert_eq!(
+        report.email.as_ref().map(Email::as_str),
+        Some("Buyer@example.com")
+    );
+    assert_eq!(
+        report.email.map(|e| e.folded()),
+        Some("buyer@example.com".into())
+    );
 }
 
 #[test]
@@ -65,7 +81,10 @@ fn name_based_sellers_on_unknown_sites_are_keyed_by_host() {
     };
     let report = input.validate(TODAY).expect("valid");
     assert_eq!(report.seller.marketplace, Marketplace::Other);
-    assert_eq!(report.seller.seller_key, "shop.example.org:best deals store");
+    assert_eq!(
+        report.seller.seller_key,
+        "shop.example.org:best deals store"
+    );
 }
 
 #[test]
@@ -131,7 +150,10 @@ fn every_bad_field_is_reported_at_once() {
         "description",
         "email",
     ] {
-        assert!(errors.get(field).is_some(), "no error for {field}: {errors:?}");
+        assert!(
+            errors.get(field).is_some(),
+            "no error for {field}: {errors:?}"
+        );
     }
 }
 
@@ -143,7 +165,11 @@ fn missing_reasons_and_description_are_explained() {
         ..valid()
     };
     let errors = errors_of(&input);
-    assert!(errors.get("reasons").is_some_and(|m| m.contains("at least one")));
+    assert!(
+        errors
+            .get("reasons")
+            .is_some_and(|m| m.contains("at least one"))
+    );
     assert!(errors.get("description").is_some());
 }
 
@@ -153,7 +179,11 @@ fn description_limits_are_enforced() {
         description: "a".repeat(MAX_DESCRIPTION_CHARS + 1),
         ..valid()
     };
-    assert!(errors_of(&long).get("description").is_some_and(|m| m.contains("5000")));
+    assert!(
+        errors_of(&long)
+            .get("description")
+            .is_some_and(|m| m.contains("5000"))
+    );
     let control = ReportInput {
         description: "fake fake fake \u{7}".into(),
         ..valid()
@@ -238,7 +268,10 @@ fn brands_fold_to_one_slug() {
             brand: raw.into(),
             ..valid()
         };
-        assert_eq!(input.validate(TODAY).expect("valid").brand.slug, "louis-vuitton");
+        assert_eq!(
+            input.validate(TODAY).expect("valid").brand.slug,
+            "louis-vuitton"
+        );
     }
     let punctuation_only = ReportInput {
         brand: "!!!".into(),

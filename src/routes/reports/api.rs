@@ -45,7 +45,11 @@ pub async fn create(
         return Err(AppError::UnsupportedMediaType(format!(
             "Send the report as application/json, or as multipart/form-data with a \"report\" \
              JSON part and \"evidence\" file parts (got {:?}).",
-            if content_type.is_empty() { "no Content-Type" } else { &content_type }
+            if content_type.is_empty() {
+                "no Content-Type"
+            } else {
+                &content_type
+            }
         ))
         .into());
     };
@@ -75,7 +79,9 @@ async fn read_multipart(
         return Err(AppError::PayloadTooLarge(format!(
             "Each evidence file may be at most {}. {}",
             human_bytes(state.config.max_evidence_bytes),
-            body.problems.get(upload::EVIDENCE_FIELD).unwrap_or_default()
+            body.problems
+                .get(upload::EVIDENCE_FIELD)
+                .unwrap_or_default()
         )));
     }
     if !body.problems.is_empty() {
@@ -88,10 +94,13 @@ async fn read_multipart(
         )));
     }
     let json = body.get(REPORT_PART).ok_or_else(|| {
-        AppError::BadRequest("The multipart body needs a \"report\" part holding the report's JSON.".into())
+        AppError::BadRequest(
+            "The multipart body needs a \"report\" part holding the report's JSON.".into(),
+        )
     })?;
-    let input = serde_json::from_str(json)
-        .map_err(|e| AppError::BadRequest(format!("The \"report\" part is not a valid report: {e}")))?;
+    let input = serde_json::from_str(json).map_err(|e| {
+        AppError::BadRequest(format!("The \"report\" part is not a valid report: {e}"))
+    })?;
     Ok((input, body.files))
 }
 

@@ -106,7 +106,13 @@ pub async fn create(
             HONEYPOT,
             "This submission looks automated. Leave the \"website\" field empty.",
         );
-        return Ok(show_again(&state, jar, input, errors, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(show_again(
+            &state,
+            jar,
+            input,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     }
     if !body.problems.is_empty() {
         let status = if body.too_large {

@@ -212,7 +212,9 @@ fn reporter_identity(
 ) -> (Option<[u8; 32]>, [u8; 32]) {
     match &report.email {
         Some(email) => {
-            let key = state.secret.mac("reporter-email", email.folded().as_bytes());
+            let key = state
+                .secret
+                .mac("reporter-email", email.folded().as_bytes());
             (Some(key), key)
         }
         None => {
@@ -232,7 +234,9 @@ async fn remove_orphans(state: &AppState, keys: &[String]) {
     let mut conn = state.db.acquire().await.ok();
     for key in keys {
         let referenced = match conn.as_mut() {
-            Some(conn) => db::evidence::is_referenced(conn, key).await.unwrap_or(false),
+            Some(conn) => db::evidence::is_referenced(conn, key)
+                .await
+                .unwrap_or(false),
             None => false,
         };
         if !referenced && let Err(e) = state.evidence.delete(key).await {

@@ -3,10 +3,10 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 
@@ -117,7 +117,11 @@ pub async fn serve_evidence(
         .await
         .map_err(AppError::internal)?;
     let extension = row.media_type.rsplit('/').next().unwrap_or("bin");
-    let extension = if extension == "jpeg" { "jpg" } else { extension };
+    let extension = if extension == "jpeg" {
+        "jpg"
+    } else {
+        extension
+    };
     let disposition = if row.media_type == "application/pdf" {
         "attachment"
     } else {
@@ -128,11 +132,17 @@ pub async fn serve_evidence(
             (header::CONTENT_TYPE, row.media_type.clone()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("{disposition}; filename=\"evidence-{}.{extension}\"", row.public_id),
+                format!(
+                    "{disposition}; filename=\"evidence-{}.{extension}\"",
+                    row.public_id
+                ),
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'".to_owned(),
+            ),
         ],
         bytes,
     )

@@ -98,12 +98,14 @@ pub async fn read(
                     "The form has more than {MAX_TEXT_FIELDS} fields."
                 )));
             }
-            let bytes = read_limited(&mut field, MAX_TEXT_BYTES).await?.ok_or_else(|| {
-                AppError::PayloadTooLarge(format!(
-                    "The field {name:?} is longer than {}.",
-                    human_bytes(MAX_TEXT_BYTES)
-                ))
-            })?;
+            let bytes = read_limited(&mut field, MAX_TEXT_BYTES)
+                .await?
+                .ok_or_else(|| {
+                    AppError::PayloadTooLarge(format!(
+                        "The field {name:?} is longer than {}.",
+                        human_bytes(MAX_TEXT_BYTES)
+                    ))
+                })?;
             let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
                 AppError::BadRequest(format!("The field {name:?} is not valid UTF-8 text."))
             })?;
@@ -146,7 +148,10 @@ fn multipart_error(err: MultipartError) -> AppError {
             "The upload is larger than a report may be. Send fewer or smaller files.".into(),
         )
     } else {
-        AppError::BadRequest(format!("The form data could not be read: {}", err.body_text()))
+        AppError::BadRequest(format!(
+            "The form data could not be read: {}",
+            err.body_text()
+        ))
     }
 }
 
