@@ -41,8 +41,22 @@ pub struct Client {
     pub ip: Option<IpAddr>,
 }
 
-#[tracing::instrument(skip_all, fields(files = uploads.len()))]
+/// Files a report. The work runs in a task of its own so that it completes (or cleans up its
+/// files) even when the client hangs up half-way.
 pub async fn file_report(
+    state: &AppState,
+    input: &ReportInput,
+    uploads: Vec<Upload>,
+    client: Client,
+) -> Result<Filed, AppError> {
+    let (state, input) = (state.clone(), input.clone());
+    tokio::spawn(async move { file(&state, &input, uploads, client).await })
+        .await
+        .map_err(AppError::internal)?
+}
+
+#[tracing::instrument(skip_all, fields(files = uploads.len()))]
+async fn file(
     state: &AppState,
     input: &ReportInput,
     uploads: Vec<Upload>,

@@ -1,0 +1,39 @@
+# Shared by the benchmark scripts: a release build, a fresh database, the server in the
+# background, and clean-up on exit. Source it; it sets BASE_URL and BENCH_DB_URL.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PORT=${BENCH_PORT:-18080}
+BENCH_DB=${BENCH_DB:-fakewatch_bench}
+BENCH_DB_URL=${BENCH_DATABASE_URL:-postgres://localhost/$BENCH_DB}
+BASE_URL="http://127.0.0.1:$PORT"
+DATA_DIR=$(mktemp -d /tmp/fakewatch-bench.XXXXXX)
+SERVER_PID=
+
+for tool in wrk pgbench psql; do
+    command -v "$tool" >/dev/null || { echo "install $tool first (apt-get install wrk postgresql-client)"; exit 1; }
+done
+
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    rm -rf "$DATA_DIR"
+}
+trap cleanup EXIT
+
+cargo build --release --quiet --bin fakewatch
+
+# A fresh database each run, created and migrated by the server itself.
+psql "${BENCH_DB_URL%/*}/postgres" -qc "drop database if exists $BENCH_DB with (force)" >/dev/null
+
+start_server() {
+    DATABASE_URL="$BENCH_DB_URL" FAKEWATCH_LISTEN="127.0.0.1:$PORT" FAKEWATCH_DATA_DIR="$DATA_DIR" \
+        RUST_LOG=error "$@" target/release/fakewatch serve &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do
+        curl -sf "$BASE_URL/healthz" >/dev/null && return 0
+        sleep 0.1
+    done
+    echo "server did not start"; exit 1
+}
+
+ratio() { python3 -c "print(f'{$1 / $2 * 100:.1f}%')"; }
