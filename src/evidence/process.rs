@@ -567,10 +567,13 @@ mod tests {
             max_bytes: 100,
             ..Limits::default()
         };
-        assert_eq!(process(&[], &limits).unwrap_err(), EvidenceError::Empty);
+        assert_eq!(
+            process(&[], &limits).expect_err("refused"),
+            EvidenceError::Empty
+        );
         let html_too_big = [b'<'; 101];
         assert_eq!(
-            process(&html_too_big, &limits).unwrap_err(),
+            process(&html_too_big, &limits).expect_err("refused"),
             EvidenceError::TooLarge { max_bytes: 100 }
         );
         assert!(matches!(
@@ -690,7 +693,7 @@ mod tests {
 
     #[test]
     fn sha256_is_of_the_stored_bytes() {
-        let processed = process(fixture!("screenshot.png"), &Limits::default()).unwrap();
+        let processed = process(fixture!("screenshot.png"), &Limits::default()).expect("accepted");
         assert_eq!(
             processed.sha256,
             hex::encode(Sha256::digest(&processed.bytes))

@@ -58,7 +58,12 @@ impl TestApp {
         config.database_url = database_url.to_string();
         config.data_dir = data_dir.clone();
         config.secret = Some("test-secret-test-secret-test-secret-test".into());
-        config.listen = "127.0.0.1:0".parse().expect("address");
+        // Bind first, so that links the app makes carry the real port.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        config.listen = listener.local_addr().expect("address");
+        config.public_url = Some(format!("http://{}", config.listen));
         config.static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
         config.db_connections = 4;
         config.db_timeout_secs = 2;
@@ -67,10 +72,7 @@ impl TestApp {
 
         let state = startup::build_state(config).await.expect("app starts");
         let db = state.db.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address = format!("http://{}", listener.local_addr().expect("address"));
+        let address = state.config.public_base();
         tokio::spawn(startup::serve(listener, state));
         TestApp {
             address,

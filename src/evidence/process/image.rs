@@ -428,7 +428,8 @@ mod tests {
         let mut chunks = vec![];
         let mut at = 8;
         while at + 8 <= bytes.len() {
-            let length = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+            let length =
+                u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4-byte slice")) as usize;
             chunks.push(String::from_utf8_lossy(&bytes[at + 4..at + 8]).into_owned());
             at += 12 + length;
         }
@@ -440,7 +441,8 @@ mod tests {
         let mut chunks = vec![];
         let mut at = 12;
         while at + 8 <= bytes.len() {
-            let length = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().unwrap()) as usize;
+            let length = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().expect("4-byte slice"))
+                as usize;
             chunks.push(String::from_utf8_lossy(&bytes[at..at + 4]).into_owned());
             at += 8 + length + length % 2;
         }
@@ -468,7 +470,7 @@ mod tests {
             assert!(input.windows(marker.len()).any(|w| w == marker));
         }
 
-        let processed = process(input, &Limits::default()).unwrap();
+        let processed = process(input, &Limits::default()).expect("accepted");
         assert_eq!(processed.media_type, MediaType::Jpeg);
         // Stored 640×480 with Orientation 6 (rotate 90° clockwise to display).
         assert_eq!((processed.width, processed.height), (Some(480), Some(640)));
@@ -481,8 +483,8 @@ mod tests {
         );
         assert_eq!(markers.first(), Some(&0xE0));
 
-        let decoded =
-            image::load_from_memory_with_format(&processed.bytes, ImageFormat::Jpeg).unwrap();
+        let decoded = image::load_from_memory_with_format(&processed.bytes, ImageFormat::Jpeg)
+            .expect("output decodes");
         assert_eq!(decoded.dimensions(), (480, 640));
         // The red marker stored top-left is displayed top-right; the blue one bottom-left.
         assert!(is_red(decoded.get_pixel(470, 10)));
@@ -496,7 +498,7 @@ mod tests {
         let chunks = png_chunks(input);
         assert!(chunks.contains(&"tEXt".into()) && chunks.contains(&"eXIf".into()));
 
-        let processed = process(input, &Limits::default()).unwrap();
+        let processed = process(input, &Limits::default()).expect("accepted");
         assert_eq!(processed.media_type, MediaType::Png);
         assert_eq!((processed.width, processed.height), (Some(400), Some(300)));
         assert_no_metadata(&processed.bytes);
@@ -508,8 +510,8 @@ mod tests {
             "{chunks:?}"
         );
 
-        let before = image::load_from_memory(input).unwrap();
-        let after = image::load_from_memory(&processed.bytes).unwrap();
+        let before = image::load_from_memory(input).expect("fixture decodes");
+        let after = image::load_from_memory(&processed.bytes).expect("output decodes");
         assert_eq!(before, after);
     }
 
@@ -527,10 +529,10 @@ mod tests {
         let mut png = Vec::new();
         source
             .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-            .unwrap();
+            .expect("encodes");
 
-        let processed = process(&png, &Limits::default()).unwrap();
-        let after = image::load_from_memory(&processed.bytes).unwrap();
+        let processed = process(&png, &Limits::default()).expect("accepted");
+        let after = image::load_from_memory(&processed.bytes).expect("output decodes");
         assert_eq!(after, source);
     }
 
@@ -540,13 +542,13 @@ mod tests {
         assert!(webp_chunks(input).contains(&"EXIF".into()));
         assert!(webp_is_lossy(input));
 
-        let processed = process(input, &Limits::default()).unwrap();
+        let processed = process(input, &Limits::default()).expect("accepted");
         assert_eq!(processed.media_type, MediaType::Jpeg);
         assert_eq!((processed.width, processed.height), (Some(320), Some(240)));
         assert_no_metadata(&processed.bytes);
 
-        let decoded =
-            image::load_from_memory_with_format(&processed.bytes, ImageFormat::Jpeg).unwrap();
+        let decoded = image::load_from_memory_with_format(&processed.bytes, ImageFormat::Jpeg)
+            .expect("output decodes");
         // Orientation 3: turned half way round, so the red corner is now bottom-right.
         assert!(is_red(decoded.get_pixel(315, 235)));
         assert!(is_blue(decoded.get_pixel(4, 4)));
@@ -560,10 +562,10 @@ mod tests {
         let mut webp = Vec::new();
         WebPEncoder::new_lossless(&mut webp)
             .write_image(&source, 40, 30, ExtendedColorType::Rgba8)
-            .unwrap();
+            .expect("encodes");
         assert!(!webp_is_lossy(&webp));
 
-        let processed = process(&webp, &Limits::default()).unwrap();
+        let processed = process(&webp, &Limits::default()).expect("accepted");
         assert_eq!(processed.media_type, MediaType::Webp);
         assert_no_metadata(&processed.bytes);
         let chunks = webp_chunks(&processed.bytes);
@@ -573,7 +575,7 @@ mod tests {
                 .all(|c| ["VP8L", "VP8X"].contains(&c.as_str())),
             "{chunks:?}"
         );
-        let after = image::load_from_memory(&processed.bytes).unwrap();
+        let after = image::load_from_memory(&processed.bytes).expect("output decodes");
         assert_eq!(after.to_rgba8(), source);
     }
 
@@ -587,11 +589,11 @@ mod tests {
             let mut jpeg = Vec::new();
             jpeg_encoder::Encoder::new(&mut jpeg, 90)
                 .encode(&pixels, 64, 48, color)
-                .unwrap();
+                .expect("encodes");
 
-            let processed = process(&jpeg, &Limits::default()).unwrap();
+            let processed = process(&jpeg, &Limits::default()).expect("accepted");
             assert_eq!((processed.width, processed.height), (Some(64), Some(48)));
-            let decoded = image::load_from_memory(&processed.bytes).unwrap();
+            let decoded = image::load_from_memory(&processed.bytes).expect("output decodes");
             let expected = if channels == 1 {
                 image::ColorType::L8
             } else {
@@ -604,7 +606,7 @@ mod tests {
     #[test]
     fn bomb_png_is_refused_from_its_header() {
         assert_eq!(
-            process(fixture!("bomb.png"), &Limits::default()).unwrap_err(),
+            process(fixture!("bomb.png"), &Limits::default()).expect_err("refused"),
             EvidenceError::TooManyPixels {
                 width: 30000,
                 height: 30000,
@@ -617,11 +619,14 @@ mod tests {
     fn jpeg_claiming_a_huge_size_is_refused_with_its_displayed_size() {
         // Rewrite the frame header of the (Orientation 6) fixture to claim 60000×20000.
         let mut bomb = fixture!("photo_gps.jpg").to_vec();
-        let sof = bomb.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        let sof = bomb
+            .windows(2)
+            .position(|w| w == [0xFF, 0xC0])
+            .expect("fixture has a baseline frame header");
         bomb[sof + 5..sof + 7].copy_from_slice(&20000u16.to_be_bytes());
         bomb[sof + 7..sof + 9].copy_from_slice(&60000u16.to_be_bytes());
         assert_eq!(
-            process(&bomb, &Limits::default()).unwrap_err(),
+            process(&bomb, &Limits::default()).expect_err("refused"),
             EvidenceError::TooManyPixels {
                 width: 20000,
                 height: 60000,
@@ -643,7 +648,7 @@ mod tests {
             ..Limits::default()
         };
         assert_eq!(
-            process(photo, &below).unwrap_err(),
+            process(photo, &below).expect_err("refused"),
             EvidenceError::TooManyPixels {
                 width: 480,
                 height: 640,

@@ -158,7 +158,7 @@ fn multipart_error(err: MultipartError) -> AppError {
 /// `10 MiB`, for messages.
 pub fn human_bytes(bytes: usize) -> String {
     const MIB: usize = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else if bytes >= 1024 {
         format!("{:.1} KiB", bytes as f64 / 1024.0)
