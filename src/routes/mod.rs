@@ -8,7 +8,8 @@ mod reports;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::Router;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -78,5 +79,30 @@ impl From<JsonRejection> for AppError {
             }
             _ => AppError::BadRequest(message),
         }
+    }
+}
+
+/// Form bodies that cannot be read: an HTML error page that says why.
+impl From<FormRejection> for AppError {
+    fn from(rejection: FormRejection) -> Self {
+        match rejection.status() {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType(
+                "Send the form as application/x-www-form-urlencoded.".into(),
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge(rejection.body_text()),
+            _ => AppError::BadRequest(format!(
+                "The form could not be read: {}",
+                rejection.body_text()
+            )),
+        }
+    }
+}
+
+impl From<MultipartRejection> for AppError {
+    fn from(rejection: MultipartRejection) -> Self {
+        AppError::BadRequest(format!(
+            "Send the report form as multipart/form-data: {}",
+            rejection.body_text()
+        ))
     }
 }

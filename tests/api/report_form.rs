@@ -275,3 +275,42 @@ async fn unknown_report_ids_are_friendly_404s() {
             .contains("No report with this id")
     );
 }
+
+#[tokio::test]
+async fn unreadable_form_bodies_get_an_html_error_page() {
+    let app = TestApp::spawn().await;
+    let _ = app.get_report_form().await;
+    let response = app
+        .client
+        .post(app.url("/reports"))
+        .header("content-type", "text/plain")
+        .body("listing_url=x")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 400);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/html")
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains("multipart/form-data")
+    );
+
+    let withdraw = app
+        .client
+        .post(app.url("/reports/abc/withdraw"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(withdraw.status(), 415);
+    assert!(withdraw.text().await.expect("body").contains("urlencoded"));
+}

@@ -39,7 +39,7 @@ pub async fn create(
     } else if content_type.starts_with("multipart/form-data") {
         let multipart = Multipart::from_request(request, &state)
             .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            .map_err(AppError::from)?;
         read_multipart(&state, multipart).await?
     } else {
         return Err(AppError::UnsupportedMediaType(format!(

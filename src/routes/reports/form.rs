@@ -5,7 +5,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::CookieJar;
+use axum_extra::extract::{CookieJar, WithRejection};
 
 use super::intake::{self, Client};
 use super::receipt;
@@ -90,7 +90,7 @@ pub async fn create(
     State(state): State<AppState>,
     jar: CookieJar,
     ClientAddr(ip): ClientAddr,
-    multipart: Multipart,
+    WithRejection(multipart, _): WithRejection<Multipart, AppError>,
 ) -> Result<Response, AppError> {
     let body = upload::read(
         multipart,

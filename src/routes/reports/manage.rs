@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::CookieJar;
+use axum_extra::extract::{CookieJar, WithRejection};
 use serde::Deserialize;
 
 use super::view::{EvidenceJson, ReportFacts};
@@ -80,7 +80,7 @@ pub async fn withdraw(
     State(state): State<AppState>,
     Path(id): Path<String>,
     jar: CookieJar,
-    Form(form): Form<WithdrawForm>,
+    WithRejection(Form(form), _): WithRejection<Form<WithdrawForm>, AppError>,
 ) -> Result<Response, AppError> {
     csrf::verify(&jar, &state.secret, form.csrf_token.as_deref())?;
     let mut conn = state.db.acquire().await?;
