@@ -5,7 +5,8 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 
 request = function()
-  local seller = math.random(1, 10000)
+  -- Store ids have ten digits; 10,000 sellers.
+  local seller = 1100000000 + math.random(1, 10000)
   local brand = math.random(1, 500)
   -- Real AliExpress item ids have 16 digits.
   local item = "100500" .. string.format("%010d", math.random(1, 1000000000))

@@ -1,7 +1,7 @@
 -- pgbench baseline for benches/intake.sh: the very transaction that POST /api/v1/reports runs
 -- (src/db/sellers.rs, brands.rs, listings.rs, reports.rs), with the same random spread of
 -- sellers, brands and listings as benches/intake.lua.
-\set seller random(1, 10000)
+\set seller random(1100000001, 1100010000)
 \set brand random(1, 500)
 \set item random(1, 1000000000)
 begin;

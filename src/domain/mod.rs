@@ -6,6 +6,7 @@ pub mod marketplace;
 pub mod money;
 pub mod reason;
 pub mod report;
+pub mod reputation;
 pub mod status;
 pub mod validation;
 
