@@ -19,6 +19,10 @@ pub enum AppError {
     CsrfRejected,
     #[error("No report with this id exists.")]
     ReportNotFound,
+    #[error("Nobody has reported this seller on Fakewatch yet.")]
+    SellerNotFound,
+    #[error("Nobody has reported this brand on Fakewatch yet.")]
+    BrandNotFound,
     #[error("No evidence file with this id belongs to this report.")]
     EvidenceNotFound,
     #[error("There is no page at this address.")]
@@ -44,9 +48,11 @@ impl AppError {
         match self {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::CsrfRejected => StatusCode::FORBIDDEN,
-            AppError::ReportNotFound | AppError::EvidenceNotFound | AppError::PageNotFound => {
-                StatusCode::NOT_FOUND
-            }
+            AppError::ReportNotFound
+            | AppError::SellerNotFound
+            | AppError::BrandNotFound
+            | AppError::EvidenceNotFound
+            | AppError::PageNotFound => StatusCode::NOT_FOUND,
             AppError::ManageTokenMissing => StatusCode::UNAUTHORIZED,
             AppError::ManageTokenInvalid => StatusCode::FORBIDDEN,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

@@ -1,10 +1,14 @@
 //! All SQL lives here: small named functions taking a connection or transaction.
 //! Handlers open transactions and orchestrate; this layer knows SQL and domain types only.
 
+pub mod brand_page;
 pub mod brands;
 pub mod evidence;
+pub mod home;
 pub mod listings;
 pub mod reports;
+pub mod search;
+pub mod seller_page;
 pub mod sellers;
 
 use std::str::FromStr;

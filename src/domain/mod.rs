@@ -2,12 +2,14 @@
 
 pub mod fold;
 pub mod listing_url;
+pub mod lookup;
 pub mod marketplace;
 pub mod money;
 pub mod reason;
 pub mod report;
 pub mod reputation;
 pub mod status;
+pub mod timeline;
 pub mod validation;
 
 pub use marketplace::Marketplace;

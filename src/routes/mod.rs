@@ -1,9 +1,13 @@
 //! HTTP handlers, grouped by audience, and the table of every route.
 
+mod brands;
+mod cache;
 pub mod csrf;
 mod health;
 mod pages;
+mod paging;
 mod reports;
+pub mod sellers;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -24,6 +28,22 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(health::healthz))
+        .route("/about/reputation", get(pages::reputation))
+        .route("/sellers", get(sellers::search))
+        .route("/sellers/{marketplace}/{seller_key}", get(sellers::show))
+        .route(
+            "/sellers/{marketplace}/{seller_key}/feed.atom",
+            get(sellers::feed),
+        )
+        .route("/brands/{slug}", get(brands::show))
+        .route("/brands/{slug}/feed.atom", get(brands::feed))
+        .route("/api/v1/sellers", get(sellers::search_api))
+        .route(
+            "/api/v1/sellers/{marketplace}/{seller_key}",
+            get(sellers::show_api),
+        )
+        .route("/api/v1/brands/{slug}", get(brands::show_api))
+        .route("/api/v1/lookup", get(sellers::lookup_api))
         .route("/reports/new", get(reports::form::new))
         .route("/reports", post(reports::form::create))
         .route("/reports/{id}", get(reports::receipt::show))

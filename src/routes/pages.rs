@@ -1,19 +1,82 @@
-//! Site-wide pages: the home page and the friendly 404.
+//! Site-wide pages: home, how the reputation is computed, and the friendly 404.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::http::Uri;
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 
+use crate::db;
+use crate::db::home::{RecentBrand, RecentSeller};
+use crate::domain::Marketplace;
 use crate::error::{ApiError, AppError};
+use crate::routes::cache;
+use crate::routes::sellers::view::seller_path;
+use crate::state::AppState;
 
-#[derive(Template, WebTemplate)]
+pub struct SellerLink {
+    pub name: String,
+    pub marketplace_name: &'static str,
+    pub path: String,
+}
+
+#[derive(Template)]
 #[template(path = "home.html")]
-pub struct HomePage;
+pub struct HomePage {
+    pub reports: i64,
+    pub sellers: i64,
+    pub brands: i64,
+    pub recent_sellers: Vec<SellerLink>,
+    pub recent_brands: Vec<RecentBrand>,
+}
 
 /// `GET /`
-pub async fn home() -> HomePage {
-    HomePage
+#[tracing::instrument(skip_all)]
+pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    let mut conn = state.db.acquire().await?;
+    let home = db::home::load(&mut conn).await?;
+    let page = HomePage {
+        reports: home.reports,
+        sellers: home.sellers,
+        brands: home.brands,
+        recent_sellers: home.recent_sellers.0.into_iter().map(seller_link).collect(),
+        recent_brands: home.recent_brands.0,
+    };
+    let html = page.render().map_err(AppError::internal)?;
+    Ok(cache::public(&headers, cache::HTML, html))
+}
+
+fn seller_link(s: RecentSeller) -> SellerLink {
+    SellerLink {
+        marketplace_name: s
+            .marketplace
+            .parse::<Marketplace>()
+            .map_or("Other", Marketplace::display_name),
+        path: seller_path(&s.marketplace, &s.seller_key),
+        name: s.name,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "about/reputation.html")]
+pub struct ReputationPage {
+    /// HTML rendered from `docs/reputation.md`, our own text compiled into the binary: the
+    /// only markup the templates let through unescaped.
+    pub body: String,
+}
+
+/// `GET /about/reputation`: the method, from the same document developers read.
+pub async fn reputation() -> ReputationPage {
+    static BODY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let markdown = include_str!("../../docs/reputation.md");
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(
+            &mut html,
+            pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES),
+        );
+        html
+    });
+    ReputationPage { body: BODY.clone() }
 }
 
 /// Unknown paths: problem details under `/api/`, a page elsewhere.

@@ -7,3 +7,4 @@ mod health;
 mod helpers;
 mod report_api;
 mod report_form;
+mod sellers;

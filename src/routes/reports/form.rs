@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{CookieJar, WithRejection};
@@ -76,10 +76,26 @@ impl NewReportPage {
     }
 }
 
+/// Links from search results may fill in what is already known.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Prefill {
+    listing_url: Option<String>,
+    seller_url: Option<String>,
+}
+
 /// `GET /reports/new`
-pub async fn new(State(state): State<AppState>, jar: CookieJar) -> impl IntoResponse {
+pub async fn new(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(prefill): Query<Prefill>,
+) -> impl IntoResponse {
     let (jar, token) = csrf::issue(jar, &state.secret, state.secure_cookies());
-    let page = NewReportPage::new(&state, token, ReportInput::default(), FieldErrors::new());
+    let values = ReportInput {
+        listing_url: prefill.listing_url.unwrap_or_default(),
+        seller_url: prefill.seller_url,
+        ..ReportInput::default()
+    };
+    let page = NewReportPage::new(&state, token, values, FieldErrors::new());
     (jar, page)
 }
 

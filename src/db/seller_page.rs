@@ -1,0 +1,206 @@
+//! Everything the public seller page shows, in one round trip: one statement whose CTEs
+//! aggregate the seller's live reports and return the lists as JSON.
+
+use serde::Deserialize;
+use sqlx::PgConnection;
+use sqlx::types::Json;
+use time::OffsetDateTime;
+
+use crate::domain::Marketplace;
+use crate::domain::reputation::{HALF_LIFE_DAYS, Signals};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BrandCount {
+    pub slug: String,
+    pub name: String,
+    pub reports: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ListingCount {
+    pub listing_id: String,
+    pub canonical_url: String,
+    pub reports: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MonthCount {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub reports: i64,
+}
+
+/// A live report as the seller page lists it: public fields only.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReportSummary {
+    pub id: String,
+    pub status: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub brand_slug: String,
+    pub brand_name: String,
+    pub product_title: Option<String>,
+    pub reasons: Vec<String>,
+    pub description: String,
+    pub listing_id: String,
+    pub canonical_url: String,
+}
+
+/// The seller page's data. Rejected and withdrawn reports are not in any of it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SellerPage {
+    pub marketplace: String,
+    pub seller_key: String,
+    pub display_name: String,
+    pub name_based: bool,
+    pub store_url: Option<String>,
+    pub first_seen: OffsetDateTime,
+    pub last_reported_at: Option<OffsetDateTime>,
+    pub reports: i64,
+    pub distinct_reporters: i64,
+    pub weighted_reporters: f64,
+    pub verified_reports: i64,
+    pub weighted_verified_reporters: f64,
+    pub reporters_with_evidence: i64,
+    pub last_30_days: i64,
+    pub last_365_days: i64,
+    pub aliases: Json<Vec<String>>,
+    pub brands: Json<Vec<BrandCount>>,
+    pub listings: Json<Vec<ListingCount>>,
+    pub timeline: Json<Vec<MonthCount>>,
+    pub recent: Json<Vec<ReportSummary>>,
+}
+
+impl SellerPage {
+    /// What the reputation model needs, from the aggregates above.
+    pub fn signals(&self) -> Signals {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Signals {
+            reports: count(self.reports),
+            distinct_reporters: count(self.distinct_reporters),
+            weighted_reporters: self.weighted_reporters,
+            verified_reports: count(self.verified_reports),
+            weighted_verified_reporters: self.weighted_verified_reporters,
+            reporters_with_evidence: count(self.reporters_with_evidence),
+            // Rights holders' outcomes arrive with the takedown feature.
+            confirmed_listings: 0,
+            removed_listings: 0,
+            genuine_listings: 0,
+        }
+    }
+}
+
+/// Loads a seller's page; `None` when no such seller exists. `limit`/`offset` page through the
+/// recent reports (newest first, ties broken by id, so pages are stable).
+#[tracing::instrument(skip_all, fields(marketplace = %marketplace))]
+pub async fn load(
+    conn: &mut PgConnection,
+    marketplace: Marketplace,
+    seller_key: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Option<SellerPage>> {
+    sqlx::query_as(
+        "with s as (
+             select seller_id, marketplace, seller_key, display_name, name_based, store_url,
+                    created_at
+             from seller
+             where marketplace = $1 and seller_key = $2
+         ), live as (
+             select r.report_id, r.public_id, r.listing_id, r.brand_id, r.status,
+                    r.reporter_fingerprint, r.created_at, r.product_title, r.reasons,
+                    r.description
+             from report r
+             join s on s.seller_id = r.seller_id
+             where r.status in ('unverified', 'verified')
+         ), per_reporter as (
+             -- The reputation counts people, not reports (see docs/reputation.md).
+             select count(*) as reports,
+                    count(*) filter (where status = 'verified') as verified_reports,
+                    extract(epoch from now() - max(created_at))::float8 / 86400 as age_days,
+                    extract(epoch from now() - max(created_at) filter (where status = 'verified'))::float8
+                        / 86400 as verified_age_days,
+                    bool_or(exists (select 1 from evidence e where e.report_id = live.report_id))
+                        as has_evidence
+             from live
+             group by reporter_fingerprint
+         ), stats as (
+             select coalesce(sum(reports), 0)::int8 as reports,
+                    count(*)::int8 as distinct_reporters,
+                    -- least(): power() raises an error on underflow.
+                    coalesce(sum(power(0.5::float8, least(greatest(age_days, 0) / $3, 1000))), 0)
+                        as weighted_reporters,
+                    coalesce(sum(verified_reports), 0)::int8 as verified_reports,
+                    coalesce(sum(power(0.5::float8, least(greatest(verified_age_days, 0) / $3, 1000)))
+                                 filter (where verified_age_days is not null), 0)
+                        as weighted_verified_reporters,
+                    count(*) filter (where has_evidence)::int8 as reporters_with_evidence
+             from per_reporter
+         ), windows as (
+             select count(*) filter (where created_at > now() - interval '30 days')::int8
+                        as last_30_days,
+                    count(*) filter (where created_at > now() - interval '365 days')::int8
+                        as last_365_days,
+                    max(created_at) as last_reported_at
+             from live
+         ), brands as (
+             select coalesce(json_agg(json_build_object('slug', slug, 'name', display_name,
+                                                        'reports', n)
+                                      order by n desc, slug), '[]') as j
+             from (select b.slug, b.display_name, count(*) as n
+                   from live join brand b on b.brand_id = live.brand_id
+                   group by b.brand_id
+                   order by n desc, b.slug
+                   limit 50) t
+         ), listings as (
+             select coalesce(json_agg(json_build_object('listing_id', external_id,
+                                                        'canonical_url', canonical_url,
+                                                        'reports', n)
+                                      order by n desc, canonical_url), '[]') as j
+             from (select l.external_id, l.canonical_url, count(*) as n
+                   from live join listing l on l.listing_id = live.listing_id
+                   group by l.listing_id
+                   order by n desc, l.canonical_url
+                   limit 50) t
+         ), timeline as (
+             select coalesce(json_agg(json_build_object('month', to_char(m, 'YYYY-MM'),
+                                                        'reports', n)
+                                      order by m), '[]') as j
+             from (select date_trunc('month', created_at, 'UTC') as m, count(*) as n
+                   from live group by 1) t
+         ), recent as (
+             select coalesce(json_agg(json_build_object(
+                        'id', public_id, 'status', status, 'created_at', created_at,
+                        'brand_slug', slug, 'brand_name', display_name,
+                        'product_title', product_title, 'reasons', reasons,
+                        'description', description, 'listing_id', external_id,
+                        'canonical_url', canonical_url)
+                      order by created_at desc, report_id desc), '[]') as j
+             from (select live.*, b.slug, b.display_name, l.external_id, l.canonical_url
+                   from live
+                   join brand b on b.brand_id = live.brand_id
+                   join listing l on l.listing_id = live.listing_id
+                   order by live.created_at desc, live.report_id desc
+                   limit $4 offset $5) t
+         ), aliases as (
+             select coalesce(json_agg(a.name order by a.name), '[]') as j
+             from seller_alias a join s on s.seller_id = a.seller_id
+             where a.folded_name <> lower(s.display_name)
+         )
+         select s.marketplace, s.seller_key, s.display_name, s.name_based, s.store_url,
+                s.created_at as first_seen, windows.last_reported_at,
+                stats.reports, stats.distinct_reporters, stats.weighted_reporters,
+                stats.verified_reports, stats.weighted_verified_reporters,
+                stats.reporters_with_evidence, windows.last_30_days, windows.last_365_days,
+                aliases.j as aliases, brands.j as brands, listings.j as listings,
+                timeline.j as timeline, recent.j as recent
+         from s, stats, windows, brands, listings, timeline, recent, aliases",
+    )
+    .bind(marketplace.as_str())
+    .bind(seller_key)
+    .bind(HALF_LIFE_DAYS)
+    .bind(limit)
+    .bind(offset)
+    .fetch_optional(conn)
+    .await
+}

@@ -1,0 +1,174 @@
+//! Public brand pages: which sellers are reported for faking a brand, and where.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Serialize;
+
+use crate::db;
+use crate::domain::Marketplace;
+use crate::error::{ApiError, AppError};
+use crate::routes::cache;
+use crate::routes::paging::{self, PageQuery, Pager};
+use crate::routes::sellers::view::{ReportItem, path_segment, report_item, seller_path};
+use crate::routes::sellers::{AtomFeed, updated_of};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SellerRow {
+    pub marketplace: String,
+    #[serde(skip)]
+    pub marketplace_name: &'static str,
+    pub seller_key: String,
+    pub name: String,
+    pub name_based: bool,
+    pub reports: i64,
+    pub distinct_reporters: i64,
+    pub last_reported: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MarketplaceRow {
+    pub marketplace: String,
+    #[serde(skip)]
+    pub marketplace_name: &'static str,
+    pub reports: i64,
+}
+
+/// `GET /api/v1/brands/{slug}`, and what the page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandView {
+    pub slug: String,
+    pub name: String,
+    pub url: String,
+    pub reports: i64,
+    pub distinct_reporters: i64,
+    pub sellers_count: i64,
+    pub marketplaces: Vec<MarketplaceRow>,
+    pub sellers: Vec<SellerRow>,
+    #[serde(skip)]
+    pub recent: Vec<ReportItem>,
+}
+
+fn marketplace_name(slug: &str) -> &'static str {
+    slug.parse::<Marketplace>()
+        .map_or("Other", Marketplace::display_name)
+}
+
+async fn load(
+    state: &AppState,
+    slug: &str,
+    page: i64,
+    recent: i64,
+) -> Result<(BrandView, bool), AppError> {
+    let (limit, offset) = paging::limit_offset(page);
+    let mut conn = state.db.acquire().await?;
+    let row = db::brand_page::load(&mut conn, slug, limit, offset, recent)
+        .await?
+        .ok_or(AppError::BrandNotFound)?;
+    let (sellers, has_next) = paging::split_extra(row.sellers.0);
+    let view = BrandView {
+        url: format!(
+            "{}/brands/{}",
+            state.config.public_base(),
+            path_segment(&row.slug)
+        ),
+        marketplaces: row
+            .marketplaces
+            .0
+            .into_iter()
+            .map(|m| MarketplaceRow {
+                marketplace_name: marketplace_name(&m.marketplace),
+                marketplace: m.marketplace,
+                reports: m.reports,
+            })
+            .collect(),
+        sellers: sellers
+            .into_iter()
+            .map(|s| SellerRow {
+                marketplace_name: marketplace_name(&s.marketplace),
+                path: seller_path(&s.marketplace, &s.seller_key),
+                marketplace: s.marketplace,
+                seller_key: s.seller_key,
+                name: s.name,
+                name_based: s.name_based,
+                reports: s.reports,
+                distinct_reporters: s.distinct_reporters,
+                last_reported: s.last_reported,
+            })
+            .collect(),
+        recent: row.recent.0.into_iter().map(report_item).collect(),
+        slug: row.slug,
+        name: row.display_name,
+        reports: row.reports,
+        distinct_reporters: row.distinct_reporters,
+        sellers_count: row.sellers_count,
+    };
+    Ok((view, has_next))
+}
+
+#[derive(Template)]
+#[template(path = "brands/show.html")]
+pub struct BrandPageView {
+    pub brand: BrandView,
+    pub pager: Pager,
+}
+
+/// `GET /brands/{slug}`
+#[tracing::instrument(skip_all)]
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let page = paging::page_number(query.page.as_deref())?;
+    let (brand, has_next) = load(&state, &slug, page, 5).await?;
+    let pager = Pager::new(
+        &format!("/brands/{}", path_segment(&brand.slug)),
+        page,
+        has_next,
+    );
+    let html = BrandPageView { brand, pager }
+        .render()
+        .map_err(AppError::internal)?;
+    Ok(cache::public(&headers, cache::HTML, html))
+}
+
+/// `GET /api/v1/brands/{slug}`
+#[tracing::instrument(skip_all)]
+pub async fn show_api(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let page = paging::page_number(query.page.as_deref())?;
+    let (brand, _) = load(&state, &slug, page, 0).await?;
+    let body = serde_json::to_vec(&brand).map_err(AppError::internal)?;
+    Ok(cache::public(&headers, cache::JSON, body))
+}
+
+/// `GET /brands/{slug}/feed.atom`
+#[tracing::instrument(skip_all)]
+pub async fn feed(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (brand, _) = load(&state, &slug, 1, 50).await?;
+    let base = state.config.public_base();
+    let path = format!("/brands/{}", path_segment(&brand.slug));
+    AtomFeed {
+        id: format!("{base}{path}"),
+        title: format!("Fakewatch: reports of fake {}", brand.name),
+        self_url: format!("{base}{path}/feed.atom"),
+        page_url: format!("{base}{path}"),
+        updated: updated_of(&brand.recent),
+        base,
+        entries: brand.recent,
+    }
+    .render_response(&headers)
+}

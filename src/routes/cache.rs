@@ -1,0 +1,51 @@
+//! HTTP caching for public pages and API answers: a strong `ETag` from the body, `304` for
+//! repeat visits, and a short shared `Cache-Control` so that CDNs can serve bursts.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+/// How long caches may serve a public answer without asking again.
+const PUBLIC_MAX_AGE: &str = "public, max-age=60, stale-while-revalidate=300";
+
+/// Answers with `body`, or `304 Not Modified` when the client already has it.
+pub fn public(
+    request: &HeaderMap,
+    content_type: &'static str,
+    body: impl Into<Vec<u8>>,
+) -> Response {
+    let body = body.into();
+    let digest = Sha256::digest(&body);
+    let etag = format!("\"{}\"", hex::encode(&digest[..12]));
+    let matches = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag)
+        });
+    let headers = [
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(PUBLIC_MAX_AGE),
+        ),
+        (
+            header::ETAG,
+            HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\"")),
+        ),
+        (header::VARY, HeaderValue::from_static("accept-encoding")),
+    ];
+    if matches {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    (
+        headers,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body,
+    )
+        .into_response()
+}
+
+pub const HTML: &str = "text/html; charset=utf-8";
+pub const JSON: &str = "application/json";
+pub const ATOM: &str = "application/atom+xml; charset=utf-8";

@@ -1,0 +1,100 @@
+//! `?page=N` on public lists: validated, 1-based, with stable ordering done in SQL.
+
+use serde::Deserialize;
+
+use crate::error::AppError;
+
+/// Rows per page on every public list.
+pub const PER_PAGE: i64 = 20;
+/// Deep pages cost a scan each; nobody reads past this, and robots should use the API.
+const MAX_PAGE: i64 = 500;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    pub page: Option<String>,
+    pub q: Option<String>,
+}
+
+/// The requested page: 1 when absent, a clear 400 when not a number in range.
+pub fn page_number(raw: Option<&str>) -> Result<i64, AppError> {
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(1),
+        Some(text) => match text.parse::<i64>() {
+            Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+            _ => Err(AppError::BadRequest(format!(
+                "page must be a whole number from 1 to {MAX_PAGE}"
+            ))),
+        },
+    }
+}
+
+/// SQL `limit` and `offset` for a page, fetching one extra row to learn whether a next page
+/// exists without counting.
+pub fn limit_offset(page: i64) -> (i64, i64) {
+    (PER_PAGE + 1, (page - 1) * PER_PAGE)
+}
+
+/// Links to the neighbouring pages.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    pub page: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// `base` is the path with any query except `page` (e.g. `/sellers?q=acme`).
+    pub fn new(base: &str, page: i64, has_next: bool) -> Self {
+        let join = if base.contains('?') { '&' } else { '?' };
+        let link = |p: i64| {
+            if p == 1 {
+                base.to_owned()
+            } else {
+                format!("{base}{join}page={p}")
+            }
+        };
+        Pager {
+            page,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: has_next.then(|| link(page + 1)),
+        }
+    }
+}
+
+/// Cuts the extra row fetched by [`limit_offset`] and says whether there was one.
+pub fn split_extra<T>(mut rows: Vec<T>) -> (Vec<T>, bool) {
+    let has_next = rows.len() as i64 > PER_PAGE;
+    rows.truncate(usize::try_from(PER_PAGE).unwrap_or(20));
+    (rows, has_next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_validated() {
+        assert_eq!(page_number(None).ok(), Some(1));
+        assert_eq!(page_number(Some("3")).ok(), Some(3));
+        for bad in ["0", "-1", "x", "501", "1.5"] {
+            assert!(page_number(Some(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pager_links_keep_the_query() {
+        let p = Pager::new("/sellers?q=acme", 2, true);
+        assert_eq!(p.prev.as_deref(), Some("/sellers?q=acme"));
+        assert_eq!(p.next.as_deref(), Some("/sellers?q=acme&page=3"));
+        let first = Pager::new("/brands/nike", 1, false);
+        assert!(first.prev.is_none() && first.next.is_none());
+    }
+
+    #[test]
+    fn the_extra_row_means_a_next_page() {
+        let (rows, more) = split_extra((0..21).collect::<Vec<_>>());
+        assert_eq!((rows.len(), more), (20, true));
+        let (rows, more) = split_extra((0..20).collect::<Vec<_>>());
+        assert_eq!((rows.len(), more), (20, false));
+    }
+}

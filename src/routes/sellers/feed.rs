@@ -1,0 +1,61 @@
+//! Atom feeds of newly published reports, for a seller and for a brand.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use super::view::{ReportItem, seller_path};
+use crate::error::AppError;
+use crate::routes::cache;
+use crate::state::AppState;
+
+/// An Atom 1.0 feed; askama escapes every value for XML.
+#[derive(Template)]
+#[template(path = "feeds/atom.xml")]
+pub struct AtomFeed {
+    pub id: String,
+    pub title: String,
+    pub self_url: String,
+    pub page_url: String,
+    pub updated: String,
+    pub base: String,
+    pub entries: Vec<ReportItem>,
+}
+
+impl AtomFeed {
+    pub fn render_response(self, headers: &HeaderMap) -> Result<Response, AppError> {
+        let xml = self.render().map_err(AppError::internal)?;
+        Ok(cache::public(headers, cache::ATOM, xml))
+    }
+}
+
+/// The time of the newest entry, or the epoch for an empty feed (Atom requires one).
+pub fn updated_of(entries: &[ReportItem]) -> String {
+    entries.first().map_or_else(
+        || "1970-01-01T00:00:00Z".to_owned(),
+        |e| e.created_at.clone(),
+    )
+}
+
+/// `GET /sellers/{marketplace}/{seller_key}/feed.atom`
+#[tracing::instrument(skip_all)]
+pub async fn feed(
+    State(state): State<AppState>,
+    Path((marketplace, seller_key)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (seller, _) = super::load(&state, &marketplace, &seller_key, 1).await?;
+    let base = state.config.public_base();
+    let path = seller_path(&seller.marketplace, &seller.seller_key);
+    AtomFeed {
+        id: format!("{base}{path}"),
+        title: format!("Fakewatch: reports about {}", seller.name),
+        self_url: format!("{base}{path}/feed.atom"),
+        page_url: format!("{base}{path}"),
+        updated: updated_of(&seller.recent_reports),
+        base,
+        entries: seller.recent_reports,
+    }
+    .render_response(&headers)
+}

@@ -1,0 +1,87 @@
+//! Public lookup of sellers: the seller page, search by name or URL, the API and the feed.
+
+mod feed;
+mod search;
+pub mod view;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use crate::db;
+use crate::domain::Marketplace;
+use crate::error::{ApiError, AppError};
+use crate::routes::cache;
+use crate::routes::paging::{self, PageQuery, Pager};
+use crate::state::AppState;
+pub use feed::{AtomFeed, feed, updated_of};
+pub use search::{lookup_api, search, search_api};
+use view::{SellerView, seller_path};
+
+#[derive(Template)]
+#[template(path = "sellers/show.html")]
+pub struct SellerPageView {
+    pub seller: SellerView,
+    pub pager: Pager,
+    pub path: String,
+}
+
+impl SellerPageView {
+    fn percent(value: &f64) -> String {
+        format!("{:.0}%", value * 100.0)
+    }
+}
+
+/// Loads a seller's view, or says there is no such seller.
+async fn load(
+    state: &AppState,
+    marketplace: &str,
+    seller_key: &str,
+    page: i64,
+) -> Result<(SellerView, bool), AppError> {
+    let marketplace: Marketplace = marketplace.parse().map_err(|_| AppError::SellerNotFound)?;
+    let (limit, offset) = paging::limit_offset(page);
+    let mut conn = state.db.acquire().await?;
+    let row = db::seller_page::load(&mut conn, marketplace, seller_key, limit, offset)
+        .await?
+        .ok_or(AppError::SellerNotFound)?;
+    let mut view = SellerView::new(row, &state.config.public_base());
+    let (recent, has_next) = paging::split_extra(std::mem::take(&mut view.recent_reports));
+    view.recent_reports = recent;
+    Ok((view, has_next))
+}
+
+/// `GET /sellers/{marketplace}/{seller_key}`
+#[tracing::instrument(skip_all)]
+pub async fn show(
+    State(state): State<AppState>,
+    Path((marketplace, seller_key)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let page = paging::page_number(query.page.as_deref())?;
+    let (seller, has_next) = load(&state, &marketplace, &seller_key, page).await?;
+    let path = seller_path(&seller.marketplace, &seller.seller_key);
+    let view = SellerPageView {
+        pager: Pager::new(&path, page, has_next),
+        path,
+        seller,
+    };
+    let html = view.render().map_err(AppError::internal)?;
+    Ok(cache::public(&headers, cache::HTML, html))
+}
+
+/// `GET /api/v1/sellers/{marketplace}/{seller_key}`
+#[tracing::instrument(skip_all)]
+pub async fn show_api(
+    State(state): State<AppState>,
+    Path((marketplace, seller_key)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let page = paging::page_number(query.page.as_deref())?;
+    let (seller, _) = load(&state, &marketplace, &seller_key, page).await?;
+    let body = serde_json::to_vec(&seller).map_err(AppError::internal)?;
+    Ok(cache::public(&headers, cache::JSON, body))
+}

@@ -1,0 +1,308 @@
+//! `GET /sellers?q=` and the API's `sellers?q=` and `lookup?url=`: a store or listing URL
+//! leads straight to its seller; a name finds sellers by similarity.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+
+use super::view::seller_path;
+use crate::db;
+use crate::db::search::SellerHit;
+use crate::domain::Marketplace;
+use crate::domain::lookup::{Query as SearchQuery, parse_query};
+use crate::error::{ApiError, AppError};
+use crate::routes::cache;
+use crate::routes::paging::{self, PageQuery, Pager};
+use crate::state::AppState;
+
+/// Where a URL query led.
+enum Found {
+    Seller {
+        marketplace: String,
+        seller_key: String,
+    },
+    /// A valid link, but nobody has reported its seller or listing yet.
+    Unknown {
+        what: &'static str,
+        listing_url: Option<String>,
+    },
+}
+
+async fn resolve_url(state: &AppState, query: &SearchQuery) -> Result<Found, AppError> {
+    let mut conn = state.db.acquire().await?;
+    let known = |m: Marketplace, key: &str| (m.as_str().to_owned(), key.to_owned());
+    match query {
+        SearchQuery::Store(store) => {
+            if db::search::seller_exists(&mut conn, store.marketplace, &store.seller_key).await? {
+                let (marketplace, seller_key) = known(store.marketplace, &store.seller_key);
+                return Ok(Found::Seller {
+                    marketplace,
+                    seller_key,
+                });
+            }
+            Ok(Found::Unknown {
+                what: "seller",
+                listing_url: None,
+            })
+        }
+        SearchQuery::Listing(listing) => {
+            if let Some((marketplace, seller_key)) =
+                db::search::seller_of_listing(&mut conn, &listing.canonical_url).await?
+            {
+                return Ok(Found::Seller {
+                    marketplace,
+                    seller_key,
+                });
+            }
+            Ok(Found::Unknown {
+                what: "listing",
+                listing_url: Some(listing.canonical_url.clone()),
+            })
+        }
+        SearchQuery::Empty | SearchQuery::Name(_) => Ok(Found::Unknown {
+            what: "seller",
+            listing_url: None,
+        }),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sellers/search.html")]
+pub struct SearchPage {
+    pub q: String,
+    pub error: Option<String>,
+    pub results: Vec<ResultItem>,
+    pub searched: bool,
+    pub unknown: Option<&'static str>,
+    pub report_link: String,
+    pub pager: Pager,
+}
+
+/// A result as shown and as returned by the API.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultItem {
+    pub marketplace: String,
+    #[serde(skip)]
+    pub marketplace_name: &'static str,
+    pub seller_key: String,
+    pub name: String,
+    pub name_based: bool,
+    pub reports: i64,
+    pub distinct_reporters: i64,
+    pub path: String,
+}
+
+impl From<SellerHit> for ResultItem {
+    fn from(hit: SellerHit) -> Self {
+        ResultItem {
+            marketplace_name: hit
+                .marketplace
+                .parse::<Marketplace>()
+                .map_or("Other", Marketplace::display_name),
+            path: seller_path(&hit.marketplace, &hit.seller_key),
+            marketplace: hit.marketplace,
+            seller_key: hit.seller_key,
+            name: hit.display_name,
+            name_based: hit.name_based,
+            reports: hit.reports,
+            distinct_reporters: hit.distinct_reporters,
+        }
+    }
+}
+
+impl From<&super::view::SellerView> for ResultItem {
+    fn from(seller: &super::view::SellerView) -> Self {
+        ResultItem {
+            marketplace_name: seller.marketplace_name,
+            path: seller_path(&seller.marketplace, &seller.seller_key),
+            marketplace: seller.marketplace.clone(),
+            seller_key: seller.seller_key.clone(),
+            name: seller.name.clone(),
+            name_based: seller.name_based,
+            reports: seller.counts.reports,
+            distinct_reporters: seller.counts.distinct_reporters,
+        }
+    }
+}
+
+async fn by_name(
+    state: &AppState,
+    folded: &str,
+    page: i64,
+) -> Result<(Vec<ResultItem>, bool), AppError> {
+    let (limit, offset) = paging::limit_offset(page);
+    let mut conn = state.db.acquire().await?;
+    let hits = db::search::by_name(&mut conn, folded, limit, offset).await?;
+    let (hits, has_next) = paging::split_extra(hits);
+    Ok((hits.into_iter().map(ResultItem::from).collect(), has_next))
+}
+
+/// `GET /sellers?q=…`
+#[tracing::instrument(skip_all)]
+pub async fn search(
+    State(state): State<AppState>,
+    Query(params): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let q = params.q.unwrap_or_default();
+    let page = paging::page_number(params.page.as_deref())?;
+    let base = format!("/sellers?q={}", super::view::path_segment(q.trim()));
+    let mut view = SearchPage {
+        q: q.clone(),
+        error: None,
+        results: Vec::new(),
+        searched: false,
+        unknown: None,
+        report_link: "/reports/new".into(),
+        pager: Pager::new(&base, page, false),
+    };
+    match parse_query(&q) {
+        Err(e) => view.error = Some(e.to_string()),
+        Ok(SearchQuery::Empty) => {}
+        Ok(SearchQuery::Name(folded)) => {
+            let (results, has_next) = by_name(&state, &folded, page).await?;
+            view.results = results;
+            view.searched = true;
+            view.pager = Pager::new(&base, page, has_next);
+        }
+        Ok(query) => match resolve_url(&state, &query).await? {
+            Found::Seller {
+                marketplace,
+                seller_key,
+            } => {
+                return Ok(Redirect::to(&seller_path(&marketplace, &seller_key)).into_response());
+            }
+            Found::Unknown { what, listing_url } => {
+                view.searched = true;
+                view.unknown = Some(what);
+                if let Some(url) = listing_url {
+                    view.report_link = format!(
+                        "/reports/new?listing_url={}",
+                        super::view::path_segment(&url)
+                    );
+                }
+            }
+        },
+    }
+    let status = if view.error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let html = view.render().map_err(AppError::internal)?;
+    if status.is_success() {
+        Ok(cache::public(&headers, cache::HTML, html))
+    } else {
+        Ok((
+            status,
+            [(axum::http::header::CONTENT_TYPE, cache::HTML)],
+            html,
+        )
+            .into_response())
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SearchJson {
+    pub query: String,
+    pub page: i64,
+    pub results: Vec<ResultItem>,
+    pub next_page: Option<i64>,
+}
+
+/// `GET /api/v1/sellers?q=…`: by name, or the seller a store/listing URL leads to.
+#[tracing::instrument(skip_all)]
+pub async fn search_api(
+    State(state): State<AppState>,
+    Query(params): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let q = params.q.unwrap_or_default();
+    let page = paging::page_number(params.page.as_deref())?;
+    let parsed = parse_query(&q).map_err(|e| AppError::BadRequest(format!("q: {e}")))?;
+    let (results, has_next) = match &parsed {
+        SearchQuery::Empty => {
+            return Err(AppError::BadRequest(
+                "Give a seller name, store URL or listing URL as q".into(),
+            )
+            .into());
+        }
+        SearchQuery::Name(folded) => by_name(&state, folded, page).await?,
+        query => match resolve_url(&state, query).await? {
+            Found::Seller {
+                marketplace,
+                seller_key,
+            } => {
+                let (seller, _) = super::load(&state, &marketplace, &seller_key, 1).await?;
+                (vec![ResultItem::from(&seller)], false)
+            }
+            Found::Unknown { .. } => (Vec::new(), false),
+        },
+    };
+    let body = SearchJson {
+        query: q,
+        page,
+        results,
+        next_page: has_next.then_some(page + 1),
+    };
+    let bytes = serde_json::to_vec(&body).map_err(AppError::internal)?;
+    Ok(cache::public(&headers, cache::JSON, bytes))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LookupQuery {
+    url: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LookupJson {
+    pub seller: super::view::SellerView,
+    pub listing: Option<LookupListing>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LookupListing {
+    pub marketplace: String,
+    pub listing_id: String,
+    pub canonical_url: String,
+}
+
+/// `GET /api/v1/lookup?url=…`: the seller (and listing) a URL resolves to, or 404.
+#[tracing::instrument(skip_all)]
+pub async fn lookup_api(
+    State(state): State<AppState>,
+    Query(params): Query<LookupQuery>,
+) -> Result<Json<LookupJson>, ApiError> {
+    let raw = params.url.unwrap_or_default();
+    let parsed = parse_query(&raw).map_err(|e| AppError::BadRequest(format!("url: {e}")))?;
+    let listing = match &parsed {
+        SearchQuery::Listing(l) => Some(LookupListing {
+            marketplace: l.marketplace.as_str().to_owned(),
+            listing_id: l.listing_id.clone(),
+            canonical_url: l.canonical_url.clone(),
+        }),
+        SearchQuery::Store(_) => crate::domain::listing_url::parse_listing_url(&raw)
+            .ok()
+            .map(|l| LookupListing {
+                marketplace: l.marketplace.as_str().to_owned(),
+                listing_id: l.listing_id,
+                canonical_url: l.canonical_url,
+            }),
+        _ => {
+            return Err(AppError::BadRequest("url must be a store or listing URL".into()).into());
+        }
+    };
+    match resolve_url(&state, &parsed).await? {
+        Found::Seller {
+            marketplace,
+            seller_key,
+        } => {
+            let (seller, _) = super::load(&state, &marketplace, &seller_key, 1).await?;
+            Ok(Json(LookupJson { seller, listing }))
+        }
+        Found::Unknown { .. } => Err(AppError::SellerNotFound.into()),
+    }
+}

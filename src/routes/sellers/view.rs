@@ -1,0 +1,236 @@
+//! The seller's public facts, built once from the database row and rendered as a page, JSON
+//! or a feed.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::db::seller_page::{BrandCount, ListingCount, MonthCount, ReportSummary, SellerPage};
+use crate::domain::Marketplace;
+use crate::domain::reason::Reason;
+use crate::domain::reputation::{self, Reputation};
+use crate::domain::timeline::{self, Month, Timeline};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReputationJson {
+    pub label: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+    pub explanation: Vec<String>,
+    /// 0–1: what buyers' reports say, after the prior (see docs/reputation.md).
+    pub report_confidence: f64,
+    /// 0–1: what brand owners and marketplaces did.
+    pub outcome_score: f64,
+}
+
+impl From<&Reputation> for ReputationJson {
+    fn from(r: &Reputation) -> Self {
+        ReputationJson {
+            label: r.label.as_str(),
+            title: r.label.title(),
+            summary: r.label.summary(),
+            explanation: r.explanation.clone(),
+            report_confidence: (r.report_confidence * 1000.0).round() / 1000.0,
+            outcome_score: (r.outcome_score * 1000.0).round() / 1000.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Counts {
+    pub reports: i64,
+    pub verified: i64,
+    pub distinct_reporters: i64,
+    pub last_30_days: i64,
+    pub last_365_days: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandJson {
+    pub slug: String,
+    pub name: String,
+    pub reports: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListingJson {
+    pub listing_id: String,
+    pub canonical_url: String,
+    pub reports: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthJson {
+    pub month: String,
+    pub reports: i64,
+}
+
+/// A report in a seller's list: public fields, with labels for people.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportItem {
+    pub id: String,
+    pub status: String,
+    pub created_at: String,
+    pub brand: BrandRef,
+    pub product_title: Option<String>,
+    pub reasons: Vec<String>,
+    #[serde(skip)]
+    pub reason_labels: Vec<&'static str>,
+    /// The first 280 characters of the description.
+    pub excerpt: String,
+    pub listing_id: String,
+    pub canonical_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandRef {
+    pub slug: String,
+    pub name: String,
+}
+
+/// `GET /api/v1/sellers/{marketplace}/{seller_key}`, and what the page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct SellerView {
+    pub marketplace: String,
+    #[serde(skip)]
+    pub marketplace_name: &'static str,
+    pub seller_key: String,
+    pub name: String,
+    /// Identified only by the name buyers typed, not by a store id.
+    pub name_based: bool,
+    pub store_url: Option<String>,
+    pub aliases: Vec<String>,
+    pub url: String,
+    pub reputation: ReputationJson,
+    pub counts: Counts,
+    pub first_seen: String,
+    pub last_reported: Option<String>,
+    pub brands: Vec<BrandJson>,
+    pub listings: Vec<ListingJson>,
+    pub timeline: Vec<MonthJson>,
+    pub recent_reports: Vec<ReportItem>,
+    #[serde(skip)]
+    pub chart: Timeline,
+}
+
+const EXCERPT_CHARS: usize = 280;
+
+/// The seller page's path for a seller.
+pub fn seller_path(marketplace: &str, seller_key: &str) -> String {
+    format!("/sellers/{marketplace}/{}", path_segment(seller_key))
+}
+
+/// Keys may hold spaces (typed names) or slashes (unknown sites): encode them as one segment.
+pub fn path_segment(text: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+impl SellerView {
+    pub fn new(page: SellerPage, public_base: &str) -> Self {
+        let reputation = reputation::assess(&page.signals());
+        let now = OffsetDateTime::now_utc();
+        let current = Month {
+            year: now.year(),
+            month: u8::from(now.month()),
+        };
+        let counts: Vec<(String, i64)> = page
+            .timeline
+            .iter()
+            .map(|m| (m.month.clone(), m.reports))
+            .collect();
+        SellerView {
+            marketplace_name: page
+                .marketplace
+                .parse::<Marketplace>()
+                .map_or("Other", Marketplace::display_name),
+            url: format!(
+                "{public_base}{}",
+                seller_path(&page.marketplace, &page.seller_key)
+            ),
+            reputation: ReputationJson::from(&reputation),
+            counts: Counts {
+                reports: page.reports,
+                verified: page.verified_reports,
+                distinct_reporters: page.distinct_reporters,
+                last_30_days: page.last_30_days,
+                last_365_days: page.last_365_days,
+            },
+            first_seen: page.first_seen.date().to_string(),
+            last_reported: page.last_reported_at.map(|t| t.date().to_string()),
+            brands: page.brands.0.into_iter().map(brand_json).collect(),
+            listings: page.listings.0.into_iter().map(listing_json).collect(),
+            timeline: page.timeline.0.into_iter().map(month_json).collect(),
+            recent_reports: page.recent.0.into_iter().map(report_item).collect(),
+            chart: timeline::layout(&counts, current),
+            aliases: page.aliases.0,
+            marketplace: page.marketplace,
+            seller_key: page.seller_key,
+            name: page.display_name,
+            name_based: page.name_based,
+            store_url: page.store_url,
+        }
+    }
+}
+
+fn brand_json(b: BrandCount) -> BrandJson {
+    BrandJson {
+        slug: b.slug,
+        name: b.name,
+        reports: b.reports,
+    }
+}
+
+fn listing_json(l: ListingCount) -> ListingJson {
+    ListingJson {
+        listing_id: l.listing_id,
+        canonical_url: l.canonical_url,
+        reports: l.reports,
+    }
+}
+
+fn month_json(m: MonthCount) -> MonthJson {
+    MonthJson {
+        month: m.month,
+        reports: m.reports,
+    }
+}
+
+pub fn report_item(r: ReportSummary) -> ReportItem {
+    let excerpt = if r.description.chars().count() > EXCERPT_CHARS {
+        let cut: String = r.description.chars().take(EXCERPT_CHARS).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        r.description
+    };
+    ReportItem {
+        reason_labels: r
+            .reasons
+            .iter()
+            .filter_map(|s| s.parse::<Reason>().ok())
+            .map(Reason::label)
+            .collect(),
+        id: r.id,
+        status: r.status,
+        created_at: r.created_at,
+        brand: BrandRef {
+            slug: r.brand_slug,
+            name: r.brand_name,
+        },
+        product_title: r.product_title,
+        reasons: r.reasons,
+        excerpt,
+        listing_id: r.listing_id,
+        canonical_url: r.canonical_url,
+    }
+}
+
+impl ReportItem {
+    /// `YYYY-MM-DD` of the report.
+    pub fn date(&self) -> &str {
+        self.created_at.get(..10).unwrap_or(&self.created_at)
+    }
+}
