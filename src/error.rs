@@ -96,13 +96,55 @@ impl AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        match err {
+        match &err {
             sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::Io(_)
             | sqlx::Error::Tls(_) => AppError::DatabaseUnavailable(err),
-            other => AppError::Internal(Box::new(other)),
+            sqlx::Error::Database(db) => {
+                let code = db.code().unwrap_or_default().into_owned();
+                if is_unavailable(&code) {
+                    return AppError::DatabaseUnavailable(err);
+                }
+                // Validation runs first and should catch these; if one slips through, the
+                // user still gets a 422 naming the field rather than a 500.
+                if matches!(code.as_str(), "23514" | "23505" | "22001") {
+                    let (field, message) = constraint_message(db.constraint().unwrap_or_default());
+                    tracing::warn!(constraint = ?db.constraint(), "constraint refused input");
+                    return AppError::Validation(FieldErrors::single(field, message));
+                }
+                AppError::Internal(Box::new(err))
+            }
+            _ => AppError::Internal(Box::new(err)),
         }
+    }
+}
+
+/// SQLSTATEs that mean "the database is not there right now": connection exceptions (class
+/// 08), shutdowns and restarts (57P01–57P03), too many connections (53300).
+fn is_unavailable(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+}
+
+/// The field and message for a constraint named in `migrations/`.
+fn constraint_message(constraint: &str) -> (&'static str, &'static str) {
+    match constraint {
+        "seller_key_length" | "seller_display_name_length" | "seller_alias_name_length" => (
+            "seller_name",
+            "The seller's name or store address is too long",
+        ),
+        "listing_external_id_length" | "listing_canonical_url_unique" => {
+            ("listing_url", "The listing address is too long")
+        }
+        "brand_slug_format" | "brand_display_name_length" => {
+            ("brand", "The brand name is too long")
+        }
+        "report_product_title_length" => ("product_title", "The product title is too long"),
+        "report_description_length" => ("description", "The description is too long"),
+        _ => (
+            "body",
+            "A value could not be stored; check the lengths of the fields",
+        ),
     }
 }
 

@@ -16,7 +16,6 @@ async fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");
-            eprintln!("fakewatch: {e}");
             std::process::ExitCode::FAILURE
         }
     }

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
@@ -14,7 +13,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::config::Config;
 use crate::db;
@@ -77,19 +76,16 @@ pub fn app(state: AppState) -> Router {
     let timeout = Duration::from_secs(config.request_timeout_secs);
     let static_files = Router::new()
         .fallback_service(ServeDir::new(&config.static_dir))
-        // Links carry a content version (`?v=`), so files can be cached for a year.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ));
+        .layer(axum::middleware::map_response(cache_static));
 
-    routes::routes()
+    routes::routes(body_limit)
         .nest_service("/static", static_files)
-        .layer(DefaultBodyLimit::max(body_limit))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(
+                .layer(TraceLayer::new_for_http()
+                    .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+                    .make_span_with(
                     |request: &axum::http::Request<_>| {
                         let id = request
                             .headers()
@@ -111,6 +107,18 @@ pub fn app(state: AppState) -> Router {
                 .layer(security_header(header::X_FRAME_OPTIONS, "DENY")),
         )
         .with_state(state)
+}
+
+/// Links carry a content version (`?v=`), so found files can be cached for a year; a 404
+/// must not be.
+async fn cache_static(mut response: axum::response::Response) -> axum::response::Response {
+    if response.status().is_success() {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    response
 }
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

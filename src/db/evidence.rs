@@ -65,12 +65,23 @@ pub async fn insert_all(
     .map(|_| ())
 }
 
-#[tracing::instrument(skip_all)]
-pub async fn count_for_report(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("select count(*) from evidence where report_id = $1")
-        .bind(report_id)
-        .fetch_one(conn)
+/// Takes a stored file's lock in shared mode until the transaction ends: many submissions
+/// may commit the same file at once.
+pub async fn lock_key_shared(conn: &mut PgConnection, storage_key: &str) -> sqlx::Result<()> {
+    sqlx::query("select pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
+        .bind(storage_key)
+        .execute(conn)
         .await
+        .map(|_| ())
+}
+
+/// Takes a stored file's lock exclusively, before deciding to delete it.
+pub async fn lock_key_exclusive(conn: &mut PgConnection, storage_key: &str) -> sqlx::Result<()> {
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(storage_key)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 #[tracing::instrument(skip_all)]

@@ -51,7 +51,14 @@ pub async fn prepare(config: &Config) -> Result<PgPool, DbSetupError> {
             source,
         })?
         .log_statements(tracing::log::LevelFilter::Debug);
-    create_database_if_missing(&options, &url).await?;
+    // A host that drops packets would otherwise hang start-up for minutes.
+    let connect_timeout = Duration::from_secs(config.db_timeout_secs.max(1) * 2);
+    tokio::time::timeout(connect_timeout, create_database_if_missing(&options, &url))
+        .await
+        .map_err(|_| DbSetupError::Unreachable {
+            url: url.clone(),
+            source: sqlx::Error::PoolTimedOut,
+        })??;
     let pool = PgPoolOptions::new()
         .max_connections(config.db_connections)
         .acquire_timeout(Duration::from_secs(config.db_timeout_secs))

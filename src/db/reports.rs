@@ -28,8 +28,8 @@ pub struct Upserted {
 }
 
 /// Inserts the report, or, when the same reporter already has a live report on this listing,
-/// updates that one (one report per reporter and listing). The manage token is replaced:
-/// the reporter gets a new private link with the new receipt.
+/// updates that one (one report per reporter and listing). An update keeps the earlier
+/// manage token (whoever files again only knows the email) and goes back to unverified.
 #[tracing::instrument(skip_all)]
 pub async fn upsert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> sqlx::Result<Upserted> {
     let r = w.report;
@@ -49,7 +49,8 @@ pub async fn upsert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> sqlx::Resul
              reasons = excluded.reasons,
              description = excluded.description,
              reporter_email = excluded.reporter_email,
-             manage_token_hash = excluded.manage_token_hash
+             -- Changed content needs checking again.
+             status = 'unverified'
          -- xmax is 0 only for a freshly inserted row version.
          returning report_id, public_id, (xmax = 0) as created",
     )

@@ -11,6 +11,8 @@ use super::reason::Reason;
 use super::validation::FieldErrors;
 
 pub const MAX_SELLER_NAME_CHARS: usize = 200;
+/// Folded names become keys; the database allows 600 characters.
+const MAX_SELLER_KEY_CHARS: usize = 400;
 pub const MAX_BRAND_CHARS: usize = 100;
 pub const MAX_PRODUCT_TITLE_CHARS: usize = 300;
 pub const MIN_DESCRIPTION_CHARS: usize = 10;
@@ -233,9 +235,17 @@ fn resolve_seller(
                 ),
             ));
         }
+        // A store id can be longer than a display name may be; show its start.
+        let key_as_name = || {
+            store
+                .seller_key
+                .chars()
+                .take(MAX_SELLER_NAME_CHARS)
+                .collect()
+        };
         return Ok(SellerIdentity {
             marketplace: store.marketplace,
-            display_name: name.clone().unwrap_or_else(|| store.seller_key.clone()),
+            display_name: name.clone().unwrap_or_else(key_as_name),
             seller_key: store.seller_key,
             name_based: false,
             store_url: Some(store.store_url),
@@ -249,6 +259,10 @@ fn resolve_seller(
         ));
     };
     let folded = fold_name(&name);
+    // Unicode normalisation can lengthen text, so the key gets its own bound.
+    if folded.chars().count() > MAX_SELLER_KEY_CHARS {
+        return Err(("seller_name", "The seller name is too long".into()));
+    }
     // Names are only unique within one site; for unknown marketplaces the host is the site.
     let seller_key = match listing.marketplace {
         Marketplace::Other => format!("{}:{folded}", host_of(&listing.canonical_url)),

@@ -14,17 +14,19 @@ use std::net::{IpAddr, SocketAddr};
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 
 use crate::domain::validation::FieldErrors;
-use crate::error::{ApiError, AppError};
+use crate::error::AppError;
 use crate::state::AppState;
 
-/// Every route of the service.
-pub fn routes() -> Router<AppState> {
+/// Every route of the service. Bodies are limited to a few kilobytes except on the two
+/// routes that take evidence uploads, which get `upload_limit` bytes.
+pub fn routes(upload_limit: usize) -> Router<AppState> {
+    let uploads = DefaultBodyLimit::max(upload_limit);
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(health::healthz))
@@ -45,7 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/brands/{slug}", get(brands::show_api))
         .route("/api/v1/lookup", get(sellers::lookup_api))
         .route("/reports/new", get(reports::form::new))
-        .route("/reports", post(reports::form::create))
+        .route("/reports", post(reports::form::create).layer(uploads))
         .route("/reports/{id}", get(reports::receipt::show))
         .route("/reports/{id}/manage/{token}", get(reports::manage::show))
         .route(
@@ -53,7 +55,7 @@ pub fn routes() -> Router<AppState> {
             get(reports::manage::evidence),
         )
         .route("/reports/{id}/withdraw", post(reports::manage::withdraw))
-        .route("/api/v1/reports", post(reports::api::create))
+        .route("/api/v1/reports", post(reports::api::create).layer(uploads))
         .route(
             "/api/v1/reports/{id}",
             get(reports::api::show).delete(reports::api::withdraw),
@@ -63,7 +65,11 @@ pub fn routes() -> Router<AppState> {
             get(reports::api::evidence),
         )
         .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(SMALL_BODY_LIMIT))
 }
+
+/// Forms and JSON other than uploads are small.
+const SMALL_BODY_LIMIT: usize = 64 * 1024;
 
 /// The client's network address, when the server was started with connect info.
 pub struct ClientAddr(pub Option<IpAddr>);
@@ -80,11 +86,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
         ))
     }
 }
-
-/// `Json` whose rejections are problem details with a useful message.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
-pub struct ApiJson<T>(pub T);
 
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {

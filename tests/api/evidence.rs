@@ -265,3 +265,24 @@ async fn the_form_accepts_evidence_and_the_manage_page_shows_it() {
             .contains("/evidence/")
     );
 }
+
+#[tokio::test]
+async fn files_of_a_submission_that_fails_after_storing_them_are_removed() {
+    let app = TestApp::spawn_with(|c| c.max_evidence_files = 2).await;
+    let two = [
+        ("a.png", fixture("screenshot.png")),
+        ("b.jpg", fixture("photo_gps.jpg")),
+    ];
+    assert_eq!(file_with(&app, &two).await.status(), 201);
+    let kept = app.stored_files();
+    assert_eq!(kept.len(), 2);
+    // The same reporter adds a third file: over the limit only once the earlier files are
+    // counted, inside the transaction, after the new file was stored.
+    let response = file_with(&app, &[("c.pdf", fixture("receipt.pdf"))]).await;
+    assert_eq!(response.status(), 422);
+    let mut now = app.stored_files();
+    now.sort();
+    let mut before = kept.clone();
+    before.sort();
+    assert_eq!(now, before, "the refused file was removed, the others kept");
+}

@@ -47,7 +47,8 @@ async fn a_json_report_is_created_with_location_and_what_was_recorded() {
             .await
             .expect("row");
     assert_eq!(stored.1, id);
-    assert_ne!(stored.0, token.as_bytes());
+    use sha2::Digest;
+    assert_eq!(stored.0, sha2::Sha256::digest(token.as_bytes()).to_vec());
 
     let public: Value = app.get_report_api(id).await.json().await.expect("json");
     assert_eq!(public["id"], id);
@@ -186,6 +187,9 @@ async fn the_same_reporter_filing_the_same_listing_again_updates_their_report() 
     let second: Value = response.json().await.expect("json");
     assert_eq!(second["id"], first["id"]);
     assert_eq!(second["created"], false);
+    // Knowing the email is not proof of owning it: no new token is handed out.
+    assert_eq!(second["manage_token"], Value::Null);
+    assert_eq!(second["manage_url"], Value::Null);
 
     let rows: Vec<(String, Vec<String>)> =
         sqlx::query_as("select description, reasons from report")
@@ -196,12 +200,9 @@ async fn the_same_reporter_filing_the_same_listing_again_updates_their_report() 
     assert!(rows[0].0.starts_with("Second look"));
     assert_eq!(rows[0].1, vec!["missing_or_invalid_serial"]);
 
-    // The old manage token was replaced by the new one.
+    // The first receipt's token still manages the report; nothing else does.
     let id = first["id"].as_str().expect("id");
-    let old = app
-        .delete_report_api(id, first["manage_token"].as_str())
-        .await;
-    assert_eq!(old.status(), 403);
+    assert_eq!(app.delete_report_api(id, Some("guess")).await.status(), 403);
 
     // Someone else (another email, or none) files a report of their own.
     let mut other = valid_report();
@@ -215,6 +216,8 @@ async fn the_same_reporter_filing_the_same_listing_again_updates_their_report() 
         .await
         .expect("count");
     assert_eq!(count, 3);
+    let token = first["manage_token"].as_str();
+    assert_eq!(app.delete_report_api(id, token).await.status(), 204);
 }
 
 #[tokio::test]
@@ -268,4 +271,44 @@ async fn sellers_and_brands_are_shared_between_reports() {
     .await
     .expect("counts");
     assert_eq!(counts, (1, 1, 2));
+}
+
+#[tokio::test]
+async fn an_updated_report_is_unverified_again() {
+    let app = TestApp::spawn().await;
+    let first: Value = app
+        .post_report_json(&valid_report())
+        .await
+        .json()
+        .await
+        .expect("json");
+    sqlx::query("update report set status = 'verified'")
+        .execute(&app.db)
+        .await
+        .expect("verify");
+    let mut again = valid_report();
+    again["description"] = json!("Changed my mind about the details of this listing.");
+    let second: Value = app
+        .post_report_json(&again)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(second["id"], first["id"]);
+    assert_eq!(second["status"], "unverified");
+    let status: String = sqlx::query_scalar("select status from report")
+        .fetch_one(&app.db)
+        .await
+        .expect("row");
+    assert_eq!(status, "unverified");
+}
+
+#[tokio::test]
+async fn an_oversized_json_body_is_413() {
+    let app = TestApp::spawn().await;
+    let mut report = valid_report();
+    report["description"] = json!("x".repeat(300 * 1024));
+    let response = app.post_report_json(&report).await;
+    assert_eq!(response.status(), 413);
+    problem(response).await;
 }

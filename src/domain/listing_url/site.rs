@@ -31,6 +31,7 @@ const DOMAINS: &[Domain] = &[
         tlds: &[
             "com", "co.uk", "de", "fr", "it", "es", "nl", "se", "pl", "com.be", "com.tr", "ae",
             "sa", "eg", "in", "co.jp", "com.au", "com.mx", "com.br", "ca", "sg", "cn", "ie",
+            "co.za",
         ],
         redirectors: &[],
     },

@@ -286,3 +286,26 @@ fn unknown_json_fields_are_refused() {
         serde_json::from_str(r#"{"listing_url": "https://x.example/", "colour": "red"}"#);
     assert!(parsed.is_err_and(|e| e.to_string().contains("colour")));
 }
+
+#[test]
+fn names_that_grow_when_folded_are_refused_not_stored() {
+    // U+FDFA folds to 18 characters: 200 of them would exceed the database's key length.
+    let input = ReportInput {
+        seller_url: None,
+        seller_name: Some("\u{FDFA}".repeat(200)),
+        ..valid()
+    };
+    assert!(errors_of(&input).get("seller_name").is_some());
+}
+
+#[test]
+fn long_store_ids_make_a_display_name_of_bounded_length() {
+    let input = ReportInput {
+        listing_url: "https://shop.example.org/products/bag-1".into(),
+        seller_url: Some(format!("https://shop.example.org/{}", "a".repeat(400))),
+        seller_name: None,
+        ..valid()
+    };
+    let report = input.validate(TODAY).expect("valid");
+    assert!(report.seller.display_name.chars().count() <= MAX_SELLER_NAME_CHARS);
+}

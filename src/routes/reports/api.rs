@@ -14,8 +14,11 @@ use crate::db;
 use crate::domain::report::ReportInput;
 use crate::domain::status::ReportStatus;
 use crate::error::{ApiError, AppError};
-use crate::routes::{ApiJson, ClientAddr};
+use crate::routes::ClientAddr;
 use crate::state::AppState;
+
+/// Largest JSON report body: the longest fields together take about 30 KiB.
+const MAX_JSON_BYTES: usize = 256 * 1024;
 
 /// The multipart part holding the report's JSON.
 const REPORT_PART: &str = "report";
@@ -34,7 +37,16 @@ pub async fn create(
         .unwrap_or_default()
         .to_ascii_lowercase();
     let (input, files) = if content_type.starts_with("application/json") {
-        let ApiJson(input) = ApiJson::<ReportInput>::from_request(request, &state).await?;
+        // The route allows uploads of many megabytes; a JSON report needs a few kilobytes.
+        let body = axum::body::to_bytes(request.into_body(), MAX_JSON_BYTES)
+            .await
+            .map_err(|_| {
+                AppError::PayloadTooLarge(format!(
+                    "A JSON report may be at most {}; send evidence as multipart parts.",
+                    human_bytes(MAX_JSON_BYTES)
+                ))
+            })?;
+        let Json(input) = Json::<ReportInput>::from_bytes(&body).map_err(AppError::from)?;
         (input, Vec::new())
     } else if content_type.starts_with("multipart/form-data") {
         let multipart = Multipart::from_request(request, &state)

@@ -27,7 +27,8 @@ pub struct Filed {
     pub public_id: String,
     /// False when this updated the reporter's earlier report on the same listing.
     pub created: bool,
-    pub manage_token: String,
+    /// The manage token, shown once; `None` when this updated an earlier report.
+    pub manage_token: Option<String>,
     pub report: NewReport,
     /// The seller and brand as stored, which may be spelled differently from the input.
     pub seller: SellerRow,
@@ -122,7 +123,7 @@ async fn process_all(state: &AppState, uploads: Vec<Upload>) -> Result<Vec<Proce
 
 struct Committed {
     report: db::reports::Upserted,
-    manage_token: String,
+    manage_token: Option<String>,
     seller: SellerRow,
     brand: BrandRow,
     evidence: Vec<EvidenceRow>,
@@ -135,8 +136,19 @@ async fn store_and_commit(
     client: Client,
     written: &mut Vec<String>,
 ) -> Result<Committed, AppError> {
+    let hashes = files
+        .iter()
+        .map(|f| hex::decode(&f.sha256))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(AppError::internal)?;
+    // The transaction comes first: with the database down, no file is written at all.
+    let mut tx = state.db.begin().await?;
     let mut keys = Vec::with_capacity(files.len());
     for file in files {
+        let key = crate::evidence::storage_key(&file.sha256, file.media_type);
+        // Held until commit: a failed submission's clean-up of the same file waits for us
+        // and then sees our rows, so it never deletes a file we are about to reference.
+        db::evidence::lock_key_shared(&mut tx, &key).await?;
         let (key, stored) = state.evidence.put(file).await.map_err(AppError::internal)?;
         if stored == Stored::Created {
             written.push(key.clone());
@@ -149,7 +161,6 @@ async fn store_and_commit(
     let public_id = random_token(12);
     let evidence_ids: Vec<String> = files.iter().map(|_| random_token(12)).collect();
 
-    let mut tx = state.db.begin().await?;
     let seller = db::sellers::upsert(&mut tx, &report.seller).await?;
     let brand = db::brands::upsert(&mut tx, &report.brand).await?;
     let listing_id = db::listings::upsert(&mut tx, &report.listing, seller.seller_id).await?;
@@ -167,37 +178,30 @@ async fn store_and_commit(
         },
     )
     .await?;
-    if !files.is_empty() {
-        let hashes = files
-            .iter()
-            .map(|f| hex::decode(&f.sha256))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(AppError::internal)?;
-        let rows: Vec<NewEvidence<'_>> = files
-            .iter()
-            .zip(&keys)
-            .zip(&evidence_ids)
-            .zip(&hashes)
-            .map(|(((file, key), id), sha256)| NewEvidence {
-                public_id: id,
-                sha256,
-                media_type: file.media_type.mime(),
-                byte_size: i32::try_from(file.bytes.len()).unwrap_or(i32::MAX),
-                width: file.width.and_then(|w| i32::try_from(w).ok()),
-                height: file.height.and_then(|h| i32::try_from(h).ok()),
-                storage_key: key,
-            })
-            .collect();
-        db::evidence::insert_all(&mut tx, upserted.report_id, &rows).await?;
-    }
-    // An update adds files to the earlier report; the limit holds for the sum.
-    let evidence = if upserted.created && files.is_empty() {
+    let rows: Vec<NewEvidence<'_>> = files
+        .iter()
+        .zip(&keys)
+        .zip(&evidence_ids)
+        .zip(&hashes)
+        .map(|(((file, key), id), sha256)| NewEvidence {
+            public_id: id,
+            sha256,
+            media_type: file.media_type.mime(),
+            byte_size: i32::try_from(file.bytes.len()).unwrap_or(i32::MAX),
+            width: file.width.and_then(|w| i32::try_from(w).ok()),
+            height: file.height.and_then(|h| i32::try_from(h).ok()),
+            storage_key: key,
+        })
+        .collect();
+    db::evidence::insert_all(&mut tx, upserted.report_id, &rows).await?;
+    let all_evidence = if upserted.created && files.is_empty() {
         Vec::new()
     } else {
         db::evidence::list_for_report(&mut tx, upserted.report_id).await?
     };
+    // An update adds files to the earlier report; the limit holds for the sum.
     let max_files = state.config.max_evidence_files;
-    if evidence.len() > max_files {
+    if all_evidence.len() > max_files {
         return Err(FieldErrors::single(
             EVIDENCE_FIELD,
             format!(
@@ -208,9 +212,15 @@ async fn store_and_commit(
         .into());
     }
     tx.commit().await?;
+    // Knowing an email is not proof of being its owner: an update neither hands out a new
+    // manage token nor shows the earlier report's files, only what this submission sent.
+    let evidence = all_evidence
+        .into_iter()
+        .filter(|row| hashes.contains(&row.sha256))
+        .collect();
     Ok(Committed {
+        manage_token: upserted.created.then_some(manage_token),
         report: upserted,
-        manage_token,
         seller,
         brand,
         evidence,
@@ -238,23 +248,27 @@ fn reporter_identity(
     }
 }
 
-/// Deletes files this submission wrote, unless a report (another one, committed meanwhile)
-/// refers to them. When the database cannot be asked, the files go too: a concurrent
-/// submission of the very same file would have failed against the same database.
+/// Deletes files this submission wrote, unless a report refers to them. It takes each file's
+/// lock exclusively, so it waits for any submission still committing the same file. When the
+/// database cannot be asked, the files stay: a stray file is harmless, a lost one is not.
 async fn remove_orphans(state: &AppState, keys: &[String]) {
-    if keys.is_empty() {
-        return;
-    }
-    let mut conn = state.db.acquire().await.ok();
     for key in keys {
-        let referenced = match conn.as_mut() {
-            Some(conn) => db::evidence::is_referenced(conn, key)
-                .await
-                .unwrap_or(false),
-            None => false,
-        };
-        if !referenced && let Err(e) = state.evidence.delete(key).await {
-            tracing::warn!(error = %e, "cannot delete orphaned evidence");
+        match unreferenced(state, key).await {
+            Ok(true) => {
+                if let Err(e) = state.evidence.delete(key).await {
+                    tracing::warn!(error = %e, "cannot delete orphaned evidence");
+                }
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot check orphaned evidence; keeping it"),
         }
     }
+}
+
+async fn unreferenced(state: &AppState, key: &str) -> sqlx::Result<bool> {
+    let mut tx = state.db.begin().await?;
+    db::evidence::lock_key_exclusive(&mut tx, key).await?;
+    let referenced = db::evidence::is_referenced(&mut tx, key).await?;
+    tx.commit().await?;
+    Ok(!referenced)
 }

@@ -128,9 +128,12 @@ pub struct FiledJson {
     pub listing: ListingJson,
     pub seller: SellerJson,
     pub brand: BrandJson,
+    /// Only this submission's files.
     pub evidence: Vec<EvidenceJson>,
-    pub manage_token: String,
-    pub manage_url: String,
+    /// Shown once, for a new report; `null` when this updated an earlier one, whose private
+    /// link from its first receipt still works.
+    pub manage_token: Option<String>,
+    pub manage_url: Option<String>,
     pub url: String,
 }
 
@@ -159,7 +162,10 @@ impl FiledJson {
             },
             evidence: filed.evidence.iter().map(EvidenceJson::from).collect(),
             manage_token: filed.manage_token.clone(),
-            manage_url: manage_url(public_base, &filed.public_id, &filed.manage_token),
+            manage_url: filed
+                .manage_token
+                .as_ref()
+                .map(|token| manage_url(public_base, &filed.public_id, token)),
             url: format!("{public_base}/reports/{}", filed.public_id),
         }
     }
