@@ -80,7 +80,7 @@ async fn start_browser() -> (Driver, fantoccini::Client) {
 }
 
 #[tokio::test]
-async fn a_buyer_files_a_report_with_evidence_in_a_real_browser() {
+async fn a_buyer_files_a_report_in_a_real_browser_and_anyone_finds_it_on_the_seller_page() {
     if !browser_available() {
         return;
     }
@@ -178,6 +178,43 @@ async fn a_buyer_files_a_report_with_evidence_in_a_real_browser() {
     assert_eq!(natural_width, json!(480), "image decoded, upright");
     assert!(img.attr("alt").await.expect("alt").is_some());
     save_screenshot(&browser, "manage").await;
+
+    // Anyone can now find the seller by its store link, from the home page's search box.
+    browser.goto(&app.url("/")).await.expect("home");
+    browser
+        .find(Locator::Id("q"))
+        .await
+        .expect("search box")
+        .send_keys("https://www.amazon.de/sp?seller=A3JWKAKR8XB7XF")
+        .await
+        .expect("type");
+    browser
+        .find(Locator::Css("form[role=search] button"))
+        .await
+        .expect("search button")
+        .click()
+        .await
+        .expect("search");
+    let title = browser
+        .wait()
+        .for_element(Locator::Id("seller-title"))
+        .await
+        .expect("seller page");
+    assert_eq!(title.text().await.expect("text"), "Cheap Deals GmbH");
+    let seller_page = browser
+        .find(Locator::Css("main"))
+        .await
+        .expect("main")
+        .text()
+        .await
+        .expect("text");
+    assert!(seller_page.contains("AirPods Pro"), "{seller_page}");
+    assert!(seller_page.contains("Apple"), "{seller_page}");
+    assert!(
+        seller_page.contains("1\nreports") || seller_page.contains("1 reports"),
+        "{seller_page}"
+    );
+    save_screenshot(&browser, "seller").await;
 
     // A mistake in the form comes back with the message next to the field.
     browser
