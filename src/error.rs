@@ -185,8 +185,8 @@ impl<E: Into<AppError>> From<E> for ApiError {
 }
 
 /// RFC 9457 problem details, with the field errors as an extension member.
-#[derive(Debug, Serialize)]
-struct Problem<'a> {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     title: &'a str,

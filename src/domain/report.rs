@@ -1,6 +1,6 @@
 //! A buyer's report: raw input as typed, and the checked form the rest of the code trusts.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::fold::{clean_display, fold_name, slugify};
@@ -22,7 +22,8 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 /// A report exactly as submitted. The field names are the form's and the JSON API's.
 /// Everything is optional here so that a missing field becomes a message next to that field,
 /// not a parse failure of the whole body.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = NewReport)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReportInput {
     pub listing_url: String,
@@ -38,7 +39,8 @@ pub struct ReportInput {
 }
 
 /// `{"amount": "19.99", "currency": "USD"}`: the amount is a string so no float touches it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = PriceInput)]
 #[serde(deny_unknown_fields)]
 pub struct PriceInput {
     pub amount: String,

@@ -8,14 +8,15 @@ use serde::Serialize;
 
 use crate::db;
 use crate::domain::Marketplace;
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, AppError, Problem};
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
 use crate::routes::sellers::view::{ReportItem, path_segment, report_item, seller_path};
 use crate::routes::sellers::{AtomFeed, updated_of};
 use crate::state::AppState;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = BrandSeller)]
 pub struct SellerRow {
     pub marketplace: String,
     #[serde(skip)]
@@ -29,7 +30,8 @@ pub struct SellerRow {
     pub path: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = MarketplaceCount)]
 pub struct MarketplaceRow {
     pub marketplace: String,
     #[serde(skip)]
@@ -38,7 +40,8 @@ pub struct MarketplaceRow {
 }
 
 /// `GET /api/v1/brands/{slug}`, and what the page shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Brand)]
 pub struct BrandView {
     pub slug: String,
     pub name: String,
@@ -137,6 +140,10 @@ pub async fn show(
     Ok(cache::public(&headers, cache::HTML, html))
 }
 
+#[utoipa::path(get, path = "/api/v1/brands/{slug}", tag = "brands",
+    params(("slug" = String, Path), ("page" = Option<i64>, Query, description = "Page of sellers")),
+    responses((status = 200, body = BrandView), (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
 /// `GET /api/v1/brands/{slug}`
 #[tracing::instrument(skip_all)]
 pub async fn show_api(

@@ -4,6 +4,7 @@ mod brands;
 mod cache;
 pub mod csrf;
 mod health;
+mod openapi;
 mod pages;
 mod paging;
 mod reports;
@@ -46,6 +47,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         )
         .route("/api/v1/brands/{slug}", get(brands::show_api))
         .route("/api/v1/lookup", get(sellers::lookup_api))
+        .route("/api/openapi.json", get(openapi::document))
         .route("/reports/new", get(reports::form::new))
         .route("/reports", post(reports::form::create).layer(uploads))
         .route("/reports/{id}", get(reports::receipt::show))

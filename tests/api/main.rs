@@ -5,6 +5,7 @@ mod browser;
 mod evidence;
 mod health;
 mod helpers;
+mod openapi;
 mod report_api;
 mod report_form;
 mod sellers;

@@ -13,7 +13,7 @@ use super::view::{FiledJson, ReportJson};
 use crate::db;
 use crate::domain::report::ReportInput;
 use crate::domain::status::ReportStatus;
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, AppError, Problem};
 use crate::routes::ClientAddr;
 use crate::state::AppState;
 
@@ -23,6 +23,20 @@ const MAX_JSON_BYTES: usize = 256 * 1024;
 /// The multipart part holding the report's JSON.
 const REPORT_PART: &str = "report";
 
+#[utoipa::path(post, path = "/api/v1/reports", tag = "reports",
+    request_body(content(
+        (ReportInput = "application/json"),
+        (String = "multipart/form-data")
+    )),
+    responses(
+        (status = 201, description = "Filed; Location names the report", body = FiledJson),
+        (status = 200, description = "Updated the same reporter's earlier report on this listing", body = FiledJson),
+        (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body or a file too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor multipart", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field errors", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
 /// `POST /api/v1/reports`
 #[tracing::instrument(skip_all)]
 pub async fn create(
@@ -116,6 +130,13 @@ async fn read_multipart(
     Ok((input, body.files))
 }
 
+#[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports",
+    params(("id" = String, Path, description = "The report's public id")),
+    responses(
+        (status = 200, body = ReportJson),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Withdrawn: only id and status remain"),
+    ))]
 /// `GET /api/v1/reports/{id}`: the public view. A withdrawn report keeps only its id and
 /// status.
 #[tracing::instrument(skip_all)]
@@ -134,6 +155,15 @@ pub async fn show(
     Ok(Json(ReportJson::from(&report)).into_response())
 }
 
+#[utoipa::path(delete, path = "/api/v1/reports/{id}", tag = "reports",
+    params(("id" = String, Path, description = "The report's public id")),
+    security(("manage_token" = [])),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
 /// `DELETE /api/v1/reports/{id}` with `Authorization: Bearer <manage_token>`: withdraws it.
 #[tracing::instrument(skip_all)]
 pub async fn withdraw(
@@ -148,6 +178,15 @@ pub async fn withdraw(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/v1/reports/{id}/evidence/{evidence_id}", tag = "reports",
+    params(("id" = String, Path), ("evidence_id" = String, Path)),
+    security(("manage_token" = [])),
+    responses(
+        (status = 200, description = "The file, re-encoded: image/jpeg, image/png, image/webp or application/pdf"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
 /// `GET /api/v1/reports/{id}/evidence/{evidence_id}` with the manage token.
 #[tracing::instrument(skip_all)]
 pub async fn evidence(

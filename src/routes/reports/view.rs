@@ -12,14 +12,16 @@ use crate::domain::money::Money;
 use crate::domain::reason::Reason;
 use crate::domain::status::ReportStatus;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportListing)]
 pub struct ListingJson {
     pub marketplace: String,
     pub listing_id: String,
     pub canonical_url: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportSeller)]
 pub struct SellerJson {
     pub marketplace: String,
     pub seller_key: String,
@@ -29,19 +31,22 @@ pub struct SellerJson {
     pub store_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ReportBrand)]
 pub struct BrandJson {
     pub slug: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Price)]
 pub struct PriceJson {
     pub amount: String,
     pub currency: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Evidence)]
 pub struct EvidenceJson {
     pub id: String,
     pub media_type: String,
@@ -65,7 +70,8 @@ impl From<&EvidenceRow> for EvidenceJson {
 }
 
 /// The public view of a report (`GET /api/v1/reports/{id}`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Report)]
 pub struct ReportJson {
     pub id: String,
     pub status: String,
@@ -78,8 +84,10 @@ pub struct ReportJson {
     pub reasons: Vec<String>,
     pub description: String,
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub updated_at: OffsetDateTime,
 }
 
@@ -119,7 +127,8 @@ impl From<&PublicReport> for ReportJson {
 }
 
 /// The answer to filing a report: what was recorded, and the manage token (shown once).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = FiledReport)]
 pub struct FiledJson {
     pub id: String,
     pub status: &'static str,

@@ -1,7 +1,7 @@
 //! Public lookup of sellers: the seller page, search by name or URL, the API and the feed.
 
 mod feed;
-mod search;
+pub mod search;
 pub mod view;
 
 use askama::Template;
@@ -11,7 +11,7 @@ use axum::response::Response;
 
 use crate::db;
 use crate::domain::Marketplace;
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, AppError, Problem};
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
 use crate::state::AppState;
@@ -72,6 +72,11 @@ pub async fn show(
     Ok(cache::public(&headers, cache::HTML, html))
 }
 
+#[utoipa::path(get, path = "/api/v1/sellers/{marketplace}/{seller_key}", tag = "sellers",
+    params(("marketplace" = String, Path, description = "aliexpress, amazon, ebay, …"),
+           ("seller_key" = String, Path), ("page" = Option<i64>, Query, description = "Page of recent reports")),
+    responses((status = 200, body = SellerView), (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
 /// `GET /api/v1/sellers/{marketplace}/{seller_key}`
 #[tracing::instrument(skip_all)]
 pub async fn show_api(

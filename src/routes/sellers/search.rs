@@ -13,7 +13,7 @@ use crate::db;
 use crate::db::search::SellerHit;
 use crate::domain::Marketplace;
 use crate::domain::lookup::{Query as SearchQuery, parse_query};
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, AppError, Problem};
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
 use crate::state::AppState;
@@ -82,7 +82,8 @@ pub struct SearchPage {
 }
 
 /// A result as shown and as returned by the API.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = SellerHit)]
 pub struct ResultItem {
     pub marketplace: String,
     #[serde(skip)]
@@ -205,7 +206,8 @@ pub async fn search(
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = SellerSearch)]
 pub struct SearchJson {
     pub query: String,
     pub page: i64,
@@ -213,6 +215,10 @@ pub struct SearchJson {
     pub next_page: Option<i64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/sellers", tag = "sellers",
+    params(("q" = String, Query, description = "Seller name, store URL or listing URL"),
+           ("page" = Option<i64>, Query, description = "1-based page")),
+    responses((status = 200, body = SearchJson), (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json")))]
 /// `GET /api/v1/sellers?q=…`: by name, or the seller a store/listing URL leads to.
 #[tracing::instrument(skip_all)]
 pub async fn search_api(
@@ -257,19 +263,24 @@ pub struct LookupQuery {
     url: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Lookup)]
 pub struct LookupJson {
     pub seller: super::view::SellerView,
     pub listing: Option<LookupListing>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LookupListing {
     pub marketplace: String,
     pub listing_id: String,
     pub canonical_url: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/lookup", tag = "sellers",
+    params(("url" = String, Query, description = "A listing or store URL")),
+    responses((status = 200, body = LookupJson), (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+              (status = 404, description = "No reports about it", body = Problem, content_type = "application/problem+json")))]
 /// `GET /api/v1/lookup?url=…`: the seller (and listing) a URL resolves to, or 404.
 #[tracing::instrument(skip_all)]
 pub async fn lookup_api(

@@ -10,7 +10,8 @@ use crate::domain::reason::Reason;
 use crate::domain::reputation::{self, Reputation};
 use crate::domain::timeline::{self, Month, Timeline};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Reputation)]
 pub struct ReputationJson {
     pub label: &'static str,
     pub title: &'static str,
@@ -35,7 +36,7 @@ impl From<&Reputation> for ReputationJson {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Counts {
     pub reports: i64,
     pub verified: i64,
@@ -44,28 +45,31 @@ pub struct Counts {
     pub last_365_days: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = BrandCount)]
 pub struct BrandJson {
     pub slug: String,
     pub name: String,
     pub reports: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ListingCount)]
 pub struct ListingJson {
     pub listing_id: String,
     pub canonical_url: String,
     pub reports: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = MonthCount)]
 pub struct MonthJson {
     pub month: String,
     pub reports: i64,
 }
 
 /// A report in a seller's list: public fields, with labels for people.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReportItem {
     pub id: String,
     pub status: String,
@@ -81,14 +85,15 @@ pub struct ReportItem {
     pub canonical_url: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BrandRef {
     pub slug: String,
     pub name: String,
 }
 
 /// `GET /api/v1/sellers/{marketplace}/{seller_key}`, and what the page shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Seller)]
 pub struct SellerView {
     pub marketplace: String,
     #[serde(skip)]
