@@ -26,6 +26,15 @@ pub enum Command {
     Serve,
     /// Create and migrate the database, then exit.
     Migrate,
+    /// Fill an empty, freshly migrated database with synthetic reports (development, benchmarks).
+    DemoData {
+        /// Reports to generate; sellers (~1/10), listings (~1/3) and brands follow from it.
+        #[arg(long, default_value_t = 100_000)]
+        reports: u64,
+        /// The same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 /// Everything the service needs to know about its surroundings.

@@ -4,6 +4,8 @@
 pub mod config;
 /// All SQL.
 pub mod db;
+/// Synthetic brands, sellers, listings and reports for development and benchmarks.
+pub mod demo_data;
 /// Pure logic: URL parsing, folding, validation, money.
 pub mod domain;
 /// The one error type and its HTML / problem+json answers.

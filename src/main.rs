@@ -12,32 +12,11 @@ async fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Serve);
-    match run(command, cli.config).await {
+    match startup::run(command, cli.config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");
             std::process::ExitCode::FAILURE
         }
     }
-}
-
-async fn run(
-    command: Command,
-    config: fakewatch::config::Config,
-) -> Result<(), startup::StartupError> {
-    match command {
-        Command::Migrate => {
-            fakewatch::db::prepare(&config)
-                .await
-                .map_err(startup::StartupError::from)?;
-            tracing::info!("database is up to date");
-        }
-        Command::Serve => {
-            let state = startup::build_state(config).await?;
-            let listener = startup::bind(&state.config).await?;
-            tracing::info!(address = %state.config.listen, "listening");
-            startup::serve(listener, state).await?;
-        }
-    }
-    Ok(())
 }

@@ -15,7 +15,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-use crate::config::Config;
+use crate::config::{Command, Config};
 use crate::db;
 use crate::evidence::EvidenceService;
 use crate::routes;
@@ -38,6 +38,8 @@ pub enum StartupError {
     },
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    #[error("demo data: {0}")]
+    DemoData(sqlx::Error),
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -45,6 +47,44 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Content-Security-Policy: no inline script, nothing from other origins, no framing.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Runs one command of the binary: migrate, generate demo data, or serve.
+pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
+    match command {
+        Command::Migrate => {
+            db::prepare(&config).await.map_err(StartupError::from)?;
+            tracing::info!("database is up to date");
+        }
+        Command::DemoData { reports, seed } => {
+            let s = demo_data(&config, reports, seed).await?;
+            tracing::info!(reports = s.reports, sellers = s.sellers, elapsed = ?s.elapsed, "demo data");
+        }
+        Command::Serve => {
+            let state = build_state(config).await?;
+            let listener = bind(&state.config).await?;
+            tracing::info!(address = %state.config.listen, "listening");
+            serve(listener, state).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates and migrates the database, then fills it with demo data.
+pub async fn demo_data(
+    config: &Config,
+    reports: u64,
+    seed: u64,
+) -> Result<crate::demo_data::DemoSummary, StartupError> {
+    let pool = db::prepare(config).await?;
+    let options = crate::demo_data::DemoOptions {
+        reports,
+        seed,
+        progress: true,
+    };
+    crate::demo_data::generate(&pool, &options)
+        .await
+        .map_err(StartupError::DemoData)
+}
 
 /// Connects to (creating and migrating) the database and opens the evidence store.
 pub async fn build_state(config: Config) -> Result<AppState, StartupError> {
