@@ -22,8 +22,10 @@ trap cleanup EXIT
 
 cargo build --release --quiet --bin fakewatch
 
-# A fresh database each run, created and migrated by the server itself.
-psql "${BENCH_DB_URL%/*}/postgres" -qc "drop database if exists $BENCH_DB with (force)" >/dev/null
+# A fresh database each run (unless the script keeps one), created and migrated by the server.
+if [ -z "${KEEP_DB:-}" ]; then
+    psql "${BENCH_DB_URL%/*}/postgres" -qc "drop database if exists $BENCH_DB with (force)" >/dev/null
+fi
 
 start_server() {
     DATABASE_URL="$BENCH_DB_URL" FAKEWATCH_LISTEN="127.0.0.1:$PORT" FAKEWATCH_DATA_DIR="$DATA_DIR" \

@@ -90,26 +90,18 @@ impl SellerPage {
     }
 }
 
-/// Loads a seller's page; `None` when no such seller exists. `limit`/`offset` page through the
-/// recent reports (newest first, ties broken by id, so pages are stable).
-#[tracing::instrument(skip_all, fields(marketplace = %marketplace))]
-pub async fn load(
-    conn: &mut PgConnection,
-    marketplace: Marketplace,
-    seller_key: &str,
-    limit: i64,
-    offset: i64,
-) -> sqlx::Result<Option<SellerPage>> {
-    sqlx::query_as(
-        "with s as (
+/// The page's one statement. Public so that the benchmark runs exactly this SQL in pgbench
+/// (`examples/seller_page_sql.rs`). Parameters: marketplace, seller key, half-life in days,
+/// limit and offset of the recent reports.
+pub const PAGE_SQL: &str = "with s as (
              select seller_id, marketplace, seller_key, display_name, name_based, store_url,
                     created_at
              from seller
              where marketplace = $1 and seller_key = $2
          ), live as (
-             select r.report_id, r.public_id, r.listing_id, r.brand_id, r.status,
-                    r.reporter_fingerprint, r.created_at, r.product_title, r.reasons,
-                    r.description
+             -- Narrow on purpose: served from report_live_seller_idx alone.
+             select r.report_id, r.listing_id, r.brand_id, r.status, r.reporter_fingerprint,
+                    r.created_at
              from report r
              join s on s.seller_id = r.seller_id
              where r.status in ('unverified', 'verified')
@@ -144,24 +136,21 @@ pub async fn load(
                     max(created_at) as last_reported_at
              from live
          ), brands as (
-             select coalesce(json_agg(json_build_object('slug', slug, 'name', display_name,
-                                                        'reports', n)
-                                      order by n desc, slug), '[]') as j
-             from (select b.slug, b.display_name, count(*) as n
-                   from live join brand b on b.brand_id = live.brand_id
-                   group by b.brand_id
-                   order by n desc, b.slug
-                   limit 50) t
+             -- Count by id first, then look up names for the top 50 only.
+             select coalesce(json_agg(json_build_object('slug', b.slug, 'name', b.display_name,
+                                                        'reports', t.n)
+                                      order by t.n desc, b.slug), '[]') as j
+             from (select brand_id, count(*) as n from live
+                   group by brand_id order by n desc, brand_id limit 50) t
+             join brand b on b.brand_id = t.brand_id
          ), listings as (
-             select coalesce(json_agg(json_build_object('listing_id', external_id,
-                                                        'canonical_url', canonical_url,
-                                                        'reports', n)
-                                      order by n desc, canonical_url), '[]') as j
-             from (select l.external_id, l.canonical_url, count(*) as n
-                   from live join listing l on l.listing_id = live.listing_id
-                   group by l.listing_id
-                   order by n desc, l.canonical_url
-                   limit 50) t
+             select coalesce(json_agg(json_build_object('listing_id', l.external_id,
+                                                        'canonical_url', l.canonical_url,
+                                                        'reports', t.n)
+                                      order by t.n desc, l.canonical_url), '[]') as j
+             from (select listing_id, count(*) as n from live
+                   group by listing_id order by n desc, listing_id limit 50) t
+             join listing l on l.listing_id = t.listing_id
          ), timeline as (
              select coalesce(json_agg(json_build_object('month', to_char(m, 'YYYY-MM'),
                                                         'reports', n)
@@ -169,19 +158,20 @@ pub async fn load(
              from (select date_trunc('month', created_at, 'UTC') as m, count(*) as n
                    from live group by 1) t
          ), recent as (
+             -- Pick the page of reports first; only those rows are read in full.
              select coalesce(json_agg(json_build_object(
-                        'id', public_id, 'status', status, 'created_at', created_at,
-                        'brand_slug', slug, 'brand_name', display_name,
-                        'product_title', product_title, 'reasons', reasons,
-                        'description', description, 'listing_id', external_id,
-                        'canonical_url', canonical_url)
-                      order by created_at desc, report_id desc), '[]') as j
-             from (select live.*, b.slug, b.display_name, l.external_id, l.canonical_url
-                   from live
-                   join brand b on b.brand_id = live.brand_id
-                   join listing l on l.listing_id = live.listing_id
-                   order by live.created_at desc, live.report_id desc
+                        'id', r.public_id, 'status', r.status, 'created_at', r.created_at,
+                        'brand_slug', b.slug, 'brand_name', b.display_name,
+                        'product_title', r.product_title, 'reasons', r.reasons,
+                        'description', r.description, 'listing_id', l.external_id,
+                        'canonical_url', l.canonical_url)
+                      order by t.created_at desc, t.report_id desc), '[]') as j
+             from (select report_id, created_at from live
+                   order by created_at desc, report_id desc
                    limit $4 offset $5) t
+             join report r on r.report_id = t.report_id
+             join brand b on b.brand_id = r.brand_id
+             join listing l on l.listing_id = r.listing_id
          ), aliases as (
              select coalesce(json_agg(a.name order by a.name), '[]') as j
              from seller_alias a join s on s.seller_id = a.seller_id
@@ -194,13 +184,24 @@ pub async fn load(
                 stats.reporters_with_evidence, windows.last_30_days, windows.last_365_days,
                 aliases.j as aliases, brands.j as brands, listings.j as listings,
                 timeline.j as timeline, recent.j as recent
-         from s, stats, windows, brands, listings, timeline, recent, aliases",
-    )
-    .bind(marketplace.as_str())
-    .bind(seller_key)
-    .bind(HALF_LIFE_DAYS)
-    .bind(limit)
-    .bind(offset)
-    .fetch_optional(conn)
-    .await
+         from s, stats, windows, brands, listings, timeline, recent, aliases";
+
+/// Loads a seller's page; `None` when no such seller exists. `limit`/`offset` page through the
+/// recent reports (newest first, ties broken by id, so pages are stable).
+#[tracing::instrument(skip_all, fields(marketplace = %marketplace))]
+pub async fn load(
+    conn: &mut PgConnection,
+    marketplace: Marketplace,
+    seller_key: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Option<SellerPage>> {
+    sqlx::query_as(PAGE_SQL)
+        .bind(marketplace.as_str())
+        .bind(seller_key)
+        .bind(HALF_LIFE_DAYS)
+        .bind(limit)
+        .bind(offset)
+        .fetch_optional(conn)
+        .await
 }

@@ -1,0 +1,6 @@
+-- wrk script: plain GETs, printing rate, p99 and request count in a form the scripts parse.
+done = function(summary, latency, requests)
+  io.write(string.format("http_requests_per_sec %.1f\n", summary.requests / (summary.duration / 1e6)))
+  io.write(string.format("http_p99_ms %.2f\n", latency:percentile(99) / 1000))
+  io.write(string.format("http_requests %d\n", summary.requests))
+end
