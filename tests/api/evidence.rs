@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::helpers::{TestApp, fixture, valid_report};
+use crate::helpers::{TestApp, fixture, manage_token_on, valid_report};
 
 async fn file_with(app: &TestApp, files: &[(&str, Vec<u8>)]) -> reqwest::Response {
     app.post_report_multipart(&valid_report(), files).await
@@ -234,12 +234,7 @@ async fn the_form_accepts_evidence_and_the_manage_page_shows_it() {
         .expect("ascii")
         .to_owned();
     let receipt = app.get(&location).await.text().await.expect("body");
-    let token = receipt
-        .split("/manage/")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .expect("link")
-        .to_owned();
+    let token = manage_token_on(&receipt);
     let manage = app
         .get(&format!("{location}/manage/{token}"))
         .await

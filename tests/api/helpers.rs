@@ -278,6 +278,16 @@ pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
     found
 }
 
+/// The manage token in the private link a receipt page shows.
+pub fn manage_token_on(receipt: &str) -> String {
+    receipt
+        .split("/manage/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("manage link on the receipt")
+        .to_owned()
+}
+
 /// The value of the hidden `csrf_token` input of a page.
 pub fn csrf_token_in(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";

@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, csrf_token_in, valid_form, with_field};
+use crate::helpers::{TestApp, csrf_token_in, manage_token_on, valid_form, with_field};
 
 #[tokio::test]
 async fn the_form_has_labelled_fields_hints_and_a_csrf_token() {
@@ -51,12 +51,7 @@ async fn filing_through_the_form_redirects_to_a_receipt_that_shows_the_manage_li
         !receipt.contains("buyer@example.com"),
         "the email is private"
     );
-    let manage = receipt
-        .split("/manage/")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("manage link on the receipt")
-        .to_owned();
+    let manage = manage_token_on(&receipt);
 
     let again = app.get(&location).await.text().await.expect("body");
     assert!(
@@ -209,12 +204,7 @@ async fn the_reporter_can_withdraw_with_the_manage_link_but_not_with_a_wrong_one
         .expect("ascii")
         .to_owned();
     let receipt = app.get(&location).await.text().await.expect("body");
-    let token = receipt
-        .split("/manage/")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .expect("link")
-        .to_owned();
+    let token = manage_token_on(&receipt);
     let id = location.trim_start_matches("/reports/").to_owned();
 
     let wrong = app.get(&format!("{location}/manage/wrong-token")).await;
