@@ -11,8 +11,8 @@ use crate::domain::Marketplace;
 use crate::error::{ApiError, AppError, Problem};
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
+use crate::routes::sellers::AtomFeed;
 use crate::routes::sellers::view::{ReportItem, path_segment, report_item, seller_path};
-use crate::routes::sellers::{AtomFeed, updated_of};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -168,14 +168,6 @@ pub async fn feed(
     let (brand, _) = load(&state, &slug, 1, 50).await?;
     let base = state.config.public_base();
     let path = format!("/brands/{}", path_segment(&brand.slug));
-    AtomFeed {
-        id: format!("{base}{path}"),
-        title: format!("Fakewatch: reports of fake {}", brand.name),
-        self_url: format!("{base}{path}/feed.atom"),
-        page_url: format!("{base}{path}"),
-        updated: updated_of(&brand.recent),
-        base,
-        entries: brand.recent,
-    }
-    .render_response(&headers)
+    let title = format!("Fakewatch: reports of fake {}", brand.name);
+    AtomFeed::for_page(base, &path, title, brand.recent).render_response(&headers)
 }

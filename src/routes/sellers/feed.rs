@@ -24,6 +24,19 @@ pub struct AtomFeed {
 }
 
 impl AtomFeed {
+    /// The feed of the page at `path` (absolute links from `base`), newest entry first.
+    pub fn for_page(base: String, path: &str, title: String, entries: Vec<ReportItem>) -> Self {
+        AtomFeed {
+            id: format!("{base}{path}"),
+            title,
+            self_url: format!("{base}{path}/feed.atom"),
+            page_url: format!("{base}{path}"),
+            updated: updated_of(&entries),
+            base,
+            entries,
+        }
+    }
+
     pub fn render_response(self, headers: &HeaderMap) -> Result<Response, AppError> {
         let xml = self.render().map_err(AppError::internal)?;
         Ok(cache::public(headers, cache::ATOM, xml))
@@ -31,7 +44,7 @@ impl AtomFeed {
 }
 
 /// The time of the newest entry, or the epoch for an empty feed (Atom requires one).
-pub fn updated_of(entries: &[ReportItem]) -> String {
+fn updated_of(entries: &[ReportItem]) -> String {
     entries.first().map_or_else(
         || "1970-01-01T00:00:00Z".to_owned(),
         |e| e.created_at.clone(),
@@ -48,14 +61,6 @@ pub async fn feed(
     let (seller, _) = super::load(&state, &marketplace, &seller_key, 1).await?;
     let base = state.config.public_base();
     let path = seller_path(&seller.marketplace, &seller.seller_key);
-    AtomFeed {
-        id: format!("{base}{path}"),
-        title: format!("Fakewatch: reports about {}", seller.name),
-        self_url: format!("{base}{path}/feed.atom"),
-        page_url: format!("{base}{path}"),
-        updated: updated_of(&seller.recent_reports),
-        base,
-        entries: seller.recent_reports,
-    }
-    .render_response(&headers)
+    let title = format!("Fakewatch: reports about {}", seller.name);
+    AtomFeed::for_page(base, &path, title, seller.recent_reports).render_response(&headers)
 }

@@ -15,7 +15,7 @@ use crate::error::{ApiError, AppError, Problem};
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
 use crate::state::AppState;
-pub use feed::{AtomFeed, feed, updated_of};
+pub use feed::{AtomFeed, feed};
 pub use search::{lookup_api, search, search_api};
 use view::{SellerView, seller_path};
 
