@@ -4,7 +4,6 @@
 //! Needs `chromium` and `chromium-driver` (Debian). Without them the test says so and
 //! passes, except under CI (`CI` set), where it fails: CI installs them.
 
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -21,11 +20,6 @@ struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // ChromeDriver runs in a process group of its own, so this also ends the browsers it
-        // started, even when the test failed before closing the session.
-        let _ = Command::new("kill")
-            .args(["-TERM", &format!("-{}", self.0.id())])
-            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -52,7 +46,6 @@ async fn start_browser() -> (Driver, fantoccini::Client) {
     let driver = Driver(
         Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
-            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
