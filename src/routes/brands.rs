@@ -7,7 +7,6 @@ use axum::response::Response;
 use serde::Serialize;
 
 use crate::db;
-use crate::domain::Marketplace;
 use crate::error::{ApiError, AppError, Problem};
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
@@ -55,11 +54,6 @@ pub struct BrandView {
     pub recent: Vec<ReportItem>,
 }
 
-fn marketplace_name(slug: &str) -> &'static str {
-    slug.parse::<Marketplace>()
-        .map_or("Other", Marketplace::display_name)
-}
-
 async fn load(
     state: &AppState,
     slug: &str,
@@ -83,7 +77,7 @@ async fn load(
             .0
             .into_iter()
             .map(|m| MarketplaceRow {
-                marketplace_name: marketplace_name(&m.marketplace),
+                marketplace_name: crate::domain::marketplace::display_name_of(&m.marketplace),
                 marketplace: m.marketplace,
                 reports: m.reports,
             })
@@ -91,7 +85,7 @@ async fn load(
         sellers: sellers
             .into_iter()
             .map(|s| SellerRow {
-                marketplace_name: marketplace_name(&s.marketplace),
+                marketplace_name: crate::domain::marketplace::display_name_of(&s.marketplace),
                 path: seller_path(&s.marketplace, &s.seller_key),
                 marketplace: s.marketplace,
                 seller_key: s.seller_key,

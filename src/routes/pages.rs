@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 
 use crate::db;
 use crate::db::home::{RecentBrand, RecentSeller};
-use crate::domain::Marketplace;
 use crate::error::{ApiError, AppError};
 use crate::routes::cache;
 use crate::routes::sellers::view::seller_path;
@@ -48,10 +47,7 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 
 fn seller_link(s: RecentSeller) -> SellerLink {
     SellerLink {
-        marketplace_name: s
-            .marketplace
-            .parse::<Marketplace>()
-            .map_or("Other", Marketplace::display_name),
+        marketplace_name: crate::domain::marketplace::display_name_of(&s.marketplace),
         path: seller_path(&s.marketplace, &s.seller_key),
         name: s.name,
     }

@@ -7,7 +7,6 @@ use time::OffsetDateTime;
 use super::intake::Filed;
 use crate::db::evidence::EvidenceRow;
 use crate::db::reports::PublicReport;
-use crate::domain::Marketplace;
 use crate::domain::money::Money;
 use crate::domain::reason::Reason;
 use crate::domain::status::ReportStatus;
@@ -213,10 +212,7 @@ impl From<&PublicReport> for ReportFacts {
         ReportFacts {
             id: r.public_id.clone(),
             status: r.status.parse().unwrap_or(ReportStatus::Unverified),
-            marketplace_name: r
-                .marketplace
-                .parse::<Marketplace>()
-                .map_or("Other", Marketplace::display_name),
+            marketplace_name: crate::domain::marketplace::display_name_of(&r.marketplace),
             listing_id: r.listing_external_id.clone(),
             canonical_url: r.canonical_url.clone(),
             seller_name: r.seller_name.clone(),

@@ -99,10 +99,7 @@ pub struct ResultItem {
 impl From<SellerHit> for ResultItem {
     fn from(hit: SellerHit) -> Self {
         ResultItem {
-            marketplace_name: hit
-                .marketplace
-                .parse::<Marketplace>()
-                .map_or("Other", Marketplace::display_name),
+            marketplace_name: crate::domain::marketplace::display_name_of(&hit.marketplace),
             path: seller_path(&hit.marketplace, &hit.seller_key),
             marketplace: hit.marketplace,
             seller_key: hit.seller_key,

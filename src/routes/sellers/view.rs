@@ -5,7 +5,6 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::db::seller_page::{BrandCount, ListingCount, MonthCount, ReportSummary, SellerPage};
-use crate::domain::Marketplace;
 use crate::domain::reason::Reason;
 use crate::domain::reputation::{self, Reputation};
 use crate::domain::timeline::{self, Month, Timeline};
@@ -148,10 +147,7 @@ impl SellerView {
             .map(|m| (m.month.clone(), m.reports))
             .collect();
         SellerView {
-            marketplace_name: page
-                .marketplace
-                .parse::<Marketplace>()
-                .map_or("Other", Marketplace::display_name),
+            marketplace_name: crate::domain::marketplace::display_name_of(&page.marketplace),
             url: format!(
                 "{public_base}{}",
                 seller_path(&page.marketplace, &page.seller_key)
