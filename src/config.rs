@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-/// `fakewatch [serve|migrate]`.
+/// `fakewatch [serve|migrate|demo-data|rights-holder …]`.
 #[derive(Debug, Parser)]
 #[command(
     name = "fakewatch",
@@ -20,7 +20,7 @@ pub struct Cli {
     pub config: Config,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Create and migrate the database, then serve HTTP (the default).
     Serve,
@@ -34,6 +34,51 @@ pub enum Command {
         /// The same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Manage rights holders (brand owners) and their API tokens for takedown lists.
+    #[command(subcommand)]
+    RightsHolder(RightsHolderCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum RightsHolderCommand {
+    /// Create a rights holder scoped to some brands and print its first API token (once).
+    Add {
+        /// The organisation's name, e.g. "Acme Corp".
+        #[arg(long)]
+        name: String,
+        /// A brand the holder may export; repeat for several. Created if nobody reported it yet.
+        #[arg(long = "brand", required = true)]
+        brands: Vec<String>,
+        /// A note on what the token is for, e.g. "nightly sync".
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Issue another API token for a holder and print it (once).
+    Token {
+        /// The holder's slug, as `rights-holder list` shows it.
+        #[arg(long)]
+        holder: String,
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Revoke a token, by its id (as `list` shows it) or the whole token.
+    Revoke {
+        /// Token id, e.g. 3f9a0c12de, or the token itself.
+        token: String,
+    },
+    /// Add brands to a holder's scope.
+    Grant {
+        #[arg(long)]
+        holder: String,
+        #[arg(long = "brand", required = true)]
+        brands: Vec<String>,
+    },
+    /// Show holders, their brands, tokens and latest exports.
+    List {
+        /// Latest exports shown per holder.
+        #[arg(long, default_value_t = 5)]
+        exports: i64,
     },
 }
 

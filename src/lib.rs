@@ -1,5 +1,7 @@
 //! Fakewatch: buyers report suspected counterfeit listings; everyone can look sellers up.
 
+/// Operator commands: rights holders and their API tokens.
+pub mod admin;
 /// Settings from flags and environment variables.
 pub mod config;
 /// All SQL.

@@ -124,6 +124,64 @@ pub fn hash_token(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
+/// A rights holder's API token, `fwt_<public id>_<secret>`. The public id finds the row and
+/// names the token in lists and revocations; only the secret's SHA-256 is stored, and it is
+/// compared in constant time.
+#[derive(Clone)]
+pub struct ApiToken {
+    pub public_id: String,
+    secret: String,
+}
+
+impl std::fmt::Debug for ApiToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ApiToken({}, [redacted])", self.public_id)
+    }
+}
+
+const API_TOKEN_PREFIX: &str = "fwt_";
+
+impl ApiToken {
+    /// A new token: 40 bits of id (hex, so it never contains the `_` separator) and 256 bits
+    /// of secret.
+    pub fn generate() -> Self {
+        let mut id = [0u8; 5];
+        rand::fill(&mut id[..]);
+        ApiToken {
+            public_id: hex::encode(id),
+            secret: random_token(32),
+        }
+    }
+
+    /// Splits a presented token; `None` when it cannot be one of ours.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (public_id, secret) = text.strip_prefix(API_TOKEN_PREFIX)?.split_once('_')?;
+        let well_formed = public_id.len() == 10
+            && public_id.bytes().all(|b| b.is_ascii_hexdigit())
+            && (16..=128).contains(&secret.len());
+        well_formed.then(|| ApiToken {
+            public_id: public_id.to_owned(),
+            secret: secret.to_owned(),
+        })
+    }
+
+    /// What is stored.
+    pub fn secret_hash(&self) -> [u8; 32] {
+        hash_token(&self.secret)
+    }
+
+    /// Whether the secret matches a stored hash, in time independent of where they differ.
+    pub fn matches(&self, stored_hash: &[u8]) -> bool {
+        use subtle::ConstantTimeEq;
+        bool::from(self.secret_hash().as_slice().ct_eq(stored_hash))
+    }
+
+    /// The whole token, shown once to its owner.
+    pub fn reveal(&self) -> String {
+        format!("{API_TOKEN_PREFIX}{}_{}", self.public_id, self.secret)
+    }
+}
+
 /// URL-safe base64, for MACs carried in forms and links.
 pub fn encode(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
@@ -157,6 +215,29 @@ mod tests {
             t1.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         );
+    }
+
+    #[test]
+    fn api_tokens_round_trip_and_match_only_their_hash() {
+        let token = ApiToken::generate();
+        let text = token.reveal();
+        assert!(text.starts_with("fwt_"));
+        let parsed = ApiToken::parse(&text).expect("parses");
+        assert_eq!(parsed.public_id, token.public_id);
+        assert!(parsed.matches(&token.secret_hash()));
+        assert!(!parsed.matches(&ApiToken::generate().secret_hash()));
+        assert!(!parsed.matches(&[]));
+        assert!(!format!("{parsed:?}").contains(&text[15..]));
+        for bad in [
+            "",
+            "fwt_",
+            "fwt_abc_def",
+            "bearer",
+            &text[4..],
+            &format!("fwt_zzzzzzzzzz_{}", &text[15..]),
+        ] {
+            assert!(ApiToken::parse(bad).is_none(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub enum StartupError {
     },
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    Admin(#[from] crate::admin::AdminError),
     #[error("demo data: {0}")]
     DemoData(sqlx::Error),
 }
@@ -58,6 +60,11 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
         Command::DemoData { reports, seed } => {
             let s = demo_data(&config, reports, seed).await?;
             tracing::info!(reports = s.reports, sellers = s.sellers, elapsed = ?s.elapsed, "demo data");
+        }
+        Command::RightsHolder(command) => {
+            let pool = db::prepare(&config).await?;
+            let output = crate::admin::rights_holder(&pool, command).await?;
+            print!("{output}");
         }
         Command::Serve => {
             let state = build_state(config).await?;

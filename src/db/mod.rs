@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod home;
 pub mod listings;
 pub mod reports;
+pub mod rights_holders;
 pub mod search;
 pub mod seller_page;
 pub mod sellers;

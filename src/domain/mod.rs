@@ -5,10 +5,12 @@ pub mod listing_url;
 pub mod lookup;
 pub mod marketplace;
 pub mod money;
+pub mod outcome;
 pub mod reason;
 pub mod report;
 pub mod reputation;
 pub mod status;
+pub mod takedown;
 pub mod timeline;
 pub mod validation;
 

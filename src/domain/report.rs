@@ -297,6 +297,13 @@ fn optional_text(value: &Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+impl BrandName {
+    /// A brand as a person typed it ("Acme Pro"), checked and given its slug.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        parse_brand(raw)
+    }
+}
+
 fn parse_brand(raw: &str) -> Result<BrandName, String> {
     let display_name = clean_display(raw);
     if display_name.is_empty() {

@@ -1,0 +1,132 @@
+//! The file formats a takedown list comes in, chosen by `format=` or the `Accept` header.
+
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// RFC 4180, UTF-8, header row; what spreadsheets and bulk-upload forms take.
+    Csv,
+    /// One document with the rows and the paging fields.
+    Json,
+    /// One JSON object per line, for streaming consumers.
+    Ndjson,
+    /// Listing URLs, one per line, for complaint forms' paste boxes.
+    Txt,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+            Format::Txt => "txt",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8; header=present",
+            Format::Json => "application/json",
+            Format::Ndjson => "application/x-ndjson",
+            Format::Txt => "text/plain; charset=utf-8",
+        }
+    }
+
+    /// The format an `Accept` header asks for: the first media range we can serve, in the
+    /// client's order of preference (q-values), JSON for `*/*` or no header.
+    pub fn from_accept(accept: Option<&str>) -> Option<Format> {
+        let Some(accept) = accept else {
+            return Some(Format::Json);
+        };
+        let mut ranges: Vec<(f32, usize, &str)> = accept
+            .split(',')
+            .enumerate()
+            .filter_map(|(position, range)| {
+                let mut params = range.split(';');
+                let media = params.next()?.trim();
+                let q = params
+                    .filter_map(|p| p.trim().strip_prefix("q="))
+                    .find_map(|q| q.trim().parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (q > 0.0 && !media.is_empty()).then_some((q, position, media))
+            })
+            .collect();
+        // Highest q first; equal q keeps the client's order.
+        ranges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranges
+            .into_iter()
+            .find_map(|(_, _, media)| match media.to_ascii_lowercase().as_str() {
+                "text/csv" | "application/csv" => Some(Format::Csv),
+                "application/json" | "application/*" | "*/*" => Some(Format::Json),
+                "application/x-ndjson"
+                | "application/ndjson"
+                | "application/jsonl"
+                | "application/x-jsonlines" => Some(Format::Ndjson),
+                "text/plain" | "text/*" => Some(Format::Txt),
+                _ => None,
+            })
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            "ndjson" | "jsonl" => Ok(Format::Ndjson),
+            "txt" => Ok(Format::Txt),
+            other => Err(format!(
+                "unknown format {other:?}; use csv, json, ndjson or txt"
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_parse() {
+        for format in [Format::Csv, Format::Json, Format::Ndjson, Format::Txt] {
+            assert_eq!(format.as_str().parse(), Ok(format));
+        }
+        assert_eq!("jsonl".parse(), Ok(Format::Ndjson));
+        assert!("xlsx".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn accept_header_picks_by_preference() {
+        assert_eq!(Format::from_accept(None), Some(Format::Json));
+        assert_eq!(Format::from_accept(Some("*/*")), Some(Format::Json));
+        assert_eq!(Format::from_accept(Some("text/csv")), Some(Format::Csv));
+        assert_eq!(
+            Format::from_accept(Some("application/x-ndjson")),
+            Some(Format::Ndjson)
+        );
+        assert_eq!(
+            Format::from_accept(Some("text/plain;q=0.5, text/csv;q=0.9")),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            Format::from_accept(Some("image/png, text/csv; charset=utf-8")),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            Format::from_accept(Some("TEXT/CSV;q=0, application/json")),
+            Some(Format::Json)
+        );
+        assert_eq!(Format::from_accept(Some("image/png")), None);
+    }
+}
