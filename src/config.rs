@@ -186,6 +186,15 @@ pub struct Config {
         global = true
     )]
     pub request_timeout_secs: u64,
+
+    /// How long the signed evidence links in takedown exports work, in hours.
+    #[arg(
+        long,
+        env = "FAKEWATCH_EVIDENCE_LINK_HOURS",
+        default_value_t = 168,
+        global = true
+    )]
+    pub evidence_link_hours: u64,
 }
 
 impl Config {
@@ -235,6 +244,7 @@ impl std::fmt::Debug for Config {
             .field("db_connections", &self.db_connections)
             .field("db_timeout_secs", &self.db_timeout_secs)
             .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("evidence_link_hours", &self.evidence_link_hours)
             .finish()
     }
 }

@@ -31,6 +31,20 @@ pub enum AppError {
     ManageTokenMissing,
     #[error("This manage link or token is not valid for this report.")]
     ManageTokenInvalid,
+    #[error("This request needs an API token: Authorization: Bearer <token>.")]
+    ApiTokenMissing,
+    #[error("This API token is not valid: it is mistyped, revoked or unknown.")]
+    ApiTokenInvalid,
+    #[error(
+        "This token may not export brand {0:?}. Brands it may export: GET /api/v1/rights-holder."
+    )]
+    BrandNotInScope(String),
+    #[error("This evidence link is not valid. Ask for a new export to get fresh links.")]
+    EvidenceLinkInvalid,
+    #[error("This evidence link has expired. Ask for a new export to get fresh links.")]
+    EvidenceLinkExpired,
+    #[error("{0}")]
+    NotAcceptable(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -55,6 +69,10 @@ impl AppError {
             | AppError::PageNotFound => StatusCode::NOT_FOUND,
             AppError::ManageTokenMissing => StatusCode::UNAUTHORIZED,
             AppError::ManageTokenInvalid => StatusCode::FORBIDDEN,
+            AppError::ApiTokenMissing | AppError::ApiTokenInvalid => StatusCode::UNAUTHORIZED,
+            AppError::BrandNotInScope(_) | AppError::EvidenceLinkInvalid => StatusCode::FORBIDDEN,
+            AppError::EvidenceLinkExpired => StatusCode::GONE,
+            AppError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -86,10 +104,16 @@ impl AppError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
         }
-        if matches!(self, AppError::ManageTokenMissing) {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        let challenge = match self {
+            AppError::ManageTokenMissing | AppError::ApiTokenMissing => Some("Bearer"),
+            AppError::ApiTokenInvalid => Some("Bearer error=\"invalid_token\""),
+            _ => None,
+        };
+        if let Some(challenge) = challenge {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
         }
     }
 }
@@ -141,6 +165,14 @@ fn constraint_message(constraint: &str) -> (&'static str, &'static str) {
         }
         "report_product_title_length" => ("product_title", "The product title is too long"),
         "report_description_length" => ("description", "The description is too long"),
+        "rights_holder_brand_ipr_registration_no_length" => (
+            "ipr_registration_no",
+            "The registration number must be 1 to 100 characters",
+        ),
+        "rights_holder_brand_ipr_office_length" => {
+            ("ipr_office", "The IP office must be 1 to 100 characters")
+        }
+        "listing_outcome_note_length" => ("note", "The note must be 1 to 2000 characters"),
         _ => (
             "body",
             "A value could not be stored; check the lengths of the fields",

@@ -27,6 +27,8 @@ pub enum SecretSource {
 }
 
 const SECRET_FILE: &str = "secret.key";
+/// MAC purpose of signed evidence links.
+const EVIDENCE_LINK: &str = "evidence-link";
 const MIN_SECRET_BYTES: usize = 32;
 
 impl Secret {
@@ -81,6 +83,18 @@ impl Secret {
     /// Checks a MAC in constant time.
     pub fn verify(&self, purpose: &str, data: &[u8], tag: &[u8]) -> bool {
         self.hmac(purpose, data).verify_slice(tag).is_ok()
+    }
+
+    /// The signature of a link to evidence file `id` that works until `expires` (Unix time).
+    pub fn sign_evidence_link(&self, id: &str, expires: i64) -> String {
+        encode(&self.mac(EVIDENCE_LINK, format!("{id}\n{expires}").as_bytes()))
+    }
+
+    /// Whether `signature` was made by [`Secret::sign_evidence_link`] for this id and expiry.
+    pub fn verify_evidence_link(&self, id: &str, expires: i64, signature: &str) -> bool {
+        decode(signature).is_some_and(|tag| {
+            self.verify(EVIDENCE_LINK, format!("{id}\n{expires}").as_bytes(), &tag)
+        })
     }
 
     fn hmac(&self, purpose: &str, data: &[u8]) -> Hmac<Sha256> {
@@ -215,6 +229,18 @@ mod tests {
             t1.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         );
+    }
+
+    #[test]
+    fn evidence_links_verify_only_unchanged() {
+        let secret = Secret::from_bytes(b"0123456789abcdef0123456789abcdef");
+        let sig = secret.sign_evidence_link("ev1", 1_800_000_000);
+        assert!(secret.verify_evidence_link("ev1", 1_800_000_000, &sig));
+        assert!(!secret.verify_evidence_link("ev2", 1_800_000_000, &sig));
+        assert!(!secret.verify_evidence_link("ev1", 1_800_000_001, &sig));
+        assert!(!secret.verify_evidence_link("ev1", 1_800_000_000, "not base64!"));
+        let other = Secret::from_bytes(b"fedcba9876543210fedcba9876543210");
+        assert!(!other.verify_evidence_link("ev1", 1_800_000_000, &sig));
     }
 
     #[test]

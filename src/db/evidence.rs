@@ -114,6 +114,24 @@ pub async fn find_for_report(
     .await
 }
 
+/// An evidence file of a live (unverified or verified) report, by its public id: what a signed
+/// link may still serve. Withdrawn and rejected reports' files are not shared.
+#[tracing::instrument(skip_all)]
+pub async fn find_live(
+    conn: &mut PgConnection,
+    public_id: &str,
+) -> sqlx::Result<Option<EvidenceRow>> {
+    sqlx::query_as(
+        "select e.public_id, e.sha256, e.media_type, e.byte_size, e.width, e.height,
+                e.storage_key, e.created_at
+         from evidence e join report r using (report_id)
+         where e.public_id = $1 and r.status in ('unverified', 'verified')",
+    )
+    .bind(public_id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// Whether any report still points at a stored file, before deleting it.
 #[tracing::instrument(skip_all)]
 pub async fn is_referenced(conn: &mut PgConnection, storage_key: &str) -> sqlx::Result<bool> {

@@ -11,6 +11,7 @@ pub mod rights_holders;
 pub mod search;
 pub mod seller_page;
 pub mod sellers;
+pub mod takedowns;
 
 use std::str::FromStr;
 use std::time::Duration;

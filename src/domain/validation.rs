@@ -1,11 +1,15 @@
 //! Field-level validation errors, shared by the HTML form and the JSON API.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 /// One problem with one input field, in words the user can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// A field name, or a path into a list such as `outcomes[2].listing_url`.
+    #[schema(value_type = String)]
+    pub field: Cow<'static, str>,
     pub message: String,
 }
 
@@ -19,9 +23,9 @@ impl FieldErrors {
     }
 
     /// Records a problem with `field`.
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, message: impl Into<String>) {
         self.0.push(FieldError {
-            field,
+            field: field.into(),
             message: message.into(),
         });
     }
@@ -43,7 +47,7 @@ impl FieldErrors {
     }
 
     /// A single error, for problems found outside the main validation pass.
-    pub fn single(field: &'static str, message: impl Into<String>) -> Self {
+    pub fn single(field: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
         let mut errors = Self::new();
         errors.add(field, message);
         errors

@@ -3,12 +3,14 @@
 mod brands;
 mod cache;
 pub mod csrf;
+mod evidence_links;
 mod health;
 mod openapi;
 mod pages;
 mod paging;
-mod reports;
+pub mod reports;
 pub mod sellers;
+mod takedowns;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -47,6 +49,17 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         )
         .route("/api/v1/brands/{slug}", get(brands::show_api))
         .route("/api/v1/lookup", get(sellers::lookup_api))
+        .route("/api/v1/takedowns", get(takedowns::export::export))
+        .route(
+            "/api/v1/takedowns/outcomes",
+            post(takedowns::outcomes::record),
+        )
+        .route("/api/v1/rights-holder", get(takedowns::account::show))
+        .route(
+            "/api/v1/rights-holder/brands/{slug}",
+            axum::routing::put(takedowns::account::set_ipr),
+        )
+        .route("/evidence/{id}", get(evidence_links::show))
         .route("/api/openapi.json", get(openapi::document))
         .route("/reports/new", get(reports::form::new))
         .route("/reports", post(reports::form::create).layer(uploads))

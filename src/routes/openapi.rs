@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{brands, health, reports, sellers};
+use super::{brands, health, reports, sellers, takedowns};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,10 @@ use super::{brands, health, reports, sellers};
         sellers::search::lookup_api,
         sellers::show_api,
         brands::show_api,
+        takedowns::export::export,
+        takedowns::outcomes::record,
+        takedowns::account::show,
+        takedowns::account::set_ipr,
         health::healthz,
     ),
     modifiers(&ManageToken),
@@ -30,6 +34,7 @@ use super::{brands, health, reports, sellers};
         (name = "reports", description = "Filing and managing reports"),
         (name = "sellers", description = "Public lookup of sellers"),
         (name = "brands", description = "Public brand pages"),
+        (name = "rights holders", description = "Brand owners: takedown lists and outcomes, with an API token from `fakewatch rights-holder`"),
     )
 )]
 pub struct ApiDoc;
@@ -43,6 +48,15 @@ impl Modify for ManageToken {
         components.add_security_scheme(
             "manage_token",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A rights holder's token, fwt_…"))
+                    .build(),
+            ),
         );
     }
 }

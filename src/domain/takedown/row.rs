@@ -25,16 +25,6 @@ pub enum ListingStatus {
 }
 
 impl ListingStatus {
-    /// From an outcome and the live counts.
-    pub fn of(outcome: Option<Outcome>, live_reports: i64, verified_reports: i64) -> Self {
-        match outcome {
-            Some(outcome) => ListingStatus::Outcome(outcome),
-            None if live_reports == 0 => ListingStatus::Withdrawn,
-            None if verified_reports > 0 => ListingStatus::Verified,
-            None => ListingStatus::Reported,
-        }
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             ListingStatus::Reported => "reported",
@@ -75,6 +65,22 @@ pub struct EvidenceFile {
 pub struct ReasonCount {
     pub reason: Reason,
     pub reports: i64,
+}
+
+impl std::str::FromStr for ListingStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "reported" => Ok(ListingStatus::Reported),
+            "verified" => Ok(ListingStatus::Verified),
+            "withdrawn" => Ok(ListingStatus::Withdrawn),
+            other => other
+                .parse::<Outcome>()
+                .map(ListingStatus::Outcome)
+                .map_err(|e| e.to_string()),
+        }
+    }
 }
 
 /// As its one-word name, as in CSV.

@@ -111,6 +111,11 @@ pub async fn serve_evidence(
     let row: EvidenceRow = db::evidence::find_for_report(conn, report_id, evidence_id)
         .await?
         .ok_or(AppError::EvidenceNotFound)?;
+    send_evidence(state, &row).await
+}
+
+/// The stored bytes of one evidence file, as an attachment-safe response.
+pub async fn send_evidence(state: &AppState, row: &EvidenceRow) -> Result<Response, AppError> {
     let bytes = state
         .evidence
         .get(&row.storage_key)

@@ -1,0 +1,258 @@
+//! Takedown lists: one row per listing reported for a brand, streamed from the database, and
+//! the outcomes rights holders record.
+
+use futures_util::Stream;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use sqlx::types::Json;
+use sqlx::{PgConnection, Postgres, Transaction};
+use time::OffsetDateTime;
+
+use crate::domain::outcome::Outcome;
+
+/// What an export selects, besides the brand.
+#[derive(Debug, Clone, Default)]
+pub struct ExportFilter {
+    pub marketplace: Option<String>,
+    pub status: Option<String>,
+    pub min_reporters: Option<i64>,
+    pub reported_after: Option<OffsetDateTime>,
+    pub reported_before: Option<OffsetDateTime>,
+    /// The previous export's snapshot (`pg_snapshot` text): only rows changed since.
+    pub since: Option<String>,
+    /// Rows to skip and to return, for numbered parts.
+    pub offset: i64,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReasonCount {
+    pub reason: String,
+    pub reports: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EvidenceEntry {
+    pub id: String,
+    pub sha256: String,
+    pub bytes: i64,
+    pub media_type: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub uploaded_at: OffsetDateTime,
+}
+
+/// One row as the database returns it; `routes::takedowns` adds links and IP-right columns.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ExportRow {
+    pub marketplace: String,
+    pub listing_id: String,
+    pub listing_url: String,
+    pub seller_key: String,
+    pub seller_name: String,
+    pub store_url: Option<String>,
+    pub product_title: Option<String>,
+    pub reports: i64,
+    pub distinct_reporters: i64,
+    pub verified_reports: i64,
+    pub reasons: Json<Vec<ReasonCount>>,
+    pub first_reported: Option<OffsetDateTime>,
+    pub last_reported: Option<OffsetDateTime>,
+    pub lowest_price: Option<Decimal>,
+    pub price_currency: Option<String>,
+    pub status: String,
+    pub outcome_at: Option<OffsetDateTime>,
+    pub evidence: Json<Vec<EvidenceEntry>>,
+}
+
+/// The rows of a takedown list, before ordering and paging; shared by the export and its
+/// count so that both always select the same rows. Parameters: brand id, marketplace, status,
+/// minimum distinct reporters, reported after, reported before, since-snapshot (all but the
+/// brand may be null).
+macro_rules! export_rows {
+    () => {
+        "select l.marketplace, l.external_id as listing_id, l.canonical_url as listing_url,
+        s.seller_key, s.display_name as seller_name, s.store_url,
+        a.product_title, a.reports, a.distinct_reporters, a.verified_reports,
+        coalesce(rs.j, '[]') as reasons, a.first_reported, a.last_reported,
+        p.lowest_price, p.price_currency,
+        case when lb.outcome is not null then lb.outcome
+             when a.reports = 0 then 'withdrawn'
+             when a.verified_reports > 0 then 'verified'
+             else 'reported' end as status,
+        lb.outcome_at, coalesce(ev.j, '[]') as evidence, lb.listing_id as sort_key
+ from listing_brand lb
+ join listing l on l.listing_id = lb.listing_id
+ join seller s on s.seller_id = l.seller_id
+ cross join lateral (
+     select count(*) as reports,
+            count(distinct r.reporter_fingerprint) as distinct_reporters,
+            count(*) filter (where r.status = 'verified') as verified_reports,
+            min(r.created_at) as first_reported, max(r.created_at) as last_reported,
+            (array_agg(r.product_title order by r.created_at desc)
+                 filter (where r.product_title is not null))[1] as product_title
+     from report r
+     where r.listing_id = lb.listing_id and r.brand_id = lb.brand_id
+       and r.status in ('unverified', 'verified')
+ ) a
+ left join lateral (
+     -- Mixed currencies cannot be compared: the lowest price in the most used currency.
+     select min(r.price_amount) as lowest_price, r.price_currency
+     from report r
+     where r.listing_id = lb.listing_id and r.brand_id = lb.brand_id
+       and r.status in ('unverified', 'verified') and r.price_amount is not null
+     group by r.price_currency
+     order by count(*) desc, r.price_currency
+     limit 1
+ ) p on true
+ left join lateral (
+     select json_agg(json_build_object('reason', t.reason, 'reports', t.n)
+                     order by t.n desc, t.reason) as j
+     from (select reason, count(*) as n
+           from report r, unnest(r.reasons) as reason
+           where r.listing_id = lb.listing_id and r.brand_id = lb.brand_id
+             and r.status in ('unverified', 'verified')
+           group by reason) t
+ ) rs on true
+ left join lateral (
+     select json_agg(json_build_object('id', e.public_id, 'sha256', encode(e.sha256, 'hex'),
+                                       'bytes', e.byte_size, 'media_type', e.media_type,
+                                       'uploaded_at', e.created_at)
+                     order by e.created_at, e.evidence_id) as j
+     from report r join evidence e on e.report_id = r.report_id
+     where r.listing_id = lb.listing_id and r.brand_id = lb.brand_id
+       and r.status in ('unverified', 'verified')
+ ) ev on true
+ where lb.brand_id = $1
+   and ($2::text is null or l.marketplace = $2)
+   and ($4::int8 is null or a.distinct_reporters >= $4)
+   and ($5::timestamptz is null or a.last_reported >= $5)
+   and ($6::timestamptz is null or a.first_reported < $6)
+   and case when $7::text is null
+            -- A full list is of what is reported now; listings whose reports were all
+            -- withdrawn only appear in incremental lists, so that synced copies drop them.
+            then a.reports > 0
+            -- Changed since: the snapshot could not see the row's last change.
+            else lb.changed_xid >= pg_snapshot_xmin($7::pg_snapshot)
+                 and not pg_visible_in_snapshot(lb.changed_xid, $7::pg_snapshot) end"
+    };
+}
+
+/// The export's statement; public so that the benchmark times exactly this SQL with `psql`.
+/// Rows come in listing order, so that numbered parts are stable.
+pub const EXPORT_SQL: &str = concat!(
+    "select * from (",
+    export_rows!(),
+    ") t where ($3::text is null or t.status = $3)
+     order by t.sort_key limit $8 offset $9"
+);
+
+const COUNT_SQL: &str = concat!(
+    "select count(*) from (",
+    export_rows!(),
+    ") t where ($3::text is null or t.status = $3)"
+);
+
+/// Opens the read-only transaction an export runs in and returns its snapshot: the cursor
+/// for the next incremental export. Everything the export reads afterwards in `tx` sees
+/// exactly this snapshot.
+pub async fn begin_export(
+    pool: &sqlx::PgPool,
+) -> sqlx::Result<(Transaction<'static, Postgres>, String)> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("set transaction isolation level repeatable read, read only")
+        .execute(&mut *tx)
+        .await?;
+    let snapshot: String = sqlx::query_scalar("select pg_current_snapshot()::text")
+        .fetch_one(&mut *tx)
+        .await?;
+    Ok((tx, snapshot))
+}
+
+/// Binds the parameters [`EXPORT_SQL`] and [`COUNT_SQL`] share, in order.
+macro_rules! bind_filter {
+    ($query:expr, $brand_id:expr, $f:expr) => {
+        $query
+            .bind($brand_id)
+            .bind($f.marketplace.as_deref())
+            .bind($f.status.as_deref())
+            .bind($f.min_reporters)
+            .bind($f.reported_after)
+            .bind($f.reported_before)
+            .bind($f.since.as_deref())
+    };
+}
+
+/// How many rows the filter selects (for the number of parts).
+pub async fn count(conn: &mut PgConnection, brand_id: i64, f: &ExportFilter) -> sqlx::Result<i64> {
+    bind_filter!(sqlx::query_scalar(COUNT_SQL), brand_id, f)
+        .fetch_one(conn)
+        .await
+}
+
+/// The rows, as the database sends them.
+pub fn rows<'c>(
+    conn: &'c mut PgConnection,
+    brand_id: i64,
+    f: &'c ExportFilter,
+) -> impl Stream<Item = sqlx::Result<ExportRow>> + Send + 'c {
+    bind_filter!(sqlx::query_as(EXPORT_SQL), brand_id, f)
+        .bind(f.limit)
+        .bind(f.offset)
+        .fetch(conn)
+}
+
+/// A listing reported for a brand, found by its canonical URL, for recording an outcome.
+pub async fn find_listing_brand(
+    conn: &mut PgConnection,
+    brand_id: i64,
+    canonical_url: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "select lb.listing_id from listing_brand lb join listing l using (listing_id)
+         where lb.brand_id = $1 and l.canonical_url = $2",
+    )
+    .bind(brand_id)
+    .bind(canonical_url)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Who recorded an outcome.
+#[derive(Debug, Clone, Copy)]
+pub struct Recorder {
+    pub rights_holder_id: i64,
+    pub api_token_id: i64,
+}
+
+/// Records an outcome in the history and as the listing's current one for the brand, which
+/// also marks the row changed for incremental exports. Returns when it was recorded.
+pub async fn record_outcome(
+    conn: &mut PgConnection,
+    by: Recorder,
+    brand_id: i64,
+    listing_id: i64,
+    outcome: Outcome,
+    note: Option<&str>,
+) -> sqlx::Result<OffsetDateTime> {
+    sqlx::query_scalar(
+        "with history as (
+             insert into listing_outcome (listing_id, brand_id, outcome, note, rights_holder_id,
+                                          api_token_id)
+             values ($1, $2, $3, $4, $5, $6)
+             returning created_at
+         )
+         update listing_brand
+         set outcome = $3, outcome_at = (select created_at from history),
+             changed_xid = pg_current_xact_id()
+         where listing_id = $1 and brand_id = $2
+         returning outcome_at",
+    )
+    .bind(listing_id)
+    .bind(brand_id)
+    .bind(outcome.as_str())
+    .bind(note)
+    .bind(by.rights_holder_id)
+    .bind(by.api_token_id)
+    .fetch_one(conn)
+    .await
+}

@@ -1,0 +1,303 @@
+//! `GET /api/v1/takedowns`: a brand's takedown list, streamed from a database cursor to the
+//! socket.
+
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use sqlx::{Postgres, Transaction};
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+
+use super::auth::Holder;
+use super::encode::{Encoder, Envelope};
+use super::params::{ExportParams, ExportRequest};
+use crate::db;
+use crate::db::rights_holders::{ExportStart, ScopedBrand};
+use crate::db::takedowns::ExportRow;
+use crate::domain::reason::Reason;
+use crate::domain::takedown::row::{EvidenceFile, ReasonCount};
+use crate::domain::takedown::{Cursor, ListingStatus, TakedownRow};
+use crate::error::{ApiError, AppError};
+use crate::routes::evidence_links;
+use crate::routes::sellers::view::seller_path;
+use crate::state::AppState;
+
+/// Chunks in flight between the database task and the socket: the memory bound.
+const CHANNEL_CHUNKS: usize = 4;
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/takedowns",
+    tag = "rights holders",
+    params(ExportParams),
+    security(("api_token" = [])),
+    responses(
+        (status = 200, description = "The takedown list: CSV, JSON, NDJSON or plain URLs. \
+            `Link: <…>; rel=\"next\"` carries the incremental-sync URL; with preset=aliexpress, \
+            `X-Part` and `X-Part-Count` number the 300-row parts."),
+        (status = 401, description = "No token, or a token that is not valid", body = crate::error::Problem),
+        (status = 403, description = "The brand is not in this token's scope", body = crate::error::Problem),
+        (status = 406, description = "The Accept header names no format we produce", body = crate::error::Problem),
+        (status = 422, description = "A parameter is not valid", body = crate::error::Problem),
+    )
+)]
+pub async fn export(
+    State(state): State<AppState>,
+    holder: Holder,
+    headers: HeaderMap,
+    Query(params): Query<ExportParams>,
+) -> Result<Response, ApiError> {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let mut request = params.check(accept)?;
+    let mut conn = state.db.acquire().await?;
+    let brand = holder
+        .brand_or_only(&mut conn, request.brand.as_deref())
+        .await?;
+
+    let (mut tx, snapshot) = db::takedowns::begin_export(&state.db).await?;
+    let cursor = Cursor::from_snapshot(&snapshot)
+        .map_err(|_| AppError::internal(format!("unexpected snapshot text {snapshot:?}")))?;
+    let mut parts = None;
+    if let (Some(part), Some(rows_per_part)) =
+        (request.part, request.preset.and_then(|p| p.part_rows()))
+    {
+        let total = db::takedowns::count(&mut tx, brand.brand_id, &request.filter).await?;
+        let count = ((total + rows_per_part - 1) / rows_per_part).max(1);
+        if part > count {
+            return Err(
+                AppError::Validation(crate::domain::validation::FieldErrors::single(
+                    "part",
+                    format!(
+                        "There {} only {count} part{} of {rows_per_part} listings",
+                        if count == 1 { "is" } else { "are" },
+                        if count == 1 { "" } else { "s" }
+                    ),
+                ))
+                .into(),
+            );
+        }
+        request.filter.offset = (part - 1) * rows_per_part;
+        request.filter.limit = Some(rows_per_part);
+        parts = Some(count);
+    }
+
+    let export_log_id = db::rights_holders::log_export_start(
+        &mut conn,
+        &ExportStart {
+            rights_holder_id: holder.rights_holder_id,
+            api_token_id: holder.api_token_id,
+            brand_id: brand.brand_id,
+            format: request.format.as_str(),
+            preset: request.preset.map(|p| p.as_str()),
+            part: request.part.and_then(|p| i32::try_from(p).ok()),
+            incremental: request.filter.since.is_some(),
+        },
+    )
+    .await?;
+    drop(conn);
+
+    let base = state.config.public_base();
+    let cursor = cursor.encode();
+    let next = next_url(&base, &request, &cursor);
+    let generated_at = OffsetDateTime::now_utc();
+    let envelope = Envelope {
+        brand: &brand.slug,
+        brand_name: &brand.display_name,
+        format: request.format,
+        preset: request.preset.map(|p| p.as_str()),
+        columns: request.preset.map(|p| p.columns()),
+        generated_at,
+        cursor: &cursor,
+        next: &next,
+        part: request.part,
+        parts,
+    };
+    let encoder = Encoder::new(request.format, request.preset, &envelope);
+
+    let mut response_headers = HeaderMap::new();
+    let value = |text: String| HeaderValue::from_str(&text).map_err(AppError::internal);
+    response_headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(request.format.content_type()),
+    );
+    response_headers.insert(header::LINK, value(format!("<{next}>; rel=\"next\""))?);
+    response_headers.insert("x-cursor", value(cursor.clone())?);
+    if let (Some(part), Some(parts)) = (request.part, parts) {
+        response_headers.insert("x-part", value(part.to_string())?);
+        response_headers.insert("x-part-count", value(parts.to_string())?);
+    }
+    response_headers.insert(
+        header::CONTENT_DISPOSITION,
+        value(format!(
+            "attachment; filename=\"{}\"",
+            file_name(&brand.slug, &request, generated_at)
+        ))?,
+    );
+    response_headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+
+    let context = RowContext {
+        base,
+        brand,
+        now: generated_at,
+    };
+    let body = spawn_stream(state, tx, request, context, encoder, export_log_id);
+    Ok((response_headers, body).into_response())
+}
+
+/// What turns a database row into a takedown row.
+struct RowContext {
+    base: String,
+    brand: ScopedBrand,
+    now: OffsetDateTime,
+}
+
+impl RowContext {
+    fn row(&self, state: &AppState, r: ExportRow) -> TakedownRow {
+        let status = r.status.parse().unwrap_or(ListingStatus::Reported);
+        TakedownRow {
+            seller_page_url: format!(
+                "{}{}",
+                self.base,
+                seller_path(&r.marketplace, &r.seller_key)
+            ),
+            marketplace: r.marketplace,
+            listing_id: r.listing_id,
+            listing_url: r.listing_url,
+            seller_key: r.seller_key,
+            seller_name: r.seller_name,
+            store_url: r.store_url,
+            brand: self.brand.slug.clone(),
+            brand_name: self.brand.display_name.clone(),
+            product_title: r.product_title,
+            reports: r.reports,
+            distinct_reporters: r.distinct_reporters,
+            verified_reports: r.verified_reports,
+            reasons: r
+                .reasons
+                .0
+                .into_iter()
+                .filter_map(|c| {
+                    Some(ReasonCount {
+                        reason: c.reason.parse::<Reason>().ok()?,
+                        reports: c.reports,
+                    })
+                })
+                .collect(),
+            first_reported: r.first_reported,
+            last_reported: r.last_reported,
+            lowest_price: r.lowest_price.map(|p| p.normalize()),
+            price_currency: r.price_currency,
+            status,
+            outcome_at: r.outcome_at,
+            evidence: r
+                .evidence
+                .0
+                .into_iter()
+                .map(|e| EvidenceFile {
+                    url: evidence_links::signed_url(state, &self.base, &e.id, self.now),
+                    id: e.id,
+                    sha256: e.sha256,
+                    bytes: e.bytes,
+                    media_type: e.media_type,
+                    uploaded_at: e.uploaded_at,
+                })
+                .collect(),
+            ipr_registration_no: self.brand.ipr_registration_no.clone(),
+            ipr_office: self.brand.ipr_office.clone(),
+        }
+    }
+}
+
+/// Runs the query in its own task, which owns the transaction, and sends the encoded chunks
+/// through a small channel: when the client reads slowly the channel fills, the task waits,
+/// and the database connection applies backpressure in turn. Memory stays at a few chunks.
+fn spawn_stream(
+    state: AppState,
+    mut tx: Transaction<'static, Postgres>,
+    request: ExportRequest,
+    context: RowContext,
+    mut encoder: Encoder,
+    export_log_id: i64,
+) -> Body {
+    let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL_CHUNKS);
+    tokio::spawn(async move {
+        let brand_id = context.brand.brand_id;
+        let mut rows = db::takedowns::rows(&mut tx, brand_id, &request.filter);
+        while let Some(row) = rows.next().await {
+            match row {
+                Ok(row) => encoder.write(&context.row(&state, row)),
+                Err(e) => {
+                    tracing::error!(error = %e, "takedown export failed mid-stream");
+                    // An error in the body makes the server cut the response short, so the
+                    // client sees an incomplete transfer rather than a list that looks whole.
+                    let _ = sender
+                        .send(Err(std::io::Error::other("export failed")))
+                        .await;
+                    return;
+                }
+            }
+            if let Some(chunk) = encoder.chunk() {
+                if sender.send(Ok(chunk)).await.is_err() {
+                    tracing::info!("client went away during a takedown export");
+                    return;
+                }
+            }
+        }
+        drop(rows);
+        let count = i64::try_from(encoder.rows()).unwrap_or(i64::MAX);
+        if sender.send(Ok(encoder.finish())).await.is_err() {
+            return;
+        }
+        // The read-only transaction has nothing to keep.
+        let _ = tx.rollback().await;
+        match state.db.acquire().await {
+            Ok(mut conn) => {
+                if let Err(e) =
+                    db::rights_holders::log_export_finished(&mut conn, export_log_id, count).await
+                {
+                    tracing::warn!(error = %e, "could not log the end of an export");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not log the end of an export"),
+        }
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|chunk| (chunk, receiver))
+    });
+    Body::from_stream(stream)
+}
+
+/// This request again, with `since=<cursor>` and without `part`.
+fn next_url(base: &str, request: &ExportRequest, cursor: &str) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in &request.repeat_query {
+        query.append_pair(name, value);
+    }
+    query.append_pair("since", cursor);
+    format!("{base}/api/v1/takedowns?{}", query.finish())
+}
+
+/// `takedowns-acme-aliexpress-part-2-2026-11-25.csv`.
+fn file_name(brand: &str, request: &ExportRequest, at: OffsetDateTime) -> String {
+    let mut name = format!("takedowns-{brand}");
+    if let Some(preset) = request.preset {
+        name.push('-');
+        name.push_str(preset.as_str());
+    }
+    if let Some(part) = request.part {
+        name.push_str(&format!("-part-{part}"));
+    }
+    if request.filter.since.is_some() {
+        name.push_str("-changes");
+    }
+    name.push_str(&format!("-{}.{}", at.date(), request.format.as_str()));
+    // Brand slugs are lowercase letters, digits and dashes; keep the header plain ASCII.
+    name.retain(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
+    name
+}
