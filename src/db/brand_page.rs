@@ -52,7 +52,7 @@ pub async fn load(
                 or brand_id = (select brand_id from brand_alias where alias_slug = $1)
              limit 1
          ), live as (
-             select r.report_id, r.public_id, r.seller_id, r.listing_id, r.status,
+             select r.report_id, r.public_id, r.seller_id, r.listing_id, r.brand_id, r.status,
                     r.reporter_fingerprint, r.created_at, r.product_title, r.reasons,
                     r.description
              from report r join b on b.brand_id = r.brand_id
@@ -90,10 +90,13 @@ pub async fn load(
                         'brand_slug', (select slug from b), 'brand_name', (select display_name from b),
                         'product_title', product_title, 'reasons', reasons,
                         'description', description, 'listing_id', external_id,
-                        'canonical_url', canonical_url)
+                        'canonical_url', canonical_url, 'disputed', disputed)
                       order by created_at desc, report_id desc), '[]') as j
-             from (select live.*, l.external_id, l.canonical_url
+             from (select live.*, l.external_id, l.canonical_url,
+                          coalesce(lb.outcome = 'genuine', false) as disputed
                    from live join listing l on l.listing_id = live.listing_id
+                   left join listing_brand lb
+                       on lb.listing_id = live.listing_id and lb.brand_id = live.brand_id
                    order by live.created_at desc, live.report_id desc
                    limit $4) t
          )

@@ -95,6 +95,8 @@ pub struct PublicReport {
     pub store_url: Option<String>,
     pub brand_slug: String,
     pub brand_name: String,
+    /// The brand owner's outcome for the listing, if any (`genuine` disputes the report).
+    pub outcome: Option<String>,
 }
 
 #[tracing::instrument(skip_all)]
@@ -109,11 +111,13 @@ pub async fn find_public(
                 l.marketplace, l.external_id as listing_external_id, l.canonical_url,
                 s.seller_key, s.display_name as seller_name, s.name_based as seller_name_based,
                 s.store_url,
-                b.slug as brand_slug, b.display_name as brand_name
+                b.slug as brand_slug, b.display_name as brand_name, lb.outcome
          from report r
          join listing l on l.listing_id = r.listing_id
          join seller s on s.seller_id = r.seller_id
          join brand b on b.brand_id = r.brand_id
+         left join listing_brand lb
+             on lb.listing_id = r.listing_id and lb.brand_id = r.brand_id
          where r.public_id = $1",
     )
     .bind(public_id)

@@ -44,6 +44,21 @@ pub struct ReportSummary {
     pub description: String,
     pub listing_id: String,
     pub canonical_url: String,
+    /// The brand owner declared the listing genuine: this report is disputed.
+    #[serde(default)]
+    pub disputed: bool,
+}
+
+/// A rights holder's outcome on one of the seller's listings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OutcomeEntry {
+    pub listing_id: String,
+    pub canonical_url: String,
+    pub brand_slug: String,
+    pub brand_name: String,
+    pub outcome: String,
+    /// RFC 3339.
+    pub decided_at: String,
 }
 
 /// The seller page's data. Rejected and withdrawn reports are not in any of it.
@@ -69,6 +84,11 @@ pub struct SellerPage {
     pub listings: Json<Vec<ListingCount>>,
     pub timeline: Json<Vec<MonthCount>>,
     pub recent: Json<Vec<ReportSummary>>,
+    pub confirmed_listings: i64,
+    pub removed_listings: i64,
+    pub genuine_listings: i64,
+    /// The 50 latest outcomes.
+    pub outcomes: Json<Vec<OutcomeEntry>>,
 }
 
 impl SellerPage {
@@ -82,10 +102,9 @@ impl SellerPage {
             verified_reports: count(self.verified_reports),
             weighted_verified_reporters: self.weighted_verified_reporters,
             reporters_with_evidence: count(self.reporters_with_evidence),
-            // Rights holders' outcomes arrive with the takedown feature.
-            confirmed_listings: 0,
-            removed_listings: 0,
-            genuine_listings: 0,
+            confirmed_listings: count(self.confirmed_listings),
+            removed_listings: count(self.removed_listings),
+            genuine_listings: count(self.genuine_listings),
         }
     }
 }
@@ -164,7 +183,8 @@ pub const PAGE_SQL: &str = "with s as (
                         'brand_slug', b.slug, 'brand_name', b.display_name,
                         'product_title', r.product_title, 'reasons', r.reasons,
                         'description', r.description, 'listing_id', l.external_id,
-                        'canonical_url', l.canonical_url)
+                        'canonical_url', l.canonical_url,
+                        'disputed', coalesce(lb.outcome = 'genuine', false))
                       order by t.created_at desc, t.report_id desc), '[]') as j
              from (select report_id, created_at from live
                    order by created_at desc, report_id desc
@@ -172,6 +192,32 @@ pub const PAGE_SQL: &str = "with s as (
              join report r on r.report_id = t.report_id
              join brand b on b.brand_id = r.brand_id
              join listing l on l.listing_id = r.listing_id
+             left join listing_brand lb
+                 on lb.listing_id = r.listing_id and lb.brand_id = r.brand_id
+         ), decided as (
+             -- Rights holders' outcomes on this seller's listings (see docs/reputation.md).
+             select lb.listing_id, lb.brand_id, lb.outcome, lb.outcome_at
+             from listing l
+             join s on s.seller_id = l.seller_id
+             join listing_brand lb on lb.listing_id = l.listing_id
+             where lb.outcome is not null
+         ), outcome_counts as (
+             select count(distinct listing_id) filter (where outcome = 'confirmed_counterfeit')::int8
+                        as confirmed_listings,
+                    count(distinct listing_id) filter (where outcome = 'removed')::int8
+                        as removed_listings,
+                    count(distinct listing_id) filter (where outcome = 'genuine')::int8
+                        as genuine_listings
+             from decided
+         ), outcomes as (
+             select coalesce(json_agg(json_build_object(
+                        'listing_id', l.external_id, 'canonical_url', l.canonical_url,
+                        'brand_slug', b.slug, 'brand_name', b.display_name,
+                        'outcome', t.outcome, 'decided_at', t.outcome_at)
+                      order by t.outcome_at desc, t.listing_id), '[]') as j
+             from (select * from decided order by outcome_at desc, listing_id limit 50) t
+             join listing l on l.listing_id = t.listing_id
+             join brand b on b.brand_id = t.brand_id
          ), aliases as (
              select coalesce(json_agg(a.name order by a.name), '[]') as j
              from seller_alias a join s on s.seller_id = a.seller_id
@@ -183,8 +229,11 @@ pub const PAGE_SQL: &str = "with s as (
                 stats.verified_reports, stats.weighted_verified_reporters,
                 stats.reporters_with_evidence, windows.last_30_days, windows.last_365_days,
                 aliases.j as aliases, brands.j as brands, listings.j as listings,
-                timeline.j as timeline, recent.j as recent
-         from s, stats, windows, brands, listings, timeline, recent, aliases";
+                timeline.j as timeline, recent.j as recent,
+                outcome_counts.confirmed_listings, outcome_counts.removed_listings,
+                outcome_counts.genuine_listings, outcomes.j as outcomes
+         from s, stats, windows, brands, listings, timeline, recent, aliases, outcome_counts,
+              outcomes";
 
 /// Loads a seller's page; `None` when no such seller exists. `limit`/`offset` page through the
 /// recent reports (newest first, ties broken by id, so pages are stable).

@@ -82,6 +82,11 @@ pub struct ReportJson {
     pub order_date: Option<String>,
     pub reasons: Vec<String>,
     pub description: String,
+    /// The brand owner's outcome for this listing: `removed`, `confirmed_counterfeit`,
+    /// `genuine` or `rejected_by_marketplace`.
+    pub outcome: Option<String>,
+    /// The brand owner declared the listing genuine, disputing this report.
+    pub disputed: bool,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
@@ -119,6 +124,8 @@ impl From<&PublicReport> for ReportJson {
             order_date: r.order_date.map(|d| d.to_string()),
             reasons: r.reasons.clone(),
             description: r.description.clone(),
+            outcome: r.outcome.clone(),
+            disputed: r.outcome.as_deref() == Some("genuine"),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -205,6 +212,8 @@ pub struct ReportFacts {
     pub reasons: Vec<&'static str>,
     pub description: String,
     pub created: String,
+    /// The brand owner's outcome for the listing, in words.
+    pub outcome: Option<&'static str>,
 }
 
 impl From<&PublicReport> for ReportFacts {
@@ -232,6 +241,11 @@ impl From<&PublicReport> for ReportFacts {
                 .collect(),
             description: r.description.clone(),
             created: r.created_at.date().to_string(),
+            outcome: r
+                .outcome
+                .as_deref()
+                .and_then(|o| o.parse::<crate::domain::outcome::Outcome>().ok())
+                .map(crate::domain::outcome::Outcome::public_label),
         }
     }
 }

@@ -4,7 +4,10 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::db::seller_page::{BrandCount, ListingCount, MonthCount, ReportSummary, SellerPage};
+use crate::db::seller_page::{
+    BrandCount, ListingCount, MonthCount, OutcomeEntry, ReportSummary, SellerPage,
+};
+use crate::domain::outcome::Outcome;
 use crate::domain::reason::Reason;
 use crate::domain::reputation::{self, Reputation};
 use crate::domain::timeline::{self, Month, Timeline};
@@ -82,6 +85,28 @@ pub struct ReportItem {
     pub excerpt: String,
     pub listing_id: String,
     pub canonical_url: String,
+    /// The brand owner declared this listing genuine, disputing the report.
+    pub disputed: bool,
+}
+
+/// What a brand owner recorded about one of the seller's listings.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OutcomeJson {
+    pub listing_id: String,
+    pub canonical_url: String,
+    pub brand: BrandRef,
+    /// `removed`, `confirmed_counterfeit`, `genuine` or `rejected_by_marketplace`.
+    pub outcome: String,
+    /// The outcome in words, naming who decided.
+    pub label: &'static str,
+    pub decided_at: String,
+}
+
+impl OutcomeJson {
+    /// `YYYY-MM-DD` of the decision.
+    pub fn date(&self) -> &str {
+        self.decided_at.get(..10).unwrap_or(&self.decided_at)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -112,6 +137,8 @@ pub struct SellerView {
     pub listings: Vec<ListingJson>,
     pub timeline: Vec<MonthJson>,
     pub recent_reports: Vec<ReportItem>,
+    /// Brand owners' latest outcomes on this seller's listings (at most 50).
+    pub outcomes: Vec<OutcomeJson>,
     #[serde(skip)]
     pub chart: Timeline,
 }
@@ -166,6 +193,7 @@ impl SellerView {
             listings: page.listings.0.into_iter().map(listing_json).collect(),
             timeline: page.timeline.0.into_iter().map(month_json).collect(),
             recent_reports: page.recent.0.into_iter().map(report_item).collect(),
+            outcomes: page.outcomes.0.into_iter().filter_map(outcome_json).collect(),
             chart: timeline::layout(&counts, current),
             aliases: page.aliases.0,
             marketplace: page.marketplace,
@@ -191,6 +219,21 @@ fn listing_json(l: ListingCount) -> ListingJson {
         canonical_url: l.canonical_url,
         reports: l.reports,
     }
+}
+
+fn outcome_json(o: OutcomeEntry) -> Option<OutcomeJson> {
+    let outcome = o.outcome.parse::<Outcome>().ok()?;
+    Some(OutcomeJson {
+        listing_id: o.listing_id,
+        canonical_url: o.canonical_url,
+        brand: BrandRef {
+            slug: o.brand_slug,
+            name: o.brand_name,
+        },
+        outcome: o.outcome,
+        label: outcome.public_label(),
+        decided_at: o.decided_at,
+    })
 }
 
 fn month_json(m: MonthCount) -> MonthJson {
@@ -226,6 +269,7 @@ pub fn report_item(r: ReportSummary) -> ReportItem {
         excerpt,
         listing_id: r.listing_id,
         canonical_url: r.canonical_url,
+        disputed: r.disputed,
     }
 }
 

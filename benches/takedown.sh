@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Benchmark 4: the CSV takedown export (GET /api/v1/takedowns?format=csv) of the largest brand
+# on a 1,000,000-report demo database, timed next to psql's `\copy (…) to stdout with csv` of
+# the export's own SQL (db::takedowns::EXPORT_SQL, printed by examples/takedown_sql.rs) in the
+# same run, with the server's peak RSS (VmHWM) before and after: for a small brand first, then
+# the largest, then the largest through a slow reader (backpressure).
+# The demo database is generated once (about 2 minutes) and kept as fakewatch_bench_1m.
+# Usage: benches/takedown.sh      (ROUNDS=3 REPORTS=1000000 SMALL_RANK=20 SLOW_RATE=2M)
+BENCH_DB=${BENCH_DB:-fakewatch_bench_1m}
+KEEP_DB=1
+source "$(dirname "$0")/common.sh"
+ROUNDS=${ROUNDS:-3}
+REPORTS=${REPORTS:-1000000}
+SMALL_RANK=${SMALL_RANK:-20}
+SLOW_RATE=${SLOW_RATE:-2M}
+HOLDER=bench-brand-owner
+
+have=$(psql "$BENCH_DB_URL" -Atc "select count(*) from report" 2>/dev/null || echo 0)
+if [ "$have" != "$REPORTS" ]; then
+    psql "${BENCH_DB_URL%/*}/postgres" -qc "drop database if exists $BENCH_DB with (force)" >/dev/null
+    DATABASE_URL="$BENCH_DB_URL" RUST_LOG=warn target/release/fakewatch demo-data --reports "$REPORTS"
+fi
+cargo build --release --quiet --example takedown_sql
+
+# The server migrates the database on start, so it comes before the rights holder.
+start_server
+
+brand_by_rank() { # rank (1 = most reports) -> "brand_id slug"
+    psql "$BENCH_DB_URL" -AtF' ' -c "select b.brand_id, b.slug from brand b join report r using (brand_id)
+        group by b.brand_id order by count(*) desc, b.brand_id limit 1 offset $(($1 - 1))"
+}
+read -r big_id big_slug < <(brand_by_rank 1)
+read -r small_id small_slug < <(brand_by_rank "$SMALL_RANK")
+[ -n "$big_slug" ] && [ -n "$small_slug" ] || { echo "no brands in $BENCH_DB"; exit 1; }
+
+fw() { DATABASE_URL="$BENCH_DB_URL" RUST_LOG=error target/release/fakewatch "$@"; }
+if [ -z "$(psql "$BENCH_DB_URL" -Atc "select 1 from rights_holder where slug = '$HOLDER'")" ]; then
+    out=$(fw rights-holder add --name "Bench Brand Owner" --brand "$big_slug" --brand "$small_slug" \
+        --label "benches/takedown.sh")
+else # a re-run: the brands may differ if the demo data was regenerated
+    fw rights-holder grant --holder "$HOLDER" --brand "$big_slug" --brand "$small_slug" >/dev/null
+    out=$(fw rights-holder token --holder "$HOLDER" --label "benches/takedown.sh")
+fi
+TOKEN=$(grep -o 'fwt_[A-Za-z0-9_-]*' <<<"$out" | head -1)
+[ -n "$TOKEN" ] || { echo "no token in: $out"; exit 1; }
+
+target/release/examples/takedown_sql "$big_id" > "$DATA_DIR/big.sql"
+target/release/examples/takedown_sql "$small_id" > "$DATA_DIR/small.sql"
+
+# Plain curl: no Accept-Encoding, so the body is not compressed.
+http_export() { # slug [curl options…]
+    local slug=$1; shift
+    curl -sf "$@" -H "Authorization: Bearer $TOKEN" \
+        "$BASE_URL/api/v1/takedowns?brand=$slug&format=csv"
+}
+psql_export() { # file with the SQL
+    psql "$BENCH_DB_URL" -qX -c "\\copy ($(cat "$1")) to stdout with csv"
+}
+records() { # CSV records on stdin (quoted line breaks are not new records)
+    python3 -c "import csv, sys; print(sum(1 for _ in csv.reader(sys.stdin)))"
+}
+seconds() { # command… : its wall-clock seconds, output discarded
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$@" > /dev/null || return 1
+    t1=$(date +%s.%N)
+    python3 -c "print(f'{$t1 - $t0:.3f}')"
+}
+median() { python3 -c "import statistics, sys; print(f'{statistics.median(map(float, sys.argv[1:])):.3f}')" "$@"; }
+hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status"; }
+mib() { python3 -c "print(f'{$1 / 1024:.1f}')"; }
+growth() { python3 -c "print(f'{($2 - $1) / 1024:+.1f} MiB')"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+TICKS=$(getconf CLK_TCK)
+
+# Peak RSS before any export: after start and one tiny request.
+curl -sf "$BASE_URL/healthz" >/dev/null
+hwm_start=$(hwm_kib)
+
+# The small brand first: VmHWM only grows, so a later, smaller export could hide nothing.
+small_http=$(http_export "$small_slug" | records)
+hwm_small=$(hwm_kib)
+small_sql=$(psql_export "$DATA_DIR/small.sql" | records)
+
+# The largest brand: a warm-up of each, which also counts the rows.
+big_sql=$(psql_export "$DATA_DIR/big.sql" | records)
+big_http=$(http_export "$big_slug" | records)
+psql_times=() http_times=()
+cpu0=$(cpu_ticks)
+for _ in $(seq 1 "$ROUNDS"); do
+    psql_times+=("$(seconds psql_export "$DATA_DIR/big.sql")")
+    http_times+=("$(seconds http_export "$big_slug" -o /dev/null)")
+done
+cpu1=$(cpu_ticks)
+hwm_big=$(hwm_kib)
+
+# One export of the largest brand to a client reading at $SLOW_RATE/s: the channel fills and
+# the server must wait, not buffer.
+slow=$(seconds http_export "$big_slug" --limit-rate "$SLOW_RATE" -o /dev/null)
+hwm_slow=$(hwm_kib)
+
+psql_med=$(median "${psql_times[@]}")
+http_med=$(median "${http_times[@]}")
+psql_rate=$(python3 -c "print(round($big_sql / $psql_med))")
+http_rate=$(python3 -c "print(round(($big_http - 1) / $http_med))")
+echo "largest brand $big_slug: $big_sql rows from psql, $((big_http - 1)) from HTTP (+ header row)"
+[ "$big_sql" = "$((big_http - 1))" ] || echo "  WARNING: the row counts differ"
+echo "  psql \\copy of EXPORT_SQL:       median $psql_med s of ${psql_times[*]} = $psql_rate rows/s"
+echo "  HTTP CSV export:                median $http_med s of ${http_times[*]} = $http_rate rows/s"
+echo "  ratio HTTP / psql:              $(ratio "$http_rate" "$psql_rate")   (target >= 90%)"
+echo "  server CPU per HTTP export:     $(python3 -c "print(f'{($cpu1 - $cpu0) / $TICKS / $ROUNDS:.2f}')") s"
+echo "server peak RSS (VmHWM):          $(mib "$hwm_start") MiB after start"
+echo "  after brand $small_slug (rank $SMALL_RANK, $((small_http - 1)) rows; psql $small_sql): $(mib "$hwm_small") MiB, $(growth "$hwm_start" "$hwm_small")"
+echo "  after the largest brand:        $(mib "$hwm_big") MiB, $(growth "$hwm_start" "$hwm_big")"
+echo "  after a reader at $SLOW_RATE/s ($slow s): $(mib "$hwm_slow") MiB, $(growth "$hwm_start" "$hwm_slow")"
+echo "  (target: growth < 32 MiB whatever the size)"
