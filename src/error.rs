@@ -36,7 +36,7 @@ pub enum AppError {
     #[error("This API token is not valid: it is mistyped, revoked or unknown.")]
     ApiTokenInvalid,
     #[error(
-        "This token may not export brand {0:?}. Brands it may export: GET /api/v1/rights-holder."
+        "This token does not cover brand {0:?}. The brands it covers: GET /api/v1/rights-holder."
     )]
     BrandNotInScope(String),
     #[error("This evidence link is not valid. Ask for a new export to get fresh links.")]

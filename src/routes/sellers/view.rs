@@ -193,7 +193,12 @@ impl SellerView {
             listings: page.listings.0.into_iter().map(listing_json).collect(),
             timeline: page.timeline.0.into_iter().map(month_json).collect(),
             recent_reports: page.recent.0.into_iter().map(report_item).collect(),
-            outcomes: page.outcomes.0.into_iter().filter_map(outcome_json).collect(),
+            outcomes: page
+                .outcomes
+                .0
+                .into_iter()
+                .filter_map(outcome_json)
+                .collect(),
             chart: timeline::layout(&counts, current),
             aliases: page.aliases.0,
             marketplace: page.marketplace,
