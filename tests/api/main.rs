@@ -10,3 +10,4 @@ mod openapi;
 mod report_api;
 mod report_form;
 mod sellers;
+mod takedowns;

@@ -242,11 +242,11 @@ fn spawn_stream(
                     return;
                 }
             }
-            if let Some(chunk) = encoder.chunk() {
-                if sender.send(Ok(chunk)).await.is_err() {
-                    tracing::info!("client went away during a takedown export");
-                    return;
-                }
+            if let Some(chunk) = encoder.chunk()
+                && sender.send(Ok(chunk)).await.is_err()
+            {
+                tracing::info!("client went away during a takedown export");
+                return;
             }
         }
         drop(rows);

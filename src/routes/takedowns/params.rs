@@ -235,10 +235,10 @@ mod tests {
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join("&");
-        serde_urlencoded_from(&query)
+        from_query(&query)
     }
 
-    fn serde_urlencoded_from(query: &str) -> ExportParams {
+    fn from_query(query: &str) -> ExportParams {
         let mut p = ExportParams::default();
         for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
             let v = Some(v.into_owned());
