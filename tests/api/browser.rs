@@ -216,6 +216,57 @@ async fn a_buyer_files_a_report_in_a_real_browser_and_anyone_finds_it_on_the_sel
     );
     save_screenshot(&browser, "seller").await;
 
+    // The brand owner confirms the listing as counterfeit; the page says so, naming who decided.
+    let added = fakewatch::admin::rights_holder(
+        &app.db,
+        fakewatch::config::RightsHolderCommand::Add {
+            name: "Apple Brand Protection".into(),
+            brands: vec!["Apple".into()],
+            label: None,
+        },
+    )
+    .await
+    .expect("rights holder");
+    let token: String = added[added.find("fwt_").expect("token")..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let recorded = app
+        .client
+        .post(app.url("/api/v1/takedowns/outcomes"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"outcomes": [{
+            "brand": "apple",
+            "listing_url": "https://www.amazon.de/dp/B0C1234567",
+            "outcome": "confirmed_counterfeit"
+        }]}))
+        .send()
+        .await
+        .expect("outcome");
+    assert_eq!(recorded.status(), 200);
+    browser.refresh().await.expect("reload");
+    let outcome = browser
+        .wait()
+        .for_element(Locator::Css(".outcome-list li"))
+        .await
+        .expect("outcomes section")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        outcome.contains("Confirmed counterfeit by the brand owner"),
+        "{outcome}"
+    );
+    let label = browser
+        .find(Locator::Css(".reputation .label-badge"))
+        .await
+        .expect("label")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(label, "Confirmed counterfeits");
+    save_screenshot(&browser, "seller-confirmed").await;
+
     // A mistake in the form comes back with the message next to the field.
     browser
         .goto(&app.url("/reports/new"))
