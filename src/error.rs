@@ -53,6 +53,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("The database is not reachable right now. Please try again in a minute.")]
     DatabaseUnavailable(#[source] sqlx::Error),
+    #[error("As many exports as the server allows are running. Please try again in a minute.")]
+    TooManyExports,
     #[error("Something went wrong on our side. It has been logged.")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -76,7 +78,9 @@ impl AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::DatabaseUnavailable(_) | AppError::TooManyExports => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -99,7 +103,10 @@ impl AppError {
 
     /// Extra headers: a 503 tells clients when to come back.
     fn decorate(&self, response: &mut Response) {
-        if matches!(self, AppError::DatabaseUnavailable(_)) {
+        if matches!(
+            self,
+            AppError::DatabaseUnavailable(_) | AppError::TooManyExports
+        ) {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));

@@ -1,7 +1,6 @@
 //! Building the application: state, router, middleware, and serving with graceful shutdown.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -108,12 +107,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartupError> {
         );
     }
     let evidence = EvidenceService::from_config(&config)?;
-    Ok(AppState {
-        db,
-        config: Arc::new(config),
-        secret: Arc::new(secret),
-        evidence,
-    })
+    Ok(AppState::new(db, config, secret, evidence))
 }
 
 /// The whole application: routes, static files and the middleware stack.

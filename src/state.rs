@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use sqlx::PgPool;
+use tokio::sync::Semaphore;
 
 use crate::config::Config;
 use crate::evidence::EvidenceService;
@@ -15,9 +16,25 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub secret: Arc<Secret>,
     pub evidence: EvidenceService,
+    /// Takedown exports running at once. Each holds a database connection for as long as its
+    /// client reads, so they get at most half the pool and the public pages keep the rest.
+    pub exports: Arc<Semaphore>,
 }
 
 impl AppState {
+    pub fn new(db: PgPool, config: Config, secret: Secret, evidence: EvidenceService) -> Self {
+        let exports = usize::try_from(config.db_connections / 2)
+            .unwrap_or(1)
+            .max(1);
+        AppState {
+            db,
+            config: Arc::new(config),
+            secret: Arc::new(secret),
+            evidence,
+            exports: Arc::new(Semaphore::new(exports)),
+        }
+    }
+
     /// Cookies get the `Secure` flag when the public URL is https.
     pub fn secure_cookies(&self) -> bool {
         self.config.public_base().starts_with("https://")

@@ -101,14 +101,12 @@ impl TestApp {
             .connect_lazy(&format!("postgres://127.0.0.1:{unused_port}/nothing"))
             .expect("lazy pool");
         let evidence = fakewatch::evidence::EvidenceService::from_config(&config).expect("store");
-        let state = fakewatch::state::AppState {
+        let state = fakewatch::state::AppState::new(
             db,
-            secret: std::sync::Arc::new(fakewatch::security::Secret::from_bytes(
-                b"0123456789abcdef0123456789abcdef",
-            )),
-            config: std::sync::Arc::new(config),
+            config,
+            fakewatch::security::Secret::from_bytes(b"0123456789abcdef0123456789abcdef"),
             evidence,
-        };
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -1,6 +1,8 @@
 //! `GET /api/v1/takedowns`: a brand's takedown list, streamed from a database cursor to the
 //! socket.
 
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -9,7 +11,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use sqlx::{Postgres, Transaction};
 use time::OffsetDateTime;
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 use super::auth::Holder;
 use super::encode::{Encoder, Envelope};
@@ -27,6 +29,8 @@ use crate::state::AppState;
 
 /// Chunks in flight between the database task and the socket: the memory bound.
 const CHANNEL_CHUNKS: usize = 4;
+/// How long an export waits for a client that reads nothing before giving up.
+const STALLED_CLIENT: Duration = Duration::from_secs(120);
 
 #[utoipa::path(
     get,
@@ -42,6 +46,7 @@ const CHANNEL_CHUNKS: usize = 4;
         (status = 403, description = "The brand is not in this token's scope", body = crate::error::Problem),
         (status = 406, description = "The Accept header names no format we produce", body = crate::error::Problem),
         (status = 422, description = "A parameter is not valid", body = crate::error::Problem),
+        (status = 503, description = "Too many exports running, or the database is down; see Retry-After", body = crate::error::Problem),
     )
 )]
 pub async fn export(
@@ -52,6 +57,11 @@ pub async fn export(
 ) -> Result<Response, ApiError> {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let mut request = params.check(accept)?;
+    let permit = state
+        .exports
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| AppError::TooManyExports)?;
     let mut conn = state.db.acquire().await?;
     let brand = holder
         .brand_or_only(&mut conn, request.brand.as_deref())
@@ -146,7 +156,7 @@ pub async fn export(
         brand,
         now: generated_at,
     };
-    let body = spawn_stream(state, tx, request, context, encoder, export_log_id);
+    let body = spawn_stream(state, tx, request, context, encoder, export_log_id, permit);
     Ok((response_headers, body).into_response())
 }
 
@@ -224,9 +234,11 @@ fn spawn_stream(
     context: RowContext,
     mut encoder: Encoder,
     export_log_id: i64,
+    permit: OwnedSemaphorePermit,
 ) -> Body {
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL_CHUNKS);
     tokio::spawn(async move {
+        let _permit = permit;
         let brand_id = context.brand.brand_id;
         let mut rows = db::takedowns::rows(&mut tx, brand_id, &request.filter);
         while let Some(row) = rows.next().await {
@@ -243,15 +255,14 @@ fn spawn_stream(
                 }
             }
             if let Some(chunk) = encoder.chunk()
-                && sender.send(Ok(chunk)).await.is_err()
+                && !send(&sender, chunk).await
             {
-                tracing::info!("client went away during a takedown export");
                 return;
             }
         }
         drop(rows);
         let count = i64::try_from(encoder.rows()).unwrap_or(i64::MAX);
-        if sender.send(Ok(encoder.finish())).await.is_err() {
+        if !send(&sender, encoder.finish()).await {
             return;
         }
         // The read-only transaction has nothing to keep.
@@ -271,6 +282,22 @@ fn spawn_stream(
         receiver.recv().await.map(|chunk| (chunk, receiver))
     });
     Body::from_stream(stream)
+}
+
+/// Hands a chunk to the response body; false when the client went away or stopped reading
+/// for [`STALLED_CLIENT`], which ends the export and frees its database connection.
+async fn send(sender: &mpsc::Sender<Result<Bytes, std::io::Error>>, chunk: Bytes) -> bool {
+    match tokio::time::timeout(STALLED_CLIENT, sender.send(Ok(chunk))).await {
+        Ok(Ok(())) => true,
+        Ok(Err(_)) => {
+            tracing::info!("client went away during a takedown export");
+            false
+        }
+        Err(_) => {
+            tracing::warn!("client stopped reading a takedown export; ending it");
+            false
+        }
+    }
 }
 
 /// This request again, with `since=<cursor>` and without `part`.
