@@ -20,8 +20,13 @@ pub struct ExportFilter {
     pub reported_before: Option<OffsetDateTime>,
     /// The previous export's snapshot (`pg_snapshot` text): only rows changed since.
     pub since: Option<String>,
-    /// Rows to skip and to return, for numbered parts.
-    pub offset: i64,
+    /// Numbered parts read the list as of their first part's snapshot: only rows whose last
+    /// change that snapshot saw. Rows changed later are left to the next incremental export,
+    /// so that a list changing between parts neither shifts rows out of every part nor sends
+    /// a row twice.
+    pub frozen: Option<String>,
+    /// Keyset paging for parts: rows after this listing, and how many.
+    pub after: Option<i64>,
     pub limit: Option<i64>,
 }
 
@@ -65,9 +70,9 @@ pub struct ExportRow {
 }
 
 /// The rows of a takedown list, before ordering and paging; shared by the export and its
-/// count so that both always select the same rows. Parameters: brand id, marketplace, status,
-/// minimum distinct reporters, reported after, reported before, since-snapshot (all but the
-/// brand may be null).
+/// parts' bounds so that both always select the same rows. Parameters: brand id, marketplace, status,
+/// minimum distinct reporters, reported after, reported before, since-snapshot, frozen
+/// snapshot, after-listing (all but the brand may be null).
 macro_rules! export_rows {
     () => {
         "select l.marketplace, l.external_id as listing_id, l.canonical_url as listing_url,
@@ -133,23 +138,27 @@ macro_rules! export_rows {
             then a.reports > 0
             -- Changed since: the snapshot could not see the row's last change.
             else lb.changed_xid >= pg_snapshot_xmin($7::pg_snapshot)
-                 and not pg_visible_in_snapshot(lb.changed_xid, $7::pg_snapshot) end"
+                 and not pg_visible_in_snapshot(lb.changed_xid, $7::pg_snapshot) end
+   and ($8::pg_snapshot is null or pg_visible_in_snapshot(lb.changed_xid, $8::pg_snapshot))
+   and ($9::int8 is null or lb.listing_id > $9)"
     };
 }
 
 /// The export's statement; public so that the benchmark times exactly this SQL with `psql`.
-/// Rows come in listing order, so that numbered parts are stable.
+/// Rows come in listing order, so that parts can page by listing.
 pub const EXPORT_SQL: &str = concat!(
     "select * from (",
     export_rows!(),
     ") t where ($3::text is null or t.status = $3)
-     order by t.sort_key limit $8 offset $9"
+     order by t.sort_key limit $10"
 );
 
-const COUNT_SQL: &str = concat!(
-    "select count(*) from (",
+/// How many rows are left and the listing the next part of `$10` rows ends at.
+const PART_SQL: &str = concat!(
+    "select count(*), max(sort_key) filter (where n = $10) from (
+         select t.sort_key, row_number() over (order by t.sort_key) as n from (",
     export_rows!(),
-    ") t where ($3::text is null or t.status = $3)"
+    ") t where ($3::text is null or t.status = $3)) numbered"
 );
 
 /// Opens the read-only transaction an export runs in and returns its snapshot: the cursor
@@ -168,7 +177,7 @@ pub async fn begin_export(
     Ok((tx, snapshot))
 }
 
-/// Binds the parameters [`EXPORT_SQL`] and [`COUNT_SQL`] share, in order.
+/// Binds the parameters [`EXPORT_SQL`] and [`PART_SQL`] share, in order.
 macro_rules! bind_filter {
     ($query:expr, $brand_id:expr, $f:expr) => {
         $query
@@ -179,12 +188,37 @@ macro_rules! bind_filter {
             .bind($f.reported_after)
             .bind($f.reported_before)
             .bind($f.since.as_deref())
+            .bind($f.frozen.as_deref())
+            .bind($f.after)
     };
 }
 
-/// How many rows the filter selects (for the number of parts).
-pub async fn count(conn: &mut PgConnection, brand_id: i64, f: &ExportFilter) -> sqlx::Result<i64> {
-    bind_filter!(sqlx::query_scalar(COUNT_SQL), brand_id, f)
+/// Whether PostgreSQL takes a client's cursor as a snapshot: checked before the list starts,
+/// so that a bad cursor is a 422 and not a list cut short. (Not in the export's transaction,
+/// which an error would abort.)
+pub async fn is_valid_snapshot(conn: &mut PgConnection, snapshot: &str) -> sqlx::Result<bool> {
+    match sqlx::query("select $1::text::pg_snapshot")
+        .bind(snapshot)
+        .execute(conn)
+        .await
+    {
+        Ok(_) => Ok(true),
+        // invalid_text_representation
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("22P02") => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// For numbered parts: the rows the filter leaves from `f.after` on, and the listing at which
+/// a part of `rows_per_part` rows ends (`None` when this is the last part).
+pub async fn part_bounds(
+    conn: &mut PgConnection,
+    brand_id: i64,
+    f: &ExportFilter,
+    rows_per_part: i64,
+) -> sqlx::Result<(i64, Option<i64>)> {
+    bind_filter!(sqlx::query_as(PART_SQL), brand_id, f)
+        .bind(rows_per_part)
         .fetch_one(conn)
         .await
 }
@@ -197,7 +231,6 @@ pub fn rows<'c>(
 ) -> impl Stream<Item = sqlx::Result<ExportRow>> + Send + 'c {
     bind_filter!(sqlx::query_as(EXPORT_SQL), brand_id, f)
         .bind(f.limit)
-        .bind(f.offset)
         .fetch(conn)
 }
 

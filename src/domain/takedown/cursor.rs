@@ -62,7 +62,8 @@ impl Cursor {
     }
 }
 
-/// `xmin:xmax:xip,…` with `xmin <= every xip < xmax`, all 64-bit transaction ids.
+/// `xmin:xmax:xip,…` with `1 <= xmin <= every xip < xmax` and the xips ascending, all 64-bit
+/// transaction ids: what PostgreSQL's `pg_snapshot` input accepts.
 fn is_snapshot(text: &str) -> bool {
     let mut parts = text.split(':');
     let (Some(xmin), Some(xmax), Some(xip), None) =
@@ -76,13 +77,19 @@ fn is_snapshot(text: &str) -> bool {
     let Some(xmax) = parse_xid(xmax) else {
         return false;
     };
-    if xmin > xmax {
+    if xmin == 0 || xmin > xmax {
         return false;
     }
-    xip.is_empty()
-        || xip
-            .split(',')
-            .all(|x| parse_xid(x).is_some_and(|x| xmin <= x && x < xmax))
+    if xip.is_empty() {
+        return true;
+    }
+    let mut previous = None;
+    xip.split(',').all(|x| {
+        let ok = parse_xid(x)
+            .is_some_and(|x| xmin <= x && x < xmax && previous.is_none_or(|p: u64| p < x));
+        previous = parse_xid(x);
+        ok
+    })
 }
 
 fn parse_xid(text: &str) -> Option<u64> {
@@ -120,6 +127,9 @@ mod tests {
             "-1:5:",
             "1:99999999999999999999999:",
             "1 :5:",
+            "0:0:",
+            "5:9:7,6",
+            "5:9:6,6",
         ] {
             assert_eq!(Cursor::from_snapshot(bad), Err(BadCursor), "{bad:?}");
         }

@@ -31,6 +31,9 @@ pub struct Envelope<'a> {
     pub part: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<i64>,
+    /// The next part's URL (parts after the first continue where the one before ended).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_part: Option<&'a str>,
 }
 
 /// Writes rows; `take` hands over what has accumulated.

@@ -11,7 +11,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use sqlx::{Postgres, Transaction};
 use time::OffsetDateTime;
-use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
 
 use super::auth::Holder;
 use super::encode::{Encoder, Envelope};
@@ -20,8 +20,10 @@ use crate::db;
 use crate::db::rights_holders::{ExportStart, ScopedBrand};
 use crate::db::takedowns::ExportRow;
 use crate::domain::reason::Reason;
+use crate::domain::takedown::cursor::BadCursor;
 use crate::domain::takedown::row::{EvidenceFile, ReasonCount};
 use crate::domain::takedown::{Cursor, ListingStatus, TakedownRow};
+use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError};
 use crate::routes::evidence_links;
 use crate::routes::sellers::view::seller_path;
@@ -67,32 +69,31 @@ pub async fn export(
         .brand_or_only(&mut conn, request.brand.as_deref())
         .await?;
 
-    let (mut tx, snapshot) = db::takedowns::begin_export(&state.db).await?;
-    let cursor = Cursor::from_snapshot(&snapshot)
-        .map_err(|_| AppError::internal(format!("unexpected snapshot text {snapshot:?}")))?;
-    let mut parts = None;
-    if let (Some(part), Some(rows_per_part)) =
-        (request.part, request.preset.and_then(|p| p.part_rows()))
+    for client_snapshot in [&request.filter.since, &request.filter.frozen]
+        .into_iter()
+        .flatten()
     {
-        let total = db::takedowns::count(&mut tx, brand.brand_id, &request.filter).await?;
-        let count = ((total + rows_per_part - 1) / rows_per_part).max(1);
-        if part > count {
+        if !db::takedowns::is_valid_snapshot(&mut conn, client_snapshot).await? {
+            let field = if request.filter.since.as_ref() == Some(client_snapshot) {
+                "since"
+            } else {
+                "of"
+            };
             return Err(
-                AppError::Validation(crate::domain::validation::FieldErrors::single(
-                    "part",
-                    format!(
-                        "There {} only {count} part{} of {rows_per_part} listings",
-                        if count == 1 { "is" } else { "are" },
-                        if count == 1 { "" } else { "s" }
-                    ),
-                ))
-                .into(),
+                AppError::Validation(FieldErrors::single(field, BadCursor.to_string())).into(),
             );
         }
-        request.filter.offset = (part - 1) * rows_per_part;
-        request.filter.limit = Some(rows_per_part);
-        parts = Some(count);
     }
+
+    let (mut tx, snapshot) = db::takedowns::begin_export(&state.db).await?;
+    // Parts after the first are read as of the first part's snapshot, and hand out its cursor:
+    // the next incremental export must start from where the whole list was made.
+    let cursor = match &request.of {
+        Some(first_part) => first_part.clone(),
+        None => Cursor::from_snapshot(&snapshot)
+            .map_err(|_| AppError::internal(format!("unexpected snapshot text {snapshot:?}")))?,
+    };
+    let parts = plan_parts(&mut tx, brand.brand_id, &mut request, &cursor).await?;
 
     let export_log_id = db::rights_holders::log_export_start(
         &mut conn,
@@ -112,6 +113,10 @@ pub async fn export(
     let base = state.config.public_base();
     let cursor = cursor.encode();
     let next = next_url(&base, &request, &cursor);
+    let next_part = parts
+        .as_ref()
+        .and_then(|p| p.next_part.as_ref())
+        .map(|(part, after)| part_url(&base, &request, *part, &cursor, *after));
     let generated_at = OffsetDateTime::now_utc();
     let envelope = Envelope {
         brand: &brand.slug,
@@ -123,7 +128,8 @@ pub async fn export(
         cursor: &cursor,
         next: &next,
         part: request.part,
-        parts,
+        parts: parts.as_ref().map(|p| p.count),
+        next_part: next_part.as_deref(),
     };
     let encoder = Encoder::new(request.format, request.preset, &envelope);
 
@@ -135,9 +141,12 @@ pub async fn export(
     );
     response_headers.insert(header::LINK, value(format!("<{next}>; rel=\"next\""))?);
     response_headers.insert("x-cursor", value(cursor.clone())?);
-    if let (Some(part), Some(parts)) = (request.part, parts) {
+    if let (Some(part), Some(parts)) = (request.part, &parts) {
         response_headers.insert("x-part", value(part.to_string())?);
-        response_headers.insert("x-part-count", value(parts.to_string())?);
+        response_headers.insert("x-part-count", value(parts.count.to_string())?);
+    }
+    if let Some(url) = &next_part {
+        response_headers.insert("x-next-part", value(url.clone())?);
     }
     response_headers.insert(
         header::CONTENT_DISPOSITION,
@@ -156,7 +165,7 @@ pub async fn export(
         brand,
         now: generated_at,
     };
-    let body = spawn_stream(state, tx, request, context, encoder, export_log_id, permit);
+    let body = spawn_stream(state, tx, request, context, encoder, export_log_id, permit).await?;
     Ok((response_headers, body).into_response())
 }
 
@@ -227,7 +236,7 @@ impl RowContext {
 /// Runs the query in its own task, which owns the transaction, and sends the encoded chunks
 /// through a small channel: when the client reads slowly the channel fills, the task waits,
 /// and the database connection applies backpressure in turn. Memory stays at a few chunks.
-fn spawn_stream(
+async fn spawn_stream(
     state: AppState,
     mut tx: Transaction<'static, Postgres>,
     request: ExportRequest,
@@ -235,16 +244,29 @@ fn spawn_stream(
     mut encoder: Encoder,
     export_log_id: i64,
     permit: OwnedSemaphorePermit,
-) -> Body {
+) -> Result<Body, AppError> {
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL_CHUNKS);
+    // Answers once the first row (or the end) has arrived, so that a query that fails at
+    // once gets a proper error status instead of a list cut short.
+    let (ready, started) = oneshot::channel::<Result<(), sqlx::Error>>();
     tokio::spawn(async move {
         let _permit = permit;
+        let mut ready = Some(ready);
         let brand_id = context.brand.brand_id;
         let mut rows = db::takedowns::rows(&mut tx, brand_id, &request.filter);
         while let Some(row) = rows.next().await {
             match row {
-                Ok(row) => encoder.write(&context.row(&state, row)),
+                Ok(row) => {
+                    encoder.write(&context.row(&state, row));
+                    if let Some(ready) = ready.take() {
+                        let _ = ready.send(Ok(()));
+                    }
+                }
                 Err(e) => {
+                    if let Some(ready) = ready.take() {
+                        let _ = ready.send(Err(e));
+                        return;
+                    }
                     tracing::error!(error = %e, "takedown export failed mid-stream");
                     // An error in the body makes the server cut the response short, so the
                     // client sees an incomplete transfer rather than a list that looks whole.
@@ -261,6 +283,9 @@ fn spawn_stream(
             }
         }
         drop(rows);
+        if let Some(ready) = ready.take() {
+            let _ = ready.send(Ok(()));
+        }
         let count = i64::try_from(encoder.rows()).unwrap_or(i64::MAX);
         if !send(&sender, encoder.finish()).await {
             return;
@@ -278,10 +303,50 @@ fn spawn_stream(
             Err(e) => tracing::warn!(error = %e, "could not log the end of an export"),
         }
     });
+    match started.await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(e.into()),
+        Err(_) => {
+            return Err(AppError::internal(
+                "the export task ended before its first row",
+            ));
+        }
+    }
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|chunk| (chunk, receiver))
     });
-    Body::from_stream(stream)
+    Ok(Body::from_stream(stream))
+}
+
+/// Where the parts of a list stand: how many there are and where the next one starts.
+struct Parts {
+    count: i64,
+    /// The next part's number and the listing it starts after; `None` for the last part.
+    next_part: Option<(i64, i64)>,
+}
+
+/// For presets that come in parts: limits this request to its part, reads it as of the first
+/// part's snapshot, and works out the part count and where the next part starts.
+async fn plan_parts(
+    tx: &mut Transaction<'static, Postgres>,
+    brand_id: i64,
+    request: &mut ExportRequest,
+    cursor: &Cursor,
+) -> Result<Option<Parts>, AppError> {
+    let (Some(part), Some(rows_per_part)) =
+        (request.part, request.preset.and_then(|p| p.part_rows()))
+    else {
+        return Ok(None);
+    };
+    request.filter.frozen = Some(cursor.snapshot().to_owned());
+    let (remaining, part_end) =
+        db::takedowns::part_bounds(tx, brand_id, &request.filter, rows_per_part).await?;
+    request.filter.limit = Some(rows_per_part);
+    let more = remaining > rows_per_part;
+    Ok(Some(Parts {
+        count: part - 1 + ((remaining + rows_per_part - 1) / rows_per_part).max(1),
+        next_part: part_end.filter(|_| more).map(|end| (part + 1, end)),
+    }))
 }
 
 /// Hands a chunk to the response body; false when the client went away or stopped reading
@@ -307,6 +372,22 @@ fn next_url(base: &str, request: &ExportRequest, cursor: &str) -> String {
         query.append_pair(name, value);
     }
     query.append_pair("since", cursor);
+    format!("{base}/api/v1/takedowns?{}", query.finish())
+}
+
+/// The URL of a list's next part: this request, continued after `after` on the first part's
+/// snapshot.
+fn part_url(base: &str, request: &ExportRequest, part: i64, of: &str, after: i64) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in &request.repeat_query {
+        query.append_pair(name, value);
+    }
+    if let Some(since) = &request.since_param {
+        query.append_pair("since", since);
+    }
+    query.append_pair("part", &part.to_string());
+    query.append_pair("of", of);
+    query.append_pair("after", &after.to_string());
     format!("{base}/api/v1/takedowns?{}", query.finish())
 }
 

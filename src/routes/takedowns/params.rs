@@ -35,8 +35,13 @@ pub struct ExportParams {
     pub reported_before: Option<String>,
     /// The cursor of an earlier export: only listings new or changed since.
     pub since: Option<String>,
-    /// With `preset=aliexpress`: which part of 300 listings (from 1).
+    /// With `preset=aliexpress`: which part of 300 listings (from 1). Parts after the first
+    /// come from the `next_part` link of the part before (`X-Next-Part`, JSON `next_part`).
     pub part: Option<String>,
+    /// Set by `next_part` links: the cursor of the list's first part.
+    pub of: Option<String>,
+    /// Set by `next_part` links: where the previous part ended.
+    pub after: Option<String>,
 }
 
 /// A checked export request.
@@ -47,6 +52,10 @@ pub struct ExportRequest {
     pub preset: Option<Preset>,
     pub filter: ExportFilter,
     pub part: Option<i64>,
+    /// For parts after the first: the first part's cursor; the whole list is read as of it.
+    pub of: Option<Cursor>,
+    /// The `since` cursor as given, for next-part links.
+    pub since_param: Option<String>,
     /// The query string to repeat in the next incremental call (without `since` and `part`).
     pub repeat_query: Vec<(&'static str, String)>,
 }
@@ -80,7 +89,11 @@ impl ExportParams {
                 }
             },
             None => match Format::from_accept(accept) {
-                Some(format) => Some(format),
+                Some(format) => {
+                    // Links must give the same format without the Accept header.
+                    repeat.push(("format", format.as_str().to_owned()));
+                    Some(format)
+                }
                 None => {
                     return Err(AppError::NotAcceptable(
                         "Takedown lists come as text/csv, application/json, \
@@ -192,6 +205,38 @@ impl ExportParams {
                 None
             }
         };
+        // Parts after the first continue where the one before ended, on the same snapshot.
+        let of = blank(&self.of).and_then(|s| match Cursor::decode(&s) {
+            Ok(cursor) => Some(cursor),
+            Err(e) => {
+                errors.add("of", e.to_string());
+                None
+            }
+        });
+        let after = blank(&self.after).and_then(|a| match a.parse::<i64>() {
+            Ok(v) if v >= 0 => Some(v),
+            _ => {
+                errors.add(
+                    "after",
+                    "after must be the listing number a next_part link gave",
+                );
+                None
+            }
+        });
+        if part.is_some_and(|p| p > 1) && (of.is_none() || after.is_none()) && errors.is_empty() {
+            errors.add(
+                "part",
+                "Fetch parts after the first through the next_part link of the part before \
+                 (the X-Next-Part header, or next_part in JSON): it keeps the list as it was \
+                 when part 1 was made, so no listing falls between two parts",
+            );
+        }
+        if part.is_none_or(|p| p == 1) && (self.of.is_some() || self.after.is_some()) {
+            errors.add(
+                "part",
+                "of and after belong to next_part links of parts after the first",
+            );
+        }
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
@@ -206,10 +251,13 @@ impl ExportParams {
                 reported_after,
                 reported_before,
                 since: since.map(|c| c.snapshot().to_owned()),
-                offset: 0,
+                frozen: of.as_ref().map(|c| c.snapshot().to_owned()),
+                after,
                 limit: None,
             },
             part,
+            of,
+            since_param: blank(&self.since),
             repeat_query: repeat,
         })
     }
@@ -253,6 +301,8 @@ mod tests {
                 "reported_before" => p.reported_before = v,
                 "since" => p.since = v,
                 "part" => p.part = v,
+                "of" => p.of = v,
+                "after" => p.after = v,
                 _ => {}
             }
         }
@@ -302,6 +352,26 @@ mod tests {
         );
         assert_eq!(
             errors(params(&[("preset", "aliexpress"), ("part", "0")]).check(None)),
+            ["part"]
+        );
+        // Later parts come from next_part links, which carry where to continue.
+        assert_eq!(
+            errors(params(&[("preset", "aliexpress"), ("part", "2")]).check(None)),
+            ["part"]
+        );
+        let cursor = Cursor::from_snapshot("10:10:").expect("snapshot").encode();
+        let r = params(&[
+            ("preset", "aliexpress"),
+            ("part", "2"),
+            ("of", &cursor),
+            ("after", "41"),
+        ])
+        .check(None)
+        .expect("ok");
+        assert_eq!((r.part, r.filter.after), (Some(2), Some(41)));
+        assert_eq!(r.filter.frozen.as_deref(), Some("10:10:"));
+        assert_eq!(
+            errors(params(&[("preset", "aliexpress"), ("of", &cursor)]).check(None)),
             ["part"]
         );
     }
