@@ -12,20 +12,22 @@ fn main() {
         }
     };
     let brand_id = format!("{brand_id}::int8");
-    // $1 brand, $2 marketplace, $3 status, $4 minimum reporters, $5 reported after,
-    // $6 reported before, $7 since-snapshot, $8 limit, $9 offset: a full export.
-    let params: [(&str, &str); 9] = [
-        ("$9", "0::int8"),
-        ("$8", "null::int8"),
+    // $1 brand, $2 marketplace, $3 statuses, $4 minimum reporters, $5 reported after,
+    // $6 reported before, $7 since-snapshot, $8 frozen snapshot, $9 after listing, $10 limit:
+    // a full export.
+    let params: [(&str, &str); 10] = [
+        ("$10", "null::int8"),
+        ("$9", "null::int8"),
+        ("$8", "null::text"),
         ("$7", "null::text"),
         ("$6", "null::timestamptz"),
         ("$5", "null::timestamptz"),
         ("$4", "null::int8"),
-        ("$3", "null::text"),
+        ("$3", "null::text[]"),
         ("$2", "null::text"),
         ("$1", &brand_id),
     ];
-    // From $9 down, so that a `$1` never eats the start of a two-digit parameter.
+    // From $10 down, so that `$1` never eats the start of `$10`.
     let mut sql = fakewatch::db::takedowns::EXPORT_SQL.to_owned();
     for (placeholder, literal) in params {
         sql = sql.replace(placeholder, literal);

@@ -14,7 +14,8 @@ use crate::domain::outcome::Outcome;
 #[derive(Debug, Clone, Default)]
 pub struct ExportFilter {
     pub marketplace: Option<String>,
-    pub status: Option<String>,
+    /// Any of these statuses (`reported`, `verified`, an outcome, `withdrawn`).
+    pub status: Option<Vec<String>>,
     pub min_reporters: Option<i64>,
     pub reported_after: Option<OffsetDateTime>,
     pub reported_before: Option<OffsetDateTime>,
@@ -149,7 +150,7 @@ macro_rules! export_rows {
 pub const EXPORT_SQL: &str = concat!(
     "select * from (",
     export_rows!(),
-    ") t where ($3::text is null or t.status = $3)
+    ") t where ($3::text[] is null or t.status = any($3))
      order by t.sort_key limit $10"
 );
 
@@ -158,7 +159,7 @@ const PART_SQL: &str = concat!(
     "select count(*), max(sort_key) filter (where n = $10) from (
          select t.sort_key, row_number() over (order by t.sort_key) as n from (",
     export_rows!(),
-    ") t where ($3::text is null or t.status = $3)) numbered"
+    ") t where ($3::text[] is null or t.status = any($3))) numbered"
 );
 
 /// Opens the read-only transaction an export runs in and returns its snapshot: the cursor

@@ -1845,3 +1845,36 @@ async fn exports_are_logged_with_their_row_count_and_tokens_show_their_last_use(
     let only_one = admin(&app, RightsHolderCommand::List { exports: 1 }).await;
     assert_eq!(only_one.matches("  export ").count(), 1, "{only_one}");
 }
+
+#[tokio::test]
+async fn ready_to_file_lists_leave_out_listings_with_nothing_to_file_against() {
+    let app = TestApp::spawn().await;
+    let token = holder(&app, "Acme Corp", &["Acme"]).await;
+    for n in 1..=4 {
+        file(&app, &report(n, "Acme", "a@example.com")).await;
+    }
+    let recorded = post_outcomes(
+        &app,
+        &token,
+        json!([
+            {"brand": "acme", "listing_url": item(1), "outcome": "genuine"},
+            {"brand": "acme", "listing_url": item(2), "outcome": "removed"},
+            {"brand": "acme", "listing_url": item(3), "outcome": "confirmed_counterfeit"},
+        ]),
+    )
+    .await;
+    assert_eq!(recorded.status(), 200);
+
+    // Filing against a listing the brand called genuine, or one already gone, makes no sense.
+    let filing = export_csv(&app, &token, "brand=acme&preset=aliexpress").await;
+    let urls: Vec<String> = filing
+        .column("product_url")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(sorted(urls), sorted(vec![item(3), item(4)]));
+    // Asking for a status still shows them, and the full list keeps every listing.
+    let genuine = export_csv(&app, &token, "brand=acme&preset=aliexpress&status=genuine").await;
+    assert_eq!(genuine.column("product_url"), [item(1)]);
+    assert_eq!(export_csv(&app, &token, "brand=acme").await.rows.len(), 4);
+}

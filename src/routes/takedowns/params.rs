@@ -61,6 +61,8 @@ pub struct ExportRequest {
 }
 
 const MAX_MIN_REPORTERS: i64 = 1_000_000;
+/// The statuses a preset (ready-to-file) list shows unless `status=` says otherwise.
+pub const FILEABLE: [&str; 3] = ["reported", "verified", "confirmed_counterfeit"];
 
 impl ExportParams {
     pub fn check(self, accept: Option<&str>) -> Result<ExportRequest, AppError> {
@@ -246,7 +248,14 @@ impl ExportParams {
             preset,
             filter: ExportFilter {
                 marketplace: marketplace.map(|m| m.as_str().to_owned()),
-                status,
+                // Ready-to-file lists leave out listings there is nothing to file against: taken
+                // down, declared genuine, refused by the marketplace, or withdrawn. An explicit
+                // status filter still shows them.
+                status: match (status, preset) {
+                    (Some(status), _) => Some(vec![status]),
+                    (None, Some(_)) => Some(FILEABLE.iter().map(|s| (*s).to_owned()).collect()),
+                    (None, None) => None,
+                },
                 min_reporters,
                 reported_after,
                 reported_before,
