@@ -168,13 +168,22 @@ async fn a_buyer_files_a_report_in_a_real_browser_and_anyone_finds_it_on_the_sel
         .find(Locator::Css(".evidence-list img"))
         .await
         .expect("evidence image");
-    let natural_width = browser
-        .execute(
-            "return document.querySelector('.evidence-list img').naturalWidth",
-            vec![],
-        )
-        .await
-        .expect("script");
+    // The image loads after the page; under a busy test run that can take a moment.
+    let mut natural_width = json!(0);
+    for _ in 0..100 {
+        natural_width = browser
+            .execute(
+                "const img = document.querySelector('.evidence-list img'); \
+                 return img.complete ? img.naturalWidth : 0",
+                vec![],
+            )
+            .await
+            .expect("script");
+        if natural_width != json!(0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(natural_width, json!(480), "image decoded, upright");
     assert!(img.attr("alt").await.expect("alt").is_some());
     save_screenshot(&browser, "manage").await;

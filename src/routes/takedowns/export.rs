@@ -1,38 +1,23 @@
 //! `GET /api/v1/takedowns`: a brand's takedown list, streamed from a database cursor to the
 //! socket.
 
-use std::time::Duration;
-
-use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
-use futures_util::StreamExt;
 use sqlx::{Postgres, Transaction};
 use time::OffsetDateTime;
-use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
 
 use super::auth::Holder;
 use super::encode::{Encoder, Envelope};
 use super::params::{ExportParams, ExportRequest};
+use super::stream;
 use crate::db;
-use crate::db::rights_holders::{ExportStart, ScopedBrand};
-use crate::db::takedowns::ExportRow;
-use crate::domain::reason::Reason;
+use crate::db::rights_holders::ExportStart;
+use crate::domain::takedown::Cursor;
 use crate::domain::takedown::cursor::BadCursor;
-use crate::domain::takedown::row::{EvidenceFile, ReasonCount};
-use crate::domain::takedown::{Cursor, ListingStatus, TakedownRow};
 use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError};
-use crate::routes::evidence_links;
-use crate::routes::sellers::view::seller_path;
 use crate::state::AppState;
-
-/// Chunks in flight between the database task and the socket: the memory bound.
-const CHANNEL_CHUNKS: usize = 4;
-/// How long an export waits for a client that reads nothing before giving up.
-const STALLED_CLIENT: Duration = Duration::from_secs(120);
 
 #[utoipa::path(
     get,
@@ -133,189 +118,67 @@ pub async fn export(
     };
     let encoder = Encoder::new(request.format, request.preset, &envelope);
 
-    let mut response_headers = HeaderMap::new();
-    let value = |text: String| HeaderValue::from_str(&text).map_err(AppError::internal);
-    response_headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(request.format.content_type()),
-    );
-    response_headers.insert(header::LINK, value(format!("<{next}>; rel=\"next\""))?);
-    response_headers.insert("x-cursor", value(cursor.clone())?);
-    if let (Some(part), Some(parts)) = (request.part, &parts) {
-        response_headers.insert("x-part", value(part.to_string())?);
-        response_headers.insert("x-part-count", value(parts.count.to_string())?);
-    }
-    if let Some(url) = &next_part {
-        response_headers.insert("x-next-part", value(url.clone())?);
-    }
-    response_headers.insert(
-        header::CONTENT_DISPOSITION,
-        value(format!(
-            "attachment; filename=\"{}\"",
-            file_name(&brand.slug, &request, generated_at)
-        ))?,
-    );
-    response_headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
+    let response_headers = response_headers(
+        &request,
+        parts.as_ref(),
+        Links {
+            cursor: &cursor,
+            next: &next,
+            next_part: next_part.as_deref(),
+        },
+        &file_name(&brand.slug, &request, generated_at),
+    )?;
 
-    let context = RowContext {
+    let context = stream::RowContext {
         base,
         brand,
         now: generated_at,
     };
-    let body = spawn_stream(state, tx, request, context, encoder, export_log_id, permit).await?;
+    let body = stream::spawn(state, tx, request, context, encoder, export_log_id, permit).await?;
     Ok((response_headers, body).into_response())
 }
 
-/// What turns a database row into a takedown row.
-struct RowContext {
-    base: String,
-    brand: ScopedBrand,
-    now: OffsetDateTime,
+/// The links an export answers with.
+struct Links<'a> {
+    cursor: &'a str,
+    next: &'a str,
+    next_part: Option<&'a str>,
 }
 
-impl RowContext {
-    fn row(&self, state: &AppState, r: ExportRow) -> TakedownRow {
-        let status = r.status.parse().unwrap_or(ListingStatus::Reported);
-        TakedownRow {
-            seller_page_url: format!(
-                "{}{}",
-                self.base,
-                seller_path(&r.marketplace, &r.seller_key)
-            ),
-            marketplace: r.marketplace,
-            listing_id: r.listing_id,
-            listing_url: r.listing_url,
-            seller_key: r.seller_key,
-            seller_name: r.seller_name,
-            store_url: r.store_url,
-            brand: self.brand.slug.clone(),
-            brand_name: self.brand.display_name.clone(),
-            product_title: r.product_title,
-            reports: r.reports,
-            distinct_reporters: r.distinct_reporters,
-            verified_reports: r.verified_reports,
-            reasons: r
-                .reasons
-                .0
-                .into_iter()
-                .filter_map(|c| {
-                    Some(ReasonCount {
-                        reason: c.reason.parse::<Reason>().ok()?,
-                        reports: c.reports,
-                    })
-                })
-                .collect(),
-            first_reported: r.first_reported,
-            last_reported: r.last_reported,
-            lowest_price: r.lowest_price.map(|p| p.normalize()),
-            price_currency: r.price_currency,
-            status,
-            outcome_at: r.outcome_at,
-            evidence: r
-                .evidence
-                .0
-                .into_iter()
-                .map(|e| EvidenceFile {
-                    url: evidence_links::signed_url(state, &self.base, &e.id, self.now),
-                    id: e.id,
-                    sha256: e.sha256,
-                    bytes: e.bytes,
-                    media_type: e.media_type,
-                    uploaded_at: e.uploaded_at,
-                })
-                .collect(),
-            ipr_registration_no: self.brand.ipr_registration_no.clone(),
-            ipr_office: self.brand.ipr_office.clone(),
-        }
+/// Type, links, part numbers, file name, and no caching: a list is private to its holder.
+fn response_headers(
+    request: &ExportRequest,
+    parts: Option<&Parts>,
+    links: Links<'_>,
+    file_name: &str,
+) -> Result<HeaderMap, AppError> {
+    let value = |text: String| HeaderValue::from_str(&text).map_err(AppError::internal);
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(request.format.content_type()),
+    );
+    headers.insert(
+        header::LINK,
+        value(format!("<{}>; rel=\"next\"", links.next))?,
+    );
+    headers.insert("x-cursor", value(links.cursor.to_owned())?);
+    if let (Some(part), Some(parts)) = (request.part, parts) {
+        headers.insert("x-part", value(part.to_string())?);
+        headers.insert("x-part-count", value(parts.count.to_string())?);
     }
-}
-
-/// Runs the query in its own task, which owns the transaction, and sends the encoded chunks
-/// through a small channel: when the client reads slowly the channel fills, the task waits,
-/// and the database connection applies backpressure in turn. Memory stays at a few chunks.
-async fn spawn_stream(
-    state: AppState,
-    mut tx: Transaction<'static, Postgres>,
-    request: ExportRequest,
-    context: RowContext,
-    mut encoder: Encoder,
-    export_log_id: i64,
-    permit: OwnedSemaphorePermit,
-) -> Result<Body, AppError> {
-    let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL_CHUNKS);
-    // Answers once the first row (or the end) has arrived, so that a query that fails at
-    // once gets a proper error status instead of a list cut short.
-    let (ready, started) = oneshot::channel::<Result<(), sqlx::Error>>();
-    tokio::spawn(async move {
-        let _permit = permit;
-        let mut ready = Some(ready);
-        let brand_id = context.brand.brand_id;
-        let mut rows = db::takedowns::rows(&mut tx, brand_id, &request.filter);
-        while let Some(row) = rows.next().await {
-            match row {
-                Ok(row) => {
-                    encoder.write(&context.row(&state, row));
-                    if let Some(ready) = ready.take() {
-                        let _ = ready.send(Ok(()));
-                    }
-                }
-                Err(e) => {
-                    if let Some(ready) = ready.take() {
-                        let _ = ready.send(Err(e));
-                        return;
-                    }
-                    tracing::error!(error = %e, "takedown export failed mid-stream");
-                    // An error in the body makes the server cut the response short, so the
-                    // client sees an incomplete transfer rather than a list that looks whole.
-                    let _ = sender
-                        .send(Err(std::io::Error::other("export failed")))
-                        .await;
-                    return;
-                }
-            }
-            if let Some(chunk) = encoder.chunk()
-                && !send(&sender, chunk).await
-            {
-                return;
-            }
-        }
-        drop(rows);
-        if let Some(ready) = ready.take() {
-            let _ = ready.send(Ok(()));
-        }
-        let count = i64::try_from(encoder.rows()).unwrap_or(i64::MAX);
-        if !send(&sender, encoder.finish()).await {
-            return;
-        }
-        // The read-only transaction has nothing to keep.
-        let _ = tx.rollback().await;
-        match state.db.acquire().await {
-            Ok(mut conn) => {
-                if let Err(e) =
-                    db::rights_holders::log_export_finished(&mut conn, export_log_id, count).await
-                {
-                    tracing::warn!(error = %e, "could not log the end of an export");
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "could not log the end of an export"),
-        }
-    });
-    match started.await {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => return Err(e.into()),
-        Err(_) => {
-            return Err(AppError::internal(
-                "the export task ended before its first row",
-            ));
-        }
+    if let Some(url) = links.next_part {
+        headers.insert("x-next-part", value(url.to_owned())?);
     }
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|chunk| (chunk, receiver))
-    });
-    Ok(Body::from_stream(stream))
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        value(format!("attachment; filename=\"{file_name}\""))?,
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(headers)
 }
 
 /// Where the parts of a list stand: how many there are and where the next one starts.
@@ -347,22 +210,6 @@ async fn plan_parts(
         count: part - 1 + ((remaining + rows_per_part - 1) / rows_per_part).max(1),
         next_part: part_end.filter(|_| more).map(|end| (part + 1, end)),
     }))
-}
-
-/// Hands a chunk to the response body; false when the client went away or stopped reading
-/// for [`STALLED_CLIENT`], which ends the export and frees its database connection.
-async fn send(sender: &mpsc::Sender<Result<Bytes, std::io::Error>>, chunk: Bytes) -> bool {
-    match tokio::time::timeout(STALLED_CLIENT, sender.send(Ok(chunk))).await {
-        Ok(Ok(())) => true,
-        Ok(Err(_)) => {
-            tracing::info!("client went away during a takedown export");
-            false
-        }
-        Err(_) => {
-            tracing::warn!("client stopped reading a takedown export; ending it");
-            false
-        }
-    }
 }
 
 /// This request again, with `since=<cursor>` and without `part`.

@@ -6,3 +6,4 @@ mod encode;
 pub mod export;
 pub mod outcomes;
 mod params;
+mod stream;

@@ -431,6 +431,7 @@ mod tests {
         assert_eq!(
             r.repeat_query,
             [
+                ("format", "json".to_owned()),
                 ("reported_after", "2026-11-01".to_owned()),
                 ("reported_before", "2026-11-25T08:00:00Z".to_owned())
             ]
