@@ -5,14 +5,13 @@
 # same run, with the server's peak RSS (VmHWM) before and after: for a small brand first, then
 # the largest, then the largest through a slow reader (backpressure).
 # The demo database is generated once (about 2 minutes) and kept as fakewatch_bench_1m.
-# Usage: benches/takedown.sh      (ROUNDS=3 REPORTS=1000000 SMALL_RANK=20 SLOW_RATE=2M)
+# Usage: benches/takedown.sh      (ROUNDS=3 REPORTS=1000000 SMALL_RANK=20 SLOW_SECONDS=20)
 BENCH_DB=${BENCH_DB:-fakewatch_bench_1m}
 KEEP_DB=1
 source "$(dirname "$0")/common.sh"
 ROUNDS=${ROUNDS:-3}
 REPORTS=${REPORTS:-1000000}
 SMALL_RANK=${SMALL_RANK:-20}
-SLOW_RATE=${SLOW_RATE:-2M}
 HOLDER=bench-brand-owner
 
 have=$(psql "$BENCH_DB_URL" -Atc "select count(*) from report" 2>/dev/null || echo 0)
@@ -82,9 +81,13 @@ small_http=$(http_export "$small_slug" | records)
 hwm_small=$(hwm_kib)
 small_sql=$(psql_export "$DATA_DIR/small.sql" | records)
 
-# The largest brand: a warm-up of each, which also counts the rows.
-big_sql=$(psql_export "$DATA_DIR/big.sql" | records)
-big_http=$(http_export "$big_slug" | records)
+# The largest brand: a warm-up of each, kept to count its rows and bytes.
+psql_export "$DATA_DIR/big.sql" > "$DATA_DIR/big-psql.csv"
+http_export "$big_slug" -o "$DATA_DIR/big-http.csv"
+big_sql=$(records < "$DATA_DIR/big-psql.csv")
+big_http=$(records < "$DATA_DIR/big-http.csv")
+big_bytes=$(stat -c %s "$DATA_DIR/big-http.csv")
+rm "$DATA_DIR/big-psql.csv" "$DATA_DIR/big-http.csv"
 psql_times=() http_times=()
 cpu0=$(cpu_ticks)
 for _ in $(seq 1 "$ROUNDS"); do
@@ -94,16 +97,28 @@ done
 cpu1=$(cpu_ticks)
 hwm_big=$(hwm_kib)
 
-# One export of the largest brand to a client reading at $SLOW_RATE/s: the channel fills and
-# the server must wait, not buffer.
-slow=$(seconds http_export "$big_slug" --limit-rate "$SLOW_RATE" -o /dev/null)
+# One export of the largest brand to a client that reads it in about SLOW_SECONDS: the
+# channel fills and the server must wait, not buffer. Halfway through, the export's database
+# session shows whether the backpressure reached PostgreSQL (ClientWrite) or the whole list
+# fitted in the kernel's socket buffers.
+SLOW_SECONDS=${SLOW_SECONDS:-20}
+SLOW_RATE=${SLOW_RATE:-$((big_bytes / SLOW_SECONDS + 1))}
+seconds http_export "$big_slug" --limit-rate "$SLOW_RATE" -o /dev/null > "$DATA_DIR/slow" &
+slow_pid=$!
+sleep "$(python3 -c "print(min($big_bytes / $SLOW_RATE / 2, 30))")"
+slow_db=$(psql "$BENCH_DB_URL" -Atc "select state || coalesce(' (' || wait_event || ')', '')
+    from pg_stat_activity where query like 'select * from (select l.marketplace%' and state <> 'idle'
+    and pid <> pg_backend_pid() limit 1")
+slow_rss_mid=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
+wait "$slow_pid"
+slow=$(cat "$DATA_DIR/slow")
 hwm_slow=$(hwm_kib)
 
 psql_med=$(median "${psql_times[@]}")
 http_med=$(median "${http_times[@]}")
 psql_rate=$(python3 -c "print(round($big_sql / $psql_med))")
 http_rate=$(python3 -c "print(round(($big_http - 1) / $http_med))")
-echo "largest brand $big_slug: $big_sql rows from psql, $((big_http - 1)) from HTTP (+ header row)"
+echo "largest brand $big_slug: $big_sql rows from psql, $((big_http - 1)) from HTTP (+ header row), $(mib $((big_bytes / 1024))) MiB of CSV"
 [ "$big_sql" = "$((big_http - 1))" ] || echo "  WARNING: the row counts differ"
 echo "  psql \\copy of EXPORT_SQL:       median $psql_med s of ${psql_times[*]} = $psql_rate rows/s"
 echo "  HTTP CSV export:                median $http_med s of ${http_times[*]} = $http_rate rows/s"
@@ -112,5 +127,8 @@ echo "  server CPU per HTTP export:     $(python3 -c "print(f'{($cpu1 - $cpu0) /
 echo "server peak RSS (VmHWM):          $(mib "$hwm_start") MiB after start"
 echo "  after brand $small_slug (rank $SMALL_RANK, $((small_http - 1)) rows; psql $small_sql): $(mib "$hwm_small") MiB, $(growth "$hwm_start" "$hwm_small")"
 echo "  after the largest brand:        $(mib "$hwm_big") MiB, $(growth "$hwm_start" "$hwm_big")"
-echo "  after a reader at $SLOW_RATE/s ($slow s): $(mib "$hwm_slow") MiB, $(growth "$hwm_start" "$hwm_slow")"
+echo "  after a reader at $(mib $((SLOW_RATE / 1024))) MiB/s ($slow s): $(mib "$hwm_slow") MiB, $(growth "$hwm_start" "$hwm_slow")"
+echo "    halfway: RSS $(mib "$slow_rss_mid") MiB; the export's PostgreSQL session: ${slow_db:-gone}"
+echo "    (\"active (ClientWrite)\": the database waits for the reader; \"idle in transaction\": all rows"
+echo "    were sent and the rest waits in socket buffers, which is not the server's memory)"
 echo "  (target: growth < 32 MiB whatever the size)"

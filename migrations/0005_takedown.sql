@@ -73,6 +73,11 @@ create table listing_brand (
 create index listing_brand_changed_idx on listing_brand (brand_id, changed_xid);
 create index listing_brand_listing_id_idx on listing_brand (listing_id);
 
+-- A takedown row aggregates the live reports of one listing for one brand; without this the
+-- planner may read every report of a big brand for each of its listings.
+create index report_live_listing_brand_idx on report (listing_id, brand_id)
+    where status in ('unverified', 'verified');
+
 -- Every outcome ever recorded, with who and when.
 create table listing_outcome (
     listing_outcome_id bigint generated always as identity primary key,

@@ -1,7 +1,6 @@
 //! Takedown lists: one row per listing reported for a brand, streamed from the database, and
 //! the outcomes rights holders record.
 
-use futures_util::Stream;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use sqlx::types::Json;
@@ -97,14 +96,14 @@ macro_rules! export_rows {
             (array_agg(r.product_title order by r.created_at desc)
                  filter (where r.product_title is not null))[1] as product_title
      from report r
-     where r.listing_id = lb.listing_id and r.brand_id = lb.brand_id
+     where r.listing_id = lb.listing_id and r.brand_id = $1
        and r.status in ('unverified', 'verified')
  ) a
  left join lateral (
      -- Mixed currencies cannot be compared: the lowest price in the most used currency.
      select min(r.price_amount) as lowest_price, r.price_currency
      from report r
-     where r.listing_id = lb.listing_id and r.brand_id = lb.brand_id
+     where r.listing_id = lb.listing_id and r.brand_id = $1
        and r.status in ('unverified', 'verified') and r.price_amount is not null
      group by r.price_currency
      order by count(*) desc, r.price_currency
@@ -115,7 +114,7 @@ macro_rules! export_rows {
                      order by t.n desc, t.reason) as j
      from (select reason, count(*) as n
            from report r, unnest(r.reasons) as reason
-           where r.listing_id = lb.listing_id and r.brand_id = lb.brand_id
+           where r.listing_id = lb.listing_id and r.brand_id = $1
              and r.status in ('unverified', 'verified')
            group by reason) t
  ) rs on true
@@ -125,7 +124,7 @@ macro_rules! export_rows {
                                        'uploaded_at', e.created_at)
                      order by e.created_at, e.evidence_id) as j
      from report r join evidence e on e.report_id = r.report_id
-     where r.listing_id = lb.listing_id and r.brand_id = lb.brand_id
+     where r.listing_id = lb.listing_id and r.brand_id = $1
        and r.status in ('unverified', 'verified')
  ) ev on true
  where lb.brand_id = $1
@@ -145,14 +144,27 @@ macro_rules! export_rows {
     };
 }
 
-/// The export's statement; public so that the benchmark times exactly this SQL with `psql`.
-/// Rows come in listing order, so that parts can page by listing.
-pub const EXPORT_SQL: &str = concat!(
-    "select * from (",
-    export_rows!(),
-    ") t where ($3::text[] is null or t.status = any($3))
+/// The export's statement, in listing order so that parts can page by listing.
+macro_rules! export_sql {
+    () => {
+        concat!(
+            "select * from (",
+            export_rows!(),
+            ") t where ($3::text[] is null or t.status = any($3))
      order by t.sort_key limit $10"
-);
+        )
+    };
+}
+
+/// The export's statement; public so that the benchmark times exactly this SQL with `psql`.
+pub const EXPORT_SQL: &str = export_sql!();
+
+/// The export runs as a server-side cursor read in batches, so that an export ended early
+/// (the client went away) leaves at most one batch to discard, not the rest of the list.
+const DECLARE_SQL: &str = concat!("declare export_rows no scroll cursor for ", export_sql!());
+
+/// A batch of the cursor: large enough that round trips cost little next to the query.
+const FETCH_SQL: &str = "fetch 1000 from export_rows";
 
 /// How many rows are left and the listing the next part of `$10` rows ends at.
 const PART_SQL: &str = concat!(
@@ -170,6 +182,11 @@ pub async fn begin_export(
 ) -> sqlx::Result<(Transaction<'static, Postgres>, String)> {
     let mut tx = pool.begin().await?;
     sqlx::query("set transaction isolation level repeatable read, read only")
+        .execute(&mut *tx)
+        .await?;
+    // The whole list is read, so plan the cursor as the whole query (as psql's \copy does),
+    // not for its first rows.
+    sqlx::query("set local cursor_tuple_fraction = 1.0")
         .execute(&mut *tx)
         .await?;
     let snapshot: String = sqlx::query_scalar("select pg_current_snapshot()::text")
@@ -220,19 +237,30 @@ pub async fn part_bounds(
 ) -> sqlx::Result<(i64, Option<i64>)> {
     bind_filter!(sqlx::query_as(PART_SQL), brand_id, f)
         .bind(rows_per_part)
+        .persistent(false)
         .fetch_one(conn)
         .await
 }
 
-/// The rows, as the database sends them.
-pub fn rows<'c>(
-    conn: &'c mut PgConnection,
+/// Declares the export's cursor in the export's transaction; read it with [`fetch_rows`].
+/// Not a prepared statement kept for reuse: every export gets a plan made for its own
+/// parameters (a generic plan cannot use the index range of an incremental export).
+pub async fn declare_rows(
+    conn: &mut PgConnection,
     brand_id: i64,
-    f: &'c ExportFilter,
-) -> impl Stream<Item = sqlx::Result<ExportRow>> + Send + 'c {
-    bind_filter!(sqlx::query_as(EXPORT_SQL), brand_id, f)
+    f: &ExportFilter,
+) -> sqlx::Result<()> {
+    bind_filter!(sqlx::query(DECLARE_SQL), brand_id, f)
         .bind(f.limit)
-        .fetch(conn)
+        .persistent(false)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The next batch of the declared cursor; empty at the end.
+pub async fn fetch_rows(conn: &mut PgConnection) -> sqlx::Result<Vec<ExportRow>> {
+    sqlx::query_as(FETCH_SQL).fetch_all(conn).await
 }
 
 /// A listing reported for a brand, found by its canonical URL, for recording an outcome.

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use axum::body::Body;
 use bytes::Bytes;
-use futures_util::StreamExt;
 use sqlx::{Postgres, Transaction};
 use time::OffsetDateTime;
 use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
@@ -97,7 +96,7 @@ impl RowContext {
 /// and the database connection applies backpressure in turn. Memory stays at a few chunks.
 pub async fn spawn(
     state: AppState,
-    mut tx: Transaction<'static, Postgres>,
+    tx: Transaction<'static, Postgres>,
     request: ExportRequest,
     context: RowContext,
     mut encoder: Encoder,
@@ -109,24 +108,26 @@ pub async fn spawn(
     // once gets a proper error status instead of a list cut short.
     let (ready, started) = oneshot::channel::<Result<(), sqlx::Error>>();
     tokio::spawn(async move {
+        // Declared first, so dropped last: the slot is free only once the transaction is.
         let _permit = permit;
+        let mut tx = tx;
         let mut ready = Some(ready);
         let brand_id = context.brand.brand_id;
-        let mut rows = db::takedowns::rows(&mut tx, brand_id, &request.filter);
-        while let Some(row) = rows.next().await {
-            match row {
-                Ok(row) => {
-                    encoder.write(&context.row(&state, row));
-                    if let Some(ready) = ready.take() {
-                        let _ = ready.send(Ok(()));
-                    }
-                }
+        if let Err(e) = db::takedowns::declare_rows(&mut tx, brand_id, &request.filter).await {
+            if let Some(ready) = ready.take() {
+                let _ = ready.send(Err(e));
+            }
+            return;
+        }
+        loop {
+            let batch = match db::takedowns::fetch_rows(&mut tx).await {
+                Ok(batch) => batch,
                 Err(e) => {
                     if let Some(ready) = ready.take() {
                         let _ = ready.send(Err(e));
                         return;
                     }
-                    tracing::error!(error = %e, "takedown export failed mid-stream");
+                    tracing::error!(error = %e, export_log_id, "takedown export failed mid-stream");
                     // An error in the body makes the server cut the response short, so the
                     // client sees an incomplete transfer rather than a list that looks whole.
                     let _ = sender
@@ -134,16 +135,22 @@ pub async fn spawn(
                         .await;
                     return;
                 }
+            };
+            if let Some(ready) = ready.take() {
+                let _ = ready.send(Ok(()));
             }
-            if let Some(chunk) = encoder.chunk()
-                && !send(&sender, chunk).await
-            {
-                return;
+            if batch.is_empty() {
+                break;
             }
-        }
-        drop(rows);
-        if let Some(ready) = ready.take() {
-            let _ = ready.send(Ok(()));
+            for row in batch {
+                encoder.write(&context.row(&state, row));
+                if let Some(chunk) = encoder.chunk()
+                    && !send(&sender, chunk).await
+                {
+                    // Dropping the transaction closes the cursor: nothing more is read.
+                    return;
+                }
+            }
         }
         let count = i64::try_from(encoder.rows()).unwrap_or(i64::MAX);
         if !send(&sender, encoder.finish()).await {
