@@ -144,6 +144,40 @@ create trigger report_touch_listing_brand_update after update on report
     referencing old table as old_rows new table as new_rows
     for each statement execute function listing_brand_touch_updated();
 
+-- Exports also show the listing's seller and the seller's name and store: a change to them
+-- marks the listing's rows changed too. Row-level with WHEN, because intake's upserts touch
+-- these rows without changing them.
+create function listing_brand_touch_listing() returns trigger
+language plpgsql as $$
+begin
+    update listing_brand set changed_xid = pg_current_xact_id()
+    where listing_id = new.listing_id;
+    return null;
+end;
+$$;
+
+create function listing_brand_touch_seller() returns trigger
+language plpgsql as $$
+begin
+    update listing_brand lb set changed_xid = pg_current_xact_id()
+    from listing l
+    where l.listing_id = lb.listing_id and l.seller_id = new.seller_id;
+    return null;
+end;
+$$;
+
+create trigger listing_touch_listing_brand after update on listing
+    for each row
+    when (old.seller_id is distinct from new.seller_id
+          or old.canonical_url is distinct from new.canonical_url)
+    execute function listing_brand_touch_listing();
+create trigger seller_touch_listing_brand after update on seller
+    for each row
+    when (old.display_name is distinct from new.display_name
+          or old.store_url is distinct from new.store_url
+          or old.seller_key is distinct from new.seller_key)
+    execute function listing_brand_touch_seller();
+
 -- Reports filed before this migration.
 insert into listing_brand (listing_id, brand_id)
 select distinct listing_id, brand_id from report;

@@ -168,7 +168,8 @@ pub async fn scope(
     .await
 }
 
-/// Stores the IP-right defaults that fill a brand's complaint columns.
+/// Stores the IP-right defaults that fill a brand's complaint columns. Every row of the brand
+/// shows them, so a change marks the brand's rows changed for incremental exports.
 pub async fn set_ipr(
     conn: &mut PgConnection,
     rights_holder_id: i64,
@@ -177,8 +178,14 @@ pub async fn set_ipr(
     office: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "update rights_holder_brand set ipr_registration_no = $3, ipr_office = $4
-         where rights_holder_id = $1 and brand_id = $2",
+        "with changed as (
+             update rights_holder_brand set ipr_registration_no = $3, ipr_office = $4
+             where rights_holder_id = $1 and brand_id = $2
+               and (ipr_registration_no, ipr_office) is distinct from ($3, $4)
+             returning brand_id
+         )
+         update listing_brand set changed_xid = pg_current_xact_id()
+         where brand_id in (select brand_id from changed)",
     )
     .bind(rights_holder_id)
     .bind(brand_id)

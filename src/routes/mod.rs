@@ -52,7 +52,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/api/v1/takedowns", get(takedowns::export::export))
         .route(
             "/api/v1/takedowns/outcomes",
-            post(takedowns::outcomes::record),
+            post(takedowns::outcomes::record).layer(DefaultBodyLimit::max(OUTCOMES_BODY_LIMIT)),
         )
         .route("/api/v1/rights-holder", get(takedowns::account::show))
         .route(
@@ -85,6 +85,8 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
 
 /// Forms and JSON other than uploads are small.
 const SMALL_BODY_LIMIT: usize = 64 * 1024;
+/// A batch of outcomes: up to 1,000, each with a note of up to 2,000 characters.
+const OUTCOMES_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
 /// The client's network address, when the server was started with connect info.
 pub struct ClientAddr(pub Option<IpAddr>);

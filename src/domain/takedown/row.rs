@@ -125,7 +125,7 @@ pub struct TakedownRow {
 }
 
 /// The full list's columns, in order.
-pub const FULL_COLUMNS: [&str; 23] = [
+pub const FULL_COLUMNS: [&str; 24] = [
     "marketplace",
     "listing_id",
     "listing_url",
@@ -147,6 +147,7 @@ pub const FULL_COLUMNS: [&str; 23] = [
     "outcome_at",
     "evidence_urls",
     "evidence_sha256",
+    "evidence_manifest",
     "ipr_registration_no",
     "ipr_office",
 ];
@@ -184,6 +185,7 @@ impl TakedownRow {
                 .collect::<Vec<_>>()
                 .join(" ")
                 .into(),
+            self.evidence_manifest().into(),
             opt(&self.ipr_registration_no),
             opt(&self.ipr_office),
         ]
@@ -196,6 +198,24 @@ impl TakedownRow {
             .map(|r| format!("{}:{}", r.reason.as_str(), r.reports))
             .collect::<Vec<_>>()
             .join(";")
+    }
+
+    /// Each file as `sha256:bytes:media_type:uploaded_at`, space-separated, in the order of
+    /// the links: what a marketplace needs to check that a file is the one reported.
+    pub fn evidence_manifest(&self) -> String {
+        self.evidence
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}:{}:{}:{}",
+                    e.sha256,
+                    e.bytes,
+                    e.media_type,
+                    e.uploaded_at.format(&Rfc3339).unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The signed evidence links, space-separated (URLs contain no spaces).

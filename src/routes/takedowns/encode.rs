@@ -60,6 +60,11 @@ impl Encoder {
         };
         match format {
             Format::Csv => {
+                // A byte-order mark tells Excel the full list is UTF-8 (it assumes a legacy
+                // code page otherwise). Preset files go to upload forms, which may not expect it.
+                if preset.is_none() {
+                    encoder.buf.extend_from_slice("\u{feff}".as_bytes());
+                }
                 let mut writer = csv_writer();
                 let columns = preset.map_or(&FULL_COLUMNS[..], Preset::columns);
                 // Writing into a Vec cannot fail.

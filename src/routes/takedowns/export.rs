@@ -70,16 +70,6 @@ pub async fn export(
         }
     }
 
-    let (mut tx, snapshot) = db::takedowns::begin_export(&state.db).await?;
-    // Parts after the first are read as of the first part's snapshot, and hand out its cursor:
-    // the next incremental export must start from where the whole list was made.
-    let cursor = match &request.of {
-        Some(first_part) => first_part.clone(),
-        None => Cursor::from_snapshot(&snapshot)
-            .map_err(|_| AppError::internal(format!("unexpected snapshot text {snapshot:?}")))?,
-    };
-    let parts = plan_parts(&mut tx, brand.brand_id, &mut request, &cursor).await?;
-
     let export_log_id = db::rights_holders::log_export_start(
         &mut conn,
         &ExportStart {
@@ -93,7 +83,18 @@ pub async fn export(
         },
     )
     .await?;
+    // One connection at a time: the export's own comes next.
     drop(conn);
+
+    let (mut tx, snapshot) = db::takedowns::begin_export(&state.db).await?;
+    // Parts after the first are read as of the first part's snapshot, and hand out its cursor:
+    // the next incremental export must start from where the whole list was made.
+    let cursor = match &request.of {
+        Some(first_part) => first_part.clone(),
+        None => Cursor::from_snapshot(&snapshot)
+            .map_err(|_| AppError::internal(format!("unexpected snapshot text {snapshot:?}")))?,
+    };
+    let parts = plan_parts(&mut tx, brand.brand_id, &mut request, &cursor).await?;
 
     let base = state.config.public_base();
     let cursor = cursor.encode();
@@ -212,10 +213,23 @@ async fn plan_parts(
     }))
 }
 
-/// This request again, with `since=<cursor>` and without `part`.
+/// Filters a full list takes and a sync refuses.
+const SYNC_IGNORES: [&str; 4] = [
+    "status",
+    "min_reporters",
+    "reported_after",
+    "reported_before",
+];
+
+/// This request again, with `since=<cursor>` and without `part` or filters.
 fn next_url(base: &str, request: &ExportRequest, cursor: &str) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
-    for (name, value) in &request.repeat_query {
+    // A sync takes no filters (see `ExportParams::check`): it returns every change.
+    for (name, value) in request
+        .repeat_query
+        .iter()
+        .filter(|(name, _)| !SYNC_IGNORES.contains(name))
+    {
         query.append_pair(name, value);
     }
     query.append_pair("since", cursor);

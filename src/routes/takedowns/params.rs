@@ -61,6 +61,8 @@ pub struct ExportRequest {
 }
 
 const MAX_MIN_REPORTERS: i64 = 1_000_000;
+/// More parts than any brand could have; keeps part arithmetic far from overflow.
+const MAX_PART: i64 = 1_000_000;
 /// The statuses a preset (ready-to-file) list shows unless `status=` says otherwise.
 pub const FILEABLE: [&str; 3] = ["reported", "verified", "confirmed_counterfeit"];
 
@@ -196,9 +198,9 @@ impl ExportParams {
             (None, Some(_)) => Some(1),
             (None, None) => None,
             (Some(p), Some(_)) => match p.parse::<i64>() {
-                Ok(v) if v >= 1 => Some(v),
+                Ok(v) if (1..=MAX_PART).contains(&v) => Some(v),
                 _ => {
-                    errors.add("part", "Parts are numbered from 1");
+                    errors.add("part", format!("Parts are numbered from 1 to {MAX_PART}"));
                     None
                 }
             },
@@ -225,6 +227,31 @@ impl ExportParams {
                 None
             }
         });
+        // A sync returns every listing that changed, whatever it became, so that a synced copy
+        // can update or drop it; a filter would hide exactly the rows that left the list.
+        if since.is_some() {
+            for (field, given) in [
+                ("status", status.is_some()),
+                ("min_reporters", min_reporters.is_some()),
+                ("reported_after", reported_after.is_some()),
+                ("reported_before", reported_before.is_some()),
+            ] {
+                if given {
+                    errors.add(
+                        field,
+                        "since= returns every listing that changed, with its status, so that a \
+                         synced copy can update or drop it: filter full lists instead",
+                    );
+                }
+            }
+        }
+        if status.as_deref() == Some("withdrawn") && self.since.is_none() {
+            errors.add(
+                "status",
+                "Full lists hold only listings with live reports; withdrawn ones come in \
+                 incremental lists (since=), so that a synced copy can drop them",
+            );
+        }
         if part.is_some_and(|p| p > 1) && (of.is_none() || after.is_none()) && errors.is_empty() {
             errors.add(
                 "part",

@@ -49,6 +49,19 @@ async fn signed_evidence_links_serve_the_file_the_manifest_describes_until_they_
     let row = table.row("listing_url", &item(1));
     let csv_links: Vec<&str> = row.get("evidence_urls").split(' ').collect();
     let csv_hashes: Vec<&str> = row.get("evidence_sha256").split(' ').collect();
+    // The manifest column repeats hash, size, type and upload time in the links' order.
+    let manifest: Vec<Vec<&str>> = row
+        .get("evidence_manifest")
+        .split(' ')
+        .map(|entry| entry.splitn(4, ':').collect())
+        .collect();
+    for (entry, file) in manifest.iter().zip(evidence.iter()) {
+        assert_eq!(entry[0], file["sha256"]);
+        assert_eq!(entry[1], file["bytes"].to_string());
+        assert_eq!(entry[2], file["media_type"]);
+        assert_eq!(entry[3], file["uploaded_at"]);
+    }
+    assert_eq!(manifest.len(), 2);
     assert_eq!(csv_links.len(), 2);
 
     let now = time::OffsetDateTime::now_utc().unix_timestamp();

@@ -125,3 +125,41 @@ async fn a_forged_cursor_is_422_not_a_list_cut_off_halfway() {
         assert_eq!(status, 422, "since=c1.{cursor} ({snapshot}): {body:?}");
     }
 }
+
+#[tokio::test]
+async fn a_sync_takes_no_filters_so_listings_that_leave_a_filtered_list_come_back() {
+    let app = TestApp::spawn().await;
+    let token = holder(&app, "Acme Corp", &["Acme"]).await;
+    file(&app, &report(1, "Acme", "a@example.com")).await;
+    let second = file(&app, &report(1, "Acme", "b@example.com")).await;
+    file(&app, &report(2, "Acme", "a@example.com")).await;
+
+    let filtered = export_json(&app, &token, "brand=acme&min_reporters=2").await;
+    assert_eq!(urls(&filtered), [item(1)]);
+    // The next link leaves the filter behind...
+    let next = filtered["next"].as_str().expect("next").to_owned();
+    assert!(!next.contains("min_reporters"), "{next}");
+    // ...and a sync with one is refused, naming it.
+    let cursor = filtered["cursor"].as_str().expect("cursor");
+    for filter in [
+        "min_reporters=2",
+        "status=reported",
+        "reported_after=2026-01-01",
+    ] {
+        let refused = export(&app, &token, &format!("brand=acme&since={cursor}&{filter}")).await;
+        let field = filter.split('=').next().expect("name");
+        assert_eq!(fields(&problem(refused, 422).await), [field], "{filter}");
+    }
+    // Withdrawn listings only exist in syncs.
+    let withdrawn = export(&app, &token, "brand=acme&status=withdrawn").await;
+    assert_eq!(fields(&problem(withdrawn, 422).await), ["status"]);
+
+    // Listing 1 drops to one reporter: it leaves the filtered list, and the sync says so.
+    super::withdraw(&app, &second).await;
+    let sync: serde_json::Value =
+        serde_json::from_str(&super::ok_text(super::fetch(&app, &token, &next).await).await)
+            .expect("JSON");
+    let row = row_of(&sync, &item(1));
+    assert_eq!(row["distinct_reporters"], 1);
+    assert_eq!(urls(&sync), [item(1)]);
+}

@@ -33,7 +33,11 @@ async fn the_csv_list_has_every_column_in_order_and_reads_back() {
     assert!(cursor.starts_with("c1."), "{cursor}");
     assert!(next_link(&response).contains(&format!("since={cursor}")));
     let text = ok_text(response).await;
-    assert!(text.starts_with("marketplace,listing_id,"), "{text}");
+    // A UTF-8 byte-order mark, so that Excel reads names and titles as UTF-8.
+    assert!(
+        text.starts_with("\u{feff}marketplace,listing_id,"),
+        "{text}"
+    );
     assert!(text.contains("\r\n"), "RFC 4180 line ends");
 
     let table = Table::parse(&text);
@@ -76,6 +80,7 @@ async fn the_csv_list_has_every_column_in_order_and_reads_back() {
         "outcome_at",
         "evidence_urls",
         "evidence_sha256",
+        "evidence_manifest",
         "ipr_registration_no",
         "ipr_office",
     ] {
@@ -124,7 +129,7 @@ async fn json_ndjson_and_txt_carry_the_same_rows() {
     assert_eq!(first["seller_page_url"], app.url(SELLER_PAGE));
     let keys: Vec<&String> = first.as_object().expect("object").keys().collect();
     for column in FULL_COLUMNS {
-        if !["evidence_urls", "evidence_sha256"].contains(&column) {
+        if !["evidence_urls", "evidence_sha256", "evidence_manifest"].contains(&column) {
             assert!(
                 keys.iter().any(|k| *k == column),
                 "{column} not in {keys:?}"

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, valid_report};
 
-const FULL_COLUMNS: [&str; 23] = [
+const FULL_COLUMNS: [&str; 24] = [
     "marketplace",
     "listing_id",
     "listing_url",
@@ -42,6 +42,7 @@ const FULL_COLUMNS: [&str; 23] = [
     "outcome_at",
     "evidence_urls",
     "evidence_sha256",
+    "evidence_manifest",
     "ipr_registration_no",
     "ipr_office",
 ];

@@ -258,3 +258,34 @@ async fn exports_are_logged_with_their_row_count_and_tokens_show_their_last_use(
     let only_one = admin(&app, RightsHolderCommand::List { exports: 1 }).await;
     assert_eq!(only_one.matches("  export ").count(), 1, "{only_one}");
 }
+
+#[tokio::test]
+async fn a_full_batch_of_a_thousand_outcomes_fits_in_one_request() {
+    let app = TestApp::spawn().await;
+    let token = holder(&app, "Acme Corp", &["Acme"]).await;
+    file(&app, &report(1, "Acme", "a@example.com")).await;
+    let note = "é".repeat(200);
+    let batch: Vec<Value> = (0..1000)
+        .map(|i| {
+            json!({"brand": "acme", "listing_url": item(1),
+                   "outcome": if i % 2 == 0 { "removed" } else { "confirmed_counterfeit" },
+                   "note": note})
+        })
+        .collect();
+    let response = post_outcomes(&app, &token, Value::Array(batch)).await;
+    let status = response.status();
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["recorded"], 1000);
+    // The latest one is the listing's status.
+    let document = export_json(&app, &token, "brand=acme").await;
+    assert_eq!(
+        row_of(&document, &item(1))["status"],
+        "confirmed_counterfeit"
+    );
+    let too_many: Vec<Value> = (0..1001)
+        .map(|_| json!({"brand": "acme", "listing_url": item(1), "outcome": "removed"}))
+        .collect();
+    let refused = post_outcomes(&app, &token, Value::Array(too_many)).await;
+    assert_eq!(fields(&problem(refused, 422).await), ["outcomes"]);
+}

@@ -157,6 +157,10 @@ fn full_record_joins_lists_into_single_cells() {
     assert_eq!(record[at("status")], "verified");
     assert_eq!(record[at("first_reported")], "2026-01-03T10:00:00Z");
     assert_eq!(record[at("evidence_sha256")], "ab".repeat(32));
+    assert_eq!(
+        record[at("evidence_manifest")],
+        format!("{}:1234:image/jpeg:2026-01-03T10:00:00Z", "ab".repeat(32))
+    );
 }
 
 #[test]
