@@ -99,16 +99,16 @@ hwm_big=$(hwm_kib)
 
 # One export of the largest brand to a client that reads it in about SLOW_SECONDS: the
 # channel fills and the server must wait, not buffer. Halfway through, the export's database
-# session shows whether the backpressure reached PostgreSQL (ClientWrite) or the whole list
-# fitted in the kernel's socket buffers.
+# session shows where it is: waiting between batches of its cursor ("idle in transaction",
+# the server waits for the reader) or still fetching ("active").
 SLOW_SECONDS=${SLOW_SECONDS:-20}
 SLOW_RATE=${SLOW_RATE:-$((big_bytes / SLOW_SECONDS + 1))}
 seconds http_export "$big_slug" --limit-rate "$SLOW_RATE" -o /dev/null > "$DATA_DIR/slow" &
 slow_pid=$!
 sleep "$(python3 -c "print(min($big_bytes / $SLOW_RATE / 2, 30))")"
 slow_db=$(psql "$BENCH_DB_URL" -Atc "select state || coalesce(' (' || wait_event || ')', '')
-    from pg_stat_activity where query like 'select * from (select l.marketplace%' and state <> 'idle'
-    and pid <> pg_backend_pid() limit 1")
+    from pg_stat_activity where (query like 'fetch % from export_rows' or query like 'declare export_rows%')
+    and state <> 'idle' and pid <> pg_backend_pid() limit 1")
 slow_rss_mid=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
 wait "$slow_pid"
 slow=$(cat "$DATA_DIR/slow")
@@ -129,6 +129,5 @@ echo "  after brand $small_slug (rank $SMALL_RANK, $((small_http - 1)) rows; psq
 echo "  after the largest brand:        $(mib "$hwm_big") MiB, $(growth "$hwm_start" "$hwm_big")"
 echo "  after a reader at $(mib $((SLOW_RATE / 1024))) MiB/s ($slow s): $(mib "$hwm_slow") MiB, $(growth "$hwm_start" "$hwm_slow")"
 echo "    halfway: RSS $(mib "$slow_rss_mid") MiB; the export's PostgreSQL session: ${slow_db:-gone}"
-echo "    (\"active (ClientWrite)\": the database waits for the reader; \"idle in transaction\": all rows"
-echo "    were sent and the rest waits in socket buffers, which is not the server's memory)"
+echo "    (\"idle in transaction\" on a fetch: the cursor waits for the reader between batches)"
 echo "  (target: growth < 32 MiB whatever the size)"

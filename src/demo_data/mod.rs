@@ -60,7 +60,8 @@ pub struct DemoSummary {
 pub const MAX_REPORTS: u64 = 10_000_000;
 
 /// Run after loading (outside the transaction: `vacuum` cannot run in one).
-const VACUUM: &str = "vacuum (analyze) seller, seller_alias, brand, brand_alias, listing, report";
+const VACUUM: &str =
+    "vacuum (analyze) seller, seller_alias, brand, brand_alias, listing, report, listing_brand";
 
 /// Bytes collected before each `COPY` send.
 const COPY_BUFFER: usize = 1 << 20;

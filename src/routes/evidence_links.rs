@@ -6,9 +6,9 @@ use axum::response::Response;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use super::reports::manage::send_evidence;
 use crate::db;
 use crate::error::AppError;
-use crate::routes::reports::manage::send_evidence;
 use crate::state::AppState;
 
 /// A link to evidence file `id` valid until `now` plus the configured lifetime.

@@ -8,7 +8,7 @@ mod health;
 mod openapi;
 mod pages;
 mod paging;
-pub mod reports;
+mod reports;
 pub mod sellers;
 mod takedowns;
 

@@ -3,12 +3,15 @@
 use std::borrow::Cow;
 
 /// Neutralises a cell that a spreadsheet would run as a formula ("CSV injection"): a value
-/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe,
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return (or the full-width `＝＋－＠`,
+/// which some spreadsheets in East Asian locales read the same way) gets a leading apostrophe,
 /// which spreadsheets show as text and do not evaluate. Everything else is left as it is, so
 /// URLs and ids copy cleanly into complaint forms.
 pub fn neutralise(value: &str) -> Cow<'_, str> {
     match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{value}")),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => {
+            Cow::Owned(format!("'{value}"))
+        }
         _ => Cow::Borrowed(value),
     }
 }
@@ -26,6 +29,8 @@ mod tests {
             "@SUM(A1)",
             "\t=1",
             "\r=1",
+            "＝1+1",
+            "＠SUM(A1)",
         ] {
             let cell = neutralise(bad);
             assert!(cell.starts_with('\''), "{bad:?} -> {cell:?}");

@@ -7,7 +7,8 @@
 
 use std::fmt;
 
-use crate::security;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// A PostgreSQL `pg_snapshot` in its text form, `xmin:xmax:xip,xip,…`, checked so that it can be
 /// bound as a parameter and cast without the database ever seeing malformed input.
@@ -48,7 +49,7 @@ impl Cursor {
 
     /// What clients see and send back.
     pub fn encode(&self) -> String {
-        format!("{PREFIX}{}", security::encode(self.0.as_bytes()))
+        format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(self.0.as_bytes()))
     }
 
     pub fn decode(encoded: &str) -> Result<Self, BadCursor> {
@@ -56,7 +57,7 @@ impl Cursor {
             return Err(BadCursor);
         }
         let body = encoded.strip_prefix(PREFIX).ok_or(BadCursor)?;
-        let bytes = security::decode(body).ok_or(BadCursor)?;
+        let bytes = URL_SAFE_NO_PAD.decode(body).map_err(|_| BadCursor)?;
         let text = String::from_utf8(bytes).map_err(|_| BadCursor)?;
         Self::from_snapshot(&text)
     }

@@ -72,10 +72,15 @@ impl Encoder {
                 encoder.csv = Some(writer);
             }
             Format::Json => {
-                // The envelope without its closing brace, then the rows array.
-                let head = serde_json::to_vec(envelope).unwrap_or_else(|_| b"{}".to_vec());
-                encoder.buf.extend_from_slice(&head[..head.len() - 1]);
-                encoder.buf.extend_from_slice(b",\"rows\":[");
+                // The envelope without its closing brace, then the rows array. (Serialising
+                // strings and numbers cannot fail; if it did, the document would still parse.)
+                let mut head = serde_json::to_vec(envelope).unwrap_or_else(|_| b"{}".to_vec());
+                head.pop();
+                if head.len() > 1 {
+                    head.push(b',');
+                }
+                encoder.buf.extend_from_slice(&head);
+                encoder.buf.extend_from_slice(b"\"rows\":[");
             }
             Format::Ndjson | Format::Txt => {}
         }

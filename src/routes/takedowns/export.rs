@@ -1,6 +1,7 @@
 //! `GET /api/v1/takedowns`: a brand's takedown list, streamed from a database cursor to the
 //! socket.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -36,12 +37,14 @@ use crate::state::AppState;
         (status = 503, description = "Too many exports running, or the database is down; see Retry-After", body = crate::error::Problem),
     )
 )]
+#[tracing::instrument(skip_all, fields(holder = holder.rights_holder_id))]
 pub async fn export(
     State(state): State<AppState>,
     holder: Holder,
     headers: HeaderMap,
-    Query(params): Query<ExportParams>,
+    params: Result<Query<ExportParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let mut request = params.check(accept)?;
     let permit = state
@@ -221,34 +224,40 @@ const SYNC_IGNORES: [&str; 4] = [
     "reported_before",
 ];
 
-/// This request again, with `since=<cursor>` and without `part` or filters.
+/// This request again, with `since=<cursor>` and without `part` or filters (a sync takes none:
+/// see `ExportParams::check`).
 fn next_url(base: &str, request: &ExportRequest, cursor: &str) -> String {
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
-    // A sync takes no filters (see `ExportParams::check`): it returns every change.
-    for (name, value) in request
+    let repeated = request
         .repeat_query
         .iter()
         .filter(|(name, _)| !SYNC_IGNORES.contains(name))
-    {
-        query.append_pair(name, value);
-    }
-    query.append_pair("since", cursor);
-    format!("{base}/api/v1/takedowns?{}", query.finish())
+        .map(|(name, value)| (*name, value.clone()));
+    takedowns_url(base, repeated.chain([("since", cursor.to_owned())]))
 }
 
 /// The URL of a list's next part: this request, continued after `after` on the first part's
 /// snapshot.
 fn part_url(base: &str, request: &ExportRequest, part: i64, of: &str, after: i64) -> String {
+    let repeated = request
+        .repeat_query
+        .iter()
+        .map(|(name, value)| (*name, value.clone()))
+        .chain(request.since_param.clone().map(|since| ("since", since)));
+    takedowns_url(
+        base,
+        repeated.chain([
+            ("part", part.to_string()),
+            ("of", of.to_owned()),
+            ("after", after.to_string()),
+        ]),
+    )
+}
+
+fn takedowns_url(base: &str, pairs: impl Iterator<Item = (&'static str, String)>) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
-    for (name, value) in &request.repeat_query {
-        query.append_pair(name, value);
+    for (name, value) in pairs {
+        query.append_pair(name, &value);
     }
-    if let Some(since) = &request.since_param {
-        query.append_pair("since", since);
-    }
-    query.append_pair("part", &part.to_string());
-    query.append_pair("of", of);
-    query.append_pair("after", &after.to_string());
     format!("{base}/api/v1/takedowns?{}", query.finish())
 }
 

@@ -83,6 +83,7 @@ struct Checked {
 )]
 /// Records what happened to listings: it shows on the seller's public page, feeds the
 /// reputation, and changes the listing's status in later exports.
+#[tracing::instrument(skip_all, fields(holder = holder.rights_holder_id))]
 pub async fn record(
     State(state): State<AppState>,
     holder: Holder,
