@@ -97,21 +97,47 @@ done
 cpu1=$(cpu_ticks)
 hwm_big=$(hwm_kib)
 
-# One export of the largest brand to a client that reads it in about SLOW_SECONDS: the
-# channel fills and the server must wait, not buffer. Halfway through, the export's database
-# session shows where it is: waiting between batches of its cursor ("idle in transaction",
-# the server waits for the reader) or still fetching ("active").
+# One export of the largest brand to a client that reads it in about SLOW_SECONDS through a
+# 64 KiB receive window: the channel fills and the server must wait, not buffer. (Not curl
+# --limit-rate: on loopback the receive buffer grows up to tcp_rmem's maximum, 32 MiB on the
+# development machine, and swallows the whole list, so the server never has to wait.) A
+# quarter of the way in, the export's database session shows where it is: "idle in
+# transaction" on a fetch, the cursor waiting for the reader between batches; or gone, when
+# the rest of the list already fitted in the server's socket send buffer.
 SLOW_SECONDS=${SLOW_SECONDS:-20}
 SLOW_RATE=${SLOW_RATE:-$((big_bytes / SLOW_SECONDS + 1))}
-seconds http_export "$big_slug" --limit-rate "$SLOW_RATE" -o /dev/null > "$DATA_DIR/slow" &
+slow_read() { # slug bytes/s : prints "body-bytes seconds"; fails unless a whole 200 response
+    python3 - "$PORT" "/api/v1/takedowns?brand=$1&format=csv" "$TOKEN" "$2" <<'EOF'
+import socket, sys, time
+port, path, token, rate = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)  # before connect: caps the window
+s.connect(("127.0.0.1", port))
+s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+          "Connection: close\r\n\r\n".encode())
+head, total, tail, start = b"", 0, b"", time.monotonic()
+while chunk := s.recv(16 * 1024):
+    if total == 0 and b"\r\n\r\n" not in head:
+        head += chunk
+    total += len(chunk)
+    tail = (tail + chunk)[-5:]
+    time.sleep(max(0.0, total / rate - (time.monotonic() - start)))
+status = head.split(b"\r\n", 1)[0].decode()
+# A chunked body that ends with its last, empty chunk was sent whole.
+if " 200 " not in status + " " or tail != b"0\r\n\r\n":
+    sys.exit(f"slow reader: {status!r}, {total} bytes, ends {tail!r}")
+print(total - len(head.split(b"\r\n\r\n", 1)[0]) - 4, f"{time.monotonic() - start:.1f}")
+EOF
+}
+slow_read "$big_slug" "$SLOW_RATE" > "$DATA_DIR/slow" &
 slow_pid=$!
-sleep "$(python3 -c "print(min($big_bytes / $SLOW_RATE / 2, 30))")"
+sleep "$(python3 -c "print(min($big_bytes / $SLOW_RATE / 4, 50))")"
 slow_db=$(psql "$BENCH_DB_URL" -Atc "select state || coalesce(' (' || wait_event || ')', '')
     from pg_stat_activity where (query like 'fetch % from export_rows' or query like 'declare export_rows%')
     and state <> 'idle' and pid <> pg_backend_pid() limit 1")
 slow_rss_mid=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
 wait "$slow_pid"
-slow=$(cat "$DATA_DIR/slow")
+read -r slow_bytes slow < "$DATA_DIR/slow"
 hwm_slow=$(hwm_kib)
 
 psql_med=$(median "${psql_times[@]}")
@@ -127,7 +153,7 @@ echo "  server CPU per HTTP export:     $(python3 -c "print(f'{($cpu1 - $cpu0) /
 echo "server peak RSS (VmHWM):          $(mib "$hwm_start") MiB after start"
 echo "  after brand $small_slug (rank $SMALL_RANK, $((small_http - 1)) rows; psql $small_sql): $(mib "$hwm_small") MiB, $(growth "$hwm_start" "$hwm_small")"
 echo "  after the largest brand:        $(mib "$hwm_big") MiB, $(growth "$hwm_start" "$hwm_big")"
-echo "  after a reader at $(mib $((SLOW_RATE / 1024))) MiB/s ($slow s): $(mib "$hwm_slow") MiB, $(growth "$hwm_start" "$hwm_slow")"
-echo "    halfway: RSS $(mib "$slow_rss_mid") MiB; the export's PostgreSQL session: ${slow_db:-gone}"
+echo "  after a reader at $(mib $((SLOW_RATE / 1024))) MiB/s ($slow s, $slow_bytes bytes incl. chunk framing): $(mib "$hwm_slow") MiB, $(growth "$hwm_start" "$hwm_slow")"
+echo "    a quarter in: RSS $(mib "$slow_rss_mid") MiB; the export's PostgreSQL session: ${slow_db:-gone}"
 echo "    (\"idle in transaction\" on a fetch: the cursor waits for the reader between batches)"
 echo "  (target: growth < 32 MiB whatever the size)"

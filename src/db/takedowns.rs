@@ -70,7 +70,7 @@ pub struct ExportRow {
 }
 
 /// The rows of a takedown list, before ordering and paging; shared by the export and its
-/// parts' bounds so that both always select the same rows. Parameters: brand id, marketplace, status,
+/// parts' counts and bounds, so that all of them select the same rows. Parameters: brand id, marketplace, status,
 /// minimum distinct reporters, reported after, reported before, since-snapshot, frozen
 /// snapshot, after-listing (all but the brand may be null).
 macro_rules! export_rows {
@@ -166,12 +166,20 @@ const DECLARE_SQL: &str = concat!("declare export_rows no scroll cursor for ", e
 /// A batch of the cursor: large enough that round trips cost little next to the query.
 const FETCH_SQL: &str = "fetch 1000 from export_rows";
 
-/// How many rows are left and the listing the next part of `$10` rows ends at.
-const PART_SQL: &str = concat!(
-    "select count(*), max(sort_key) filter (where n = $10) from (
-         select t.sort_key, row_number() over (order by t.sort_key) as n from (",
+/// How many rows the list has (for the number of parts, counted once, on the first part).
+const COUNT_SQL: &str = concat!(
+    "select count(*) from (",
     export_rows!(),
-    ") t where ($3::text[] is null or t.status = any($3))) numbered"
+    ") t where ($3::text[] is null or t.status = any($3))"
+);
+
+/// The listings at positions `$10 + 1` and `$10 + 2` from `after` on: the last of this part
+/// and the first of the next, if any. Only the rows up to there are aggregated.
+const PART_END_SQL: &str = concat!(
+    "select t.sort_key from (",
+    export_rows!(),
+    ") t where ($3::text[] is null or t.status = any($3))
+     order by t.sort_key offset $10 limit 2"
 );
 
 /// Opens the read-only transaction an export runs in and returns its snapshot: the cursor
@@ -195,7 +203,7 @@ pub async fn begin_export(
     Ok((tx, snapshot))
 }
 
-/// Binds the parameters [`EXPORT_SQL`] and [`PART_SQL`] share, in order.
+/// Binds the parameters [`EXPORT_SQL`], [`COUNT_SQL`] and [`PART_END_SQL`] share, in order.
 macro_rules! bind_filter {
     ($query:expr, $brand_id:expr, $f:expr) => {
         $query
@@ -227,19 +235,31 @@ pub async fn is_valid_snapshot(conn: &mut PgConnection, snapshot: &str) -> sqlx:
     }
 }
 
-/// For numbered parts: the rows the filter leaves from `f.after` on, and the listing at which
-/// a part of `rows_per_part` rows ends (`None` when this is the last part).
-pub async fn part_bounds(
+/// How many rows the filter selects.
+pub async fn count(conn: &mut PgConnection, brand_id: i64, f: &ExportFilter) -> sqlx::Result<i64> {
+    bind_filter!(sqlx::query_scalar(COUNT_SQL), brand_id, f)
+        .persistent(false)
+        .fetch_one(conn)
+        .await
+}
+
+/// For numbered parts: the listing this part of `rows_per_part` rows (from `f.after` on) ends
+/// at, when another part follows it.
+pub async fn part_end(
     conn: &mut PgConnection,
     brand_id: i64,
     f: &ExportFilter,
     rows_per_part: i64,
-) -> sqlx::Result<(i64, Option<i64>)> {
-    bind_filter!(sqlx::query_as(PART_SQL), brand_id, f)
-        .bind(rows_per_part)
+) -> sqlx::Result<Option<i64>> {
+    let keys: Vec<i64> = bind_filter!(sqlx::query_scalar(PART_END_SQL), brand_id, f)
+        .bind(rows_per_part - 1)
         .persistent(false)
-        .fetch_one(conn)
-        .await
+        .fetch_all(conn)
+        .await?;
+    Ok(match keys.as_slice() {
+        [end, _next] => Some(*end),
+        _ => None,
+    })
 }
 
 /// Declares the export's cursor in the export's transaction; read it with [`fetch_rows`].

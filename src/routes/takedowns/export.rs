@@ -105,7 +105,10 @@ pub async fn export(
     let next_part = parts
         .as_ref()
         .and_then(|p| p.next_part.as_ref())
-        .map(|(part, after)| part_url(&base, &request, *part, &cursor, *after));
+        .map(|(part, after)| {
+            let count = parts.as_ref().map_or(*part, |p| p.count);
+            part_url(&base, &request, (*part, count), &cursor, *after)
+        });
     let generated_at = OffsetDateTime::now_utc();
     let envelope = Envelope {
         brand: &brand.slug,
@@ -206,13 +209,25 @@ async fn plan_parts(
         return Ok(None);
     };
     request.filter.frozen = Some(cursor.snapshot().to_owned());
-    let (remaining, part_end) =
-        db::takedowns::part_bounds(tx, brand_id, &request.filter, rows_per_part).await?;
+    // Counted once, on the first part; later parts carry the count in their links, so that
+    // fetching every part does not recount the rest of the list each time.
+    let count = match (part, request.parts) {
+        (1, _) | (_, None) => {
+            let rows = db::takedowns::count(tx, brand_id, &request.filter).await?;
+            ((rows + rows_per_part - 1) / rows_per_part).max(1)
+        }
+        (_, Some(count)) => count,
+    };
+    let end = db::takedowns::part_end(tx, brand_id, &request.filter, rows_per_part).await?;
     request.filter.limit = Some(rows_per_part);
-    let more = remaining > rows_per_part;
     Ok(Some(Parts {
-        count: part - 1 + ((remaining + rows_per_part - 1) / rows_per_part).max(1),
-        next_part: part_end.filter(|_| more).map(|end| (part + 1, end)),
+        // Rows only leave a list read as of its first part, so it may end sooner than counted.
+        count: if end.is_some() {
+            count.max(part + 1)
+        } else {
+            part
+        },
+        next_part: end.map(|end| (part + 1, end)),
     }))
 }
 
@@ -237,7 +252,13 @@ fn next_url(base: &str, request: &ExportRequest, cursor: &str) -> String {
 
 /// The URL of a list's next part: this request, continued after `after` on the first part's
 /// snapshot.
-fn part_url(base: &str, request: &ExportRequest, part: i64, of: &str, after: i64) -> String {
+fn part_url(
+    base: &str,
+    request: &ExportRequest,
+    (part, parts): (i64, i64),
+    of: &str,
+    after: i64,
+) -> String {
     let repeated = request
         .repeat_query
         .iter()
@@ -247,6 +268,7 @@ fn part_url(base: &str, request: &ExportRequest, part: i64, of: &str, after: i64
         base,
         repeated.chain([
             ("part", part.to_string()),
+            ("parts", parts.to_string()),
             ("of", of.to_owned()),
             ("after", after.to_string()),
         ]),

@@ -42,6 +42,8 @@ pub struct ExportParams {
     pub of: Option<String>,
     /// Set by `next_part` links: where the previous part ended.
     pub after: Option<String>,
+    /// Set by `next_part` links: the part count the first part found.
+    pub parts: Option<String>,
 }
 
 /// A checked export request.
@@ -54,6 +56,8 @@ pub struct ExportRequest {
     pub part: Option<i64>,
     /// For parts after the first: the first part's cursor; the whole list is read as of it.
     pub of: Option<Cursor>,
+    /// For parts after the first: the part count the first part found.
+    pub parts: Option<i64>,
     /// The `since` cursor as given, for next-part links.
     pub since_param: Option<String>,
     /// The query string to repeat in the next incremental call (without `since` and `part`).
@@ -252,6 +256,13 @@ impl ExportParams {
                  incremental lists (since=), so that a synced copy can drop them",
             );
         }
+        let parts = blank(&self.parts).and_then(|n| match n.parse::<i64>() {
+            Ok(v) if (1..=MAX_PART).contains(&v) => Some(v),
+            _ => {
+                errors.add("parts", "parts must be the count a next_part link gave");
+                None
+            }
+        });
         if part.is_some_and(|p| p > 1) && (of.is_none() || after.is_none()) && errors.is_empty() {
             errors.add(
                 "part",
@@ -260,7 +271,9 @@ impl ExportParams {
                  when part 1 was made, so no listing falls between two parts",
             );
         }
-        if part.is_none_or(|p| p == 1) && (self.of.is_some() || self.after.is_some()) {
+        if part.is_none_or(|p| p == 1)
+            && (self.of.is_some() || self.after.is_some() || self.parts.is_some())
+        {
             errors.add(
                 "part",
                 "of and after belong to next_part links of parts after the first",
@@ -293,6 +306,7 @@ impl ExportParams {
             },
             part,
             of,
+            parts,
             since_param: blank(&self.since),
             repeat_query: repeat,
         })
@@ -339,6 +353,7 @@ mod tests {
                 "part" => p.part = v,
                 "of" => p.of = v,
                 "after" => p.after = v,
+                "parts" => p.parts = v,
                 _ => {}
             }
         }
