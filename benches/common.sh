@@ -28,6 +28,10 @@ if [ -z "${KEEP_DB:-}" ]; then
 fi
 
 start_server() {
+    # Another benchmark's server on the port would answer the health check below.
+    if curl -s -o /dev/null "$BASE_URL/healthz"; then
+        echo "port $PORT is in use (another benchmark running?); set BENCH_PORT"; exit 1
+    fi
     DATABASE_URL="$BENCH_DB_URL" FAKEWATCH_LISTEN="127.0.0.1:$PORT" FAKEWATCH_DATA_DIR="$DATA_DIR" \
         RUST_LOG=error "$@" target/release/fakewatch serve &
     SERVER_PID=$!

@@ -53,7 +53,8 @@ http_export() { # slug [curl options…]
         "$BASE_URL/api/v1/takedowns?brand=$slug&format=csv"
 }
 psql_export() { # file with the SQL
-    psql "$BENCH_DB_URL" -qX -c "\\copy ($(cat "$1")) to stdout with csv"
+    # The export's transaction turns JIT off (db::takedowns::begin_export); so does this.
+    PGOPTIONS='-c jit=off' psql "$BENCH_DB_URL" -qX -c "\\copy ($(cat "$1")) to stdout with csv"
 }
 records() { # CSV records on stdin (quoted line breaks are not new records)
     python3 -c "import csv, sys; print(sum(1 for _ in csv.reader(sys.stdin)))"

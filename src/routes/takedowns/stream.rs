@@ -13,7 +13,7 @@ use super::encode::Encoder;
 use super::params::ExportRequest;
 use crate::db;
 use crate::db::rights_holders::ScopedBrand;
-use crate::db::takedowns::ExportRow;
+use crate::db::takedowns::{ExportFilter, ExportRow};
 use crate::domain::reason::Reason;
 use crate::domain::takedown::row::{EvidenceFile, ReasonCount};
 use crate::domain::takedown::{ListingStatus, TakedownRow};
@@ -104,23 +104,16 @@ pub async fn spawn(
     permit: OwnedSemaphorePermit,
 ) -> Result<Body, AppError> {
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL_CHUNKS);
-    // Answers once the first row (or the end) has arrived, so that a query that fails at
+    // Answers once the first batch (or the end) has arrived, so that a query that fails at
     // once gets a proper error status instead of a list cut short.
     let (ready, started) = oneshot::channel::<Result<(), sqlx::Error>>();
+    // Two tasks, so that the database computes the next batch while this one is encoded.
+    let batches = fetch_batches(tx, request.filter, context.brand.brand_id, permit);
     tokio::spawn(async move {
-        // Declared first, so dropped last: the slot is free only once the transaction is.
-        let _permit = permit;
-        let mut tx = tx;
+        let mut batches = batches;
         let mut ready = Some(ready);
-        let brand_id = context.brand.brand_id;
-        if let Err(e) = db::takedowns::declare_rows(&mut tx, brand_id, &request.filter).await {
-            if let Some(ready) = ready.take() {
-                let _ = ready.send(Err(e));
-            }
-            return;
-        }
-        loop {
-            let batch = match db::takedowns::fetch_rows(&mut tx).await {
+        while let Some(batch) = batches.recv().await {
+            let batch = match batch {
                 Ok(batch) => batch,
                 Err(e) => {
                     if let Some(ready) = ready.take() {
@@ -147,7 +140,8 @@ pub async fn spawn(
                 if let Some(chunk) = encoder.chunk()
                     && !send(&sender, chunk).await
                 {
-                    // Dropping the transaction closes the cursor: nothing more is read.
+                    // Dropping `batches` stops the fetching task, whose transaction then
+                    // closes the cursor: nothing more is read.
                     return;
                 }
             }
@@ -156,8 +150,6 @@ pub async fn spawn(
         if !send(&sender, encoder.finish()).await {
             return;
         }
-        // The read-only transaction has nothing to keep.
-        let _ = tx.rollback().await;
         match state.db.acquire().await {
             Ok(mut conn) => {
                 if let Err(e) =
@@ -182,6 +174,38 @@ pub async fn spawn(
         receiver.recv().await.map(|chunk| (chunk, receiver))
     });
     Ok(Body::from_stream(stream))
+}
+
+/// Reads the export's cursor batch by batch in its own task, one batch ahead of the encoder.
+/// Ends after the empty batch that marks the end, after an error, or when the encoder has gone
+/// (the client left); its transaction, and with it the cursor, closes then, and only then is
+/// the export's slot free.
+fn fetch_batches(
+    tx: Transaction<'static, Postgres>,
+    filter: ExportFilter,
+    brand_id: i64,
+    permit: OwnedSemaphorePermit,
+) -> mpsc::Receiver<sqlx::Result<Vec<ExportRow>>> {
+    let (batches, receiver) = mpsc::channel(1);
+    tokio::spawn(async move {
+        // Declared first, so dropped last: the slot is free only once the transaction is.
+        let _permit = permit;
+        let mut tx = tx;
+        if let Err(e) = db::takedowns::declare_rows(&mut tx, brand_id, &filter).await {
+            let _ = batches.send(Err(e)).await;
+            return;
+        }
+        loop {
+            let batch = db::takedowns::fetch_rows(&mut tx).await;
+            let last = batch.as_ref().map_or(true, Vec::is_empty);
+            if batches.send(batch).await.is_err() || last {
+                break;
+            }
+        }
+        // The read-only transaction has nothing to keep.
+        let _ = tx.rollback().await;
+    });
+    receiver
 }
 
 /// Hands a chunk to the response body; false when the client went away or stopped reading
