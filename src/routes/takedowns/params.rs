@@ -71,166 +71,98 @@ const MAX_PART: i64 = 1_000_000;
 pub const FILEABLE: [&str; 3] = ["reported", "verified", "confirmed_counterfeit"];
 
 impl ExportParams {
+    /// Checks every field, naming each bad one, and the rules between them.
     pub fn check(self, accept: Option<&str>) -> Result<ExportRequest, AppError> {
-        let mut errors = FieldErrors::new();
-        let mut repeat = Vec::new();
-        let blank = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
-
-        let brand = blank(&self.brand);
-        if let Some(b) = &brand {
-            repeat.push(("brand", b.clone()));
-        }
-        let format = match blank(&self.format) {
-            Some(f) => match f.parse::<Format>() {
-                Ok(format) => {
-                    repeat.push(("format", f));
-                    Some(format)
-                }
-                Err(e) => {
-                    errors.add("format", e);
-                    None
-                }
-            },
-            None => match Format::from_accept(accept) {
-                Some(format) => {
-                    // Links must give the same format without the Accept header.
-                    repeat.push(("format", format.as_str().to_owned()));
-                    Some(format)
-                }
-                None => {
-                    return Err(AppError::NotAcceptable(
-                        "Takedown lists come as text/csv, application/json, \
-                         application/x-ndjson or text/plain; or use format=csv|json|ndjson|txt."
-                            .into(),
-                    ));
-                }
-            },
-        };
-        let preset = blank(&self.preset).and_then(|p| match p.parse::<Preset>() {
-            Ok(preset) => {
-                repeat.push(("preset", p));
-                Some(preset)
-            }
-            Err(e) => {
-                errors.add("preset", e);
-                None
-            }
+        let mut f = Fields::default();
+        let brand = f.parse("brand", &self.brand, Repeat::Yes, |b| {
+            Ok::<_, String>(b.to_owned())
         });
-        let mut marketplace = blank(&self.marketplace).and_then(|m| {
-            match Marketplace::ALL.iter().find(|x| x.as_str() == m) {
-                Some(found) => {
-                    repeat.push(("marketplace", m));
-                    Some(*found)
-                }
-                None => {
-                    errors.add("marketplace", format!("Unknown marketplace {m:?}"));
-                    None
-                }
-            }
+        let format = if non_blank(&self.format).is_some() {
+            f.parse("format", &self.format, Repeat::Yes, str::parse::<Format>)
+        } else {
+            let format = Format::from_accept(accept).ok_or_else(|| {
+                AppError::NotAcceptable(
+                    "Takedown lists come as text/csv, application/json, application/x-ndjson \
+                     or text/plain; or use format=csv|json|ndjson|txt."
+                        .into(),
+                )
+            })?;
+            // Links must give the same format without the Accept header.
+            f.repeat.push(("format", format.as_str().to_owned()));
+            Some(format)
+        };
+        let preset = f.parse("preset", &self.preset, Repeat::Yes, str::parse::<Preset>);
+        let mut marketplace = f.parse("marketplace", &self.marketplace, Repeat::Yes, |m| {
+            Marketplace::ALL
+                .into_iter()
+                .find(|x| x.as_str() == m)
+                .ok_or_else(|| format!("Unknown marketplace {m:?}"))
         });
-        if let Some(only) = preset.and_then(Preset::marketplace) {
+        if let Some((preset, only)) = preset.and_then(|p| Some((p, p.marketplace()?))) {
             match marketplace {
-                Some(m) if m != only => errors.add(
+                Some(m) if m != only => f.errors.add(
                     "marketplace",
-                    format!(
-                        "preset={} lists only {} listings",
-                        preset.map(|p| p.as_str()).unwrap_or_default(),
-                        only.as_str()
-                    ),
+                    format!("preset={preset} lists only {} listings", only.as_str()),
                 ),
                 _ => marketplace = Some(only),
             }
         }
-        let status = blank(&self.status).and_then(|s| {
-            if ListingStatus::NAMES.contains(&s.as_str()) {
-                repeat.push(("status", s.clone()));
-                Some(s)
+        let status = f.parse("status", &self.status, Repeat::Yes, |s| {
+            if ListingStatus::NAMES.contains(&s) {
+                Ok(s.to_owned())
             } else {
-                errors.add(
-                    "status",
-                    format!(
-                        "Unknown status {s:?}; use one of {}",
-                        ListingStatus::NAMES.join(", ")
-                    ),
-                );
-                None
+                Err(format!(
+                    "Unknown status {s:?}; use one of {}",
+                    ListingStatus::NAMES.join(", ")
+                ))
             }
         });
-        let min_reporters = blank(&self.min_reporters).and_then(|n| match n.parse::<i64>() {
-            Ok(v) if (1..=MAX_MIN_REPORTERS).contains(&v) => {
-                repeat.push(("min_reporters", n));
-                Some(v)
-            }
-            _ => {
-                errors.add(
-                    "min_reporters",
-                    format!("Use a whole number from 1 to {MAX_MIN_REPORTERS}"),
-                );
-                None
-            }
-        });
-        let mut time_param = |name: &'static str, value: &Option<String>| {
-            blank(value).and_then(|v| match parse_time(&v) {
-                Some(t) => {
-                    repeat.push((name, v));
-                    Some(t)
+        let min_reporters = f.parse(
+            "min_reporters",
+            &self.min_reporters,
+            Repeat::Yes,
+            number_in(1, MAX_MIN_REPORTERS, "Use a whole number from 1 to 1000000"),
+        );
+        let reported_after = f.parse("reported_after", &self.reported_after, Repeat::Yes, time);
+        let reported_before = f.parse("reported_before", &self.reported_before, Repeat::Yes, time);
+        let since = f.parse("since", &self.since, Repeat::No, cursor);
+        let part = match preset.and_then(Preset::part_rows) {
+            Some(_) if non_blank(&self.part).is_none() => Some(1),
+            Some(_) => f.parse(
+                "part",
+                &self.part,
+                Repeat::No,
+                number_in(1, MAX_PART, "Parts are numbered from 1 to 1000000"),
+            ),
+            None => {
+                if non_blank(&self.part).is_some() {
+                    f.errors
+                        .add("part", "Only preset=aliexpress comes in parts");
                 }
-                None => {
-                    errors.add(
-                        name,
-                        "Use a date (2026-11-25) or an RFC 3339 time (2026-11-25T08:00:00Z)",
-                    );
-                    None
-                }
-            })
-        };
-        let reported_after = time_param("reported_after", &self.reported_after);
-        let reported_before = time_param("reported_before", &self.reported_before);
-        let since = blank(&self.since).and_then(|s| match Cursor::decode(&s) {
-            Ok(cursor) => Some(cursor),
-            Err(e) => {
-                errors.add("since", e.to_string());
-                None
-            }
-        });
-        let part = match (blank(&self.part), preset.and_then(Preset::part_rows)) {
-            (None, Some(_)) => Some(1),
-            (None, None) => None,
-            (Some(p), Some(_)) => match p.parse::<i64>() {
-                Ok(v) if (1..=MAX_PART).contains(&v) => Some(v),
-                _ => {
-                    errors.add("part", format!("Parts are numbered from 1 to {MAX_PART}"));
-                    None
-                }
-            },
-            (Some(_), None) => {
-                errors.add("part", "Only preset=aliexpress comes in parts");
                 None
             }
         };
-        // Parts after the first continue where the one before ended, on the same snapshot.
-        let of = blank(&self.of).and_then(|s| match Cursor::decode(&s) {
-            Ok(cursor) => Some(cursor),
-            Err(e) => {
-                errors.add("of", e.to_string());
-                None
-            }
-        });
-        let after = blank(&self.after).and_then(|a| match a.parse::<i64>() {
-            Ok(v) if v >= 0 => Some(v),
-            _ => {
-                errors.add(
-                    "after",
-                    "after must be the listing number a next_part link gave",
-                );
-                None
-            }
-        });
+        // Set by next_part links: parts after the first continue where the one before ended,
+        // on the first part's snapshot.
+        let of = f.parse("of", &self.of, Repeat::No, cursor);
+        let after = f.parse(
+            "after",
+            &self.after,
+            Repeat::No,
+            number_in(
+                0,
+                i64::MAX,
+                "after must be the listing number a next_part link gave",
+            ),
+        );
+        let parts = f.parse(
+            "parts",
+            &self.parts,
+            Repeat::No,
+            number_in(1, MAX_PART, "parts must be the count a next_part link gave"),
+        );
+
+        let mut errors = f.errors;
         // A sync returns every listing that changed, whatever it became, so that a synced copy
         // can update or drop it; a filter would hide exactly the rows that left the list.
         if since.is_some() {
@@ -248,21 +180,13 @@ impl ExportParams {
                     );
                 }
             }
-        }
-        if status.as_deref() == Some("withdrawn") && self.since.is_none() {
+        } else if status.as_deref() == Some("withdrawn") {
             errors.add(
                 "status",
                 "Full lists hold only listings with live reports; withdrawn ones come in \
                  incremental lists (since=), so that a synced copy can drop them",
             );
         }
-        let parts = blank(&self.parts).and_then(|n| match n.parse::<i64>() {
-            Ok(v) if (1..=MAX_PART).contains(&v) => Some(v),
-            _ => {
-                errors.add("parts", "parts must be the count a next_part link gave");
-                None
-            }
-        });
         if part.is_some_and(|p| p > 1) && (of.is_none() || after.is_none()) && errors.is_empty() {
             errors.add(
                 "part",
@@ -276,7 +200,7 @@ impl ExportParams {
         {
             errors.add(
                 "part",
-                "of and after belong to next_part links of parts after the first",
+                "of, after and parts belong to next_part links of parts after the first",
             );
         }
         if !errors.is_empty() {
@@ -307,10 +231,77 @@ impl ExportParams {
             part,
             of,
             parts,
-            since_param: blank(&self.since),
-            repeat_query: repeat,
+            since_param: non_blank(&self.since).map(str::to_owned),
+            repeat_query: f.repeat,
         })
     }
+}
+
+/// Whether a parameter goes into the links an export hands out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    Yes,
+    No,
+}
+
+/// Collects every field's error, so that one answer names them all, and the parameters the
+/// export's links repeat.
+#[derive(Default)]
+struct Fields {
+    errors: FieldErrors,
+    repeat: Vec<(&'static str, String)>,
+}
+
+impl Fields {
+    /// The parameter, trimmed and parsed; `None` when it is absent, blank or (recorded as an
+    /// error) not valid.
+    fn parse<T, E: ToString>(
+        &mut self,
+        name: &'static str,
+        raw: &Option<String>,
+        repeat: Repeat,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let value = non_blank(raw)?;
+        match parse(value) {
+            Ok(parsed) => {
+                if repeat == Repeat::Yes {
+                    self.repeat.push((name, value.to_owned()));
+                }
+                Some(parsed)
+            }
+            Err(e) => {
+                self.errors.add(name, e.to_string());
+                None
+            }
+        }
+    }
+}
+
+fn non_blank(raw: &Option<String>) -> Option<&str> {
+    raw.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A whole number in `min..=max`, or `message`.
+fn number_in(
+    min: i64,
+    max: i64,
+    message: &'static str,
+) -> impl FnOnce(&str) -> Result<i64, &'static str> {
+    move |text| {
+        text.parse::<i64>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .ok_or(message)
+    }
+}
+
+fn cursor(text: &str) -> Result<Cursor, String> {
+    Cursor::decode(text).map_err(|e| e.to_string())
+}
+
+fn time(text: &str) -> Result<OffsetDateTime, &'static str> {
+    parse_time(text).ok_or("Use a date (2026-11-25) or an RFC 3339 time (2026-11-25T08:00:00Z)")
 }
 
 /// A day (its start, UTC) or an RFC 3339 time.
