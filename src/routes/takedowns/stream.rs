@@ -1,5 +1,6 @@
-//! The export's body: a task reads rows from the database and encodes them in chunks; the
-//! response streams the chunks. Memory stays at a few chunks whatever the list's length.
+//! The export's body: one task reads the database cursor a batch ahead, another encodes the
+//! rows into chunks, and the response streams the chunks. Memory stays at two batches and a
+//! few chunks whatever the list's length.
 
 use std::time::Duration;
 
@@ -22,7 +23,7 @@ use crate::routes::evidence_links;
 use crate::routes::sellers::view::seller_path;
 use crate::state::AppState;
 
-/// Chunks in flight between the database task and the socket: the memory bound.
+/// Chunks in flight between the encoding task and the socket.
 const CHANNEL_CHUNKS: usize = 4;
 /// How long an export waits for a client that reads nothing before giving up.
 const STALLED_CLIENT: Duration = Duration::from_secs(120);
@@ -36,7 +37,11 @@ pub struct RowContext {
 
 impl RowContext {
     fn row(&self, state: &AppState, r: ExportRow) -> TakedownRow {
-        let status = r.status.parse().unwrap_or(ListingStatus::Reported);
+        // The SQL only produces known statuses; should that change, say so rather than guess.
+        let status = r.status.parse().unwrap_or_else(|e| {
+            tracing::warn!(status = %r.status, error = %e, "unknown listing status in an export");
+            ListingStatus::Reported
+        });
         TakedownRow {
             seller_page_url: format!(
                 "{}{}",
