@@ -35,6 +35,8 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Exit 0 when the server on FAKEWATCH_LISTEN answers 200 on /healthz (for containers).
+    Healthcheck,
     /// Manage rights holders (brand owners) and their API tokens for takedown lists.
     #[command(subcommand)]
     RightsHolder(RightsHolderCommand),
@@ -195,6 +197,44 @@ pub struct Config {
         global = true
     )]
     pub evidence_link_hours: u64,
+
+    /// Longest a database statement of a web request may run, in seconds (`statement_timeout`);
+    /// past it the request is answered 503. Exports have their own limit.
+    #[arg(
+        long,
+        env = "FAKEWATCH_STATEMENT_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub statement_timeout_secs: u64,
+
+    /// Takedown exports one rights holder may run at once.
+    #[arg(
+        long,
+        env = "FAKEWATCH_EXPORTS_PER_HOLDER",
+        default_value_t = 2,
+        global = true
+    )]
+    pub exports_per_holder: usize,
+
+    /// Longest one takedown export may take, in seconds, however slowly its client reads.
+    #[arg(
+        long,
+        env = "FAKEWATCH_EXPORT_MAX_SECS",
+        default_value_t = 1800,
+        global = true
+    )]
+    pub export_max_secs: u64,
+
+    /// Evidence bytes all uploads in progress may hold in memory together; beyond it, new
+    /// uploads are answered 503 with Retry-After.
+    #[arg(
+        long,
+        env = "FAKEWATCH_UPLOAD_MEMORY_BYTES",
+        default_value_t = 256 * 1024 * 1024,
+        global = true
+    )]
+    pub upload_memory_bytes: usize,
 }
 
 impl Config {
@@ -245,6 +285,10 @@ impl std::fmt::Debug for Config {
             .field("db_timeout_secs", &self.db_timeout_secs)
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("evidence_link_hours", &self.evidence_link_hours)
+            .field("statement_timeout_secs", &self.statement_timeout_secs)
+            .field("exports_per_holder", &self.exports_per_holder)
+            .field("export_max_secs", &self.export_max_secs)
+            .field("upload_memory_bytes", &self.upload_memory_bytes)
             .finish()
     }
 }

@@ -55,6 +55,25 @@ pub enum AppError {
     DatabaseUnavailable(#[source] sqlx::Error),
     #[error("As many exports as the server allows are running. Please try again in a minute.")]
     TooManyExports,
+    #[error(
+        "This token's organisation already runs {0} exports at once, the most allowed. Wait \
+         for one to finish, then try again."
+    )]
+    TooManyExportsForHolder(usize),
+    #[error(
+        "This list took longer than one export may take ({0} s) before its first row. Narrow \
+         it with filters (marketplace, reported_after) or try again later."
+    )]
+    ExportTooLong(u64),
+    #[error("The database took too long to answer this request. Please try again in a minute.")]
+    QueryTimedOut(#[source] sqlx::Error),
+    #[error("Too many searches are running right now. Please try again in a few seconds.")]
+    SearchesBusy,
+    #[error(
+        "The server is receiving as many uploads as it can hold right now. Nothing was saved; \
+         please send the report again in a minute."
+    )]
+    UploadsBusy,
     #[error("Something went wrong on our side. It has been logged.")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -78,9 +97,13 @@ impl AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::DatabaseUnavailable(_) | AppError::TooManyExports => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            AppError::DatabaseUnavailable(_)
+            | AppError::TooManyExports
+            | AppError::QueryTimedOut(_)
+            | AppError::SearchesBusy
+            | AppError::UploadsBusy
+            | AppError::ExportTooLong(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooManyExportsForHolder(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -97,19 +120,29 @@ impl AppError {
             AppError::DatabaseUnavailable(source) => {
                 tracing::warn!(error = %ErrorChain(source), "database unavailable");
             }
+            AppError::QueryTimedOut(source) => {
+                tracing::warn!(error = %ErrorChain(source), "statement timed out");
+            }
             _ => {}
         }
     }
 
     /// Extra headers: a 503 tells clients when to come back.
     fn decorate(&self, response: &mut Response) {
-        if matches!(
-            self,
-            AppError::DatabaseUnavailable(_) | AppError::TooManyExports
-        ) {
+        let retry_after = match self {
+            AppError::DatabaseUnavailable(_)
+            | AppError::TooManyExports
+            | AppError::TooManyExportsForHolder(_)
+            | AppError::QueryTimedOut(_)
+            | AppError::ExportTooLong(_)
+            | AppError::UploadsBusy => Some("30"),
+            AppError::SearchesBusy => Some("5"),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+                .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
         }
         let challenge = match self {
             AppError::ManageTokenMissing | AppError::ApiTokenMissing => Some("Bearer"),
@@ -136,6 +169,10 @@ impl From<sqlx::Error> for AppError {
                 let code = db.code().unwrap_or_default().into_owned();
                 if is_unavailable(&code) {
                     return AppError::DatabaseUnavailable(err);
+                }
+                // statement_timeout (or an operator's pg_cancel_backend) ended the query.
+                if code == "57014" {
+                    return AppError::QueryTimedOut(err);
                 }
                 // Validation runs first and should catch these; if one slips through, the
                 // user still gets a 422 naming the field rather than a 500.

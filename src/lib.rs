@@ -14,6 +14,12 @@ pub mod domain;
 pub mod error;
 /// Evidence files: sniffing, re-encoding, storage.
 pub mod evidence;
+/// The `healthcheck` command: is the running server healthy?
+pub mod healthcheck;
+/// Concurrency limits per key (per rights holder).
+pub mod limits;
+/// A panic in a request becomes a logged 500 answer.
+pub mod panic;
 /// HTTP handlers and the route table.
 pub mod routes;
 /// Secrets, HMACs and tokens.

@@ -41,6 +41,8 @@ pub enum StartupError {
     Admin(#[from] crate::admin::AdminError),
     #[error("demo data: {0}")]
     DemoData(sqlx::Error),
+    #[error("unhealthy: {0}")]
+    Unhealthy(#[from] crate::healthcheck::Unhealthy),
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -65,6 +67,7 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             let output = crate::admin::rights_holder(&pool, command).await?;
             print!("{output}");
         }
+        Command::Healthcheck => crate::healthcheck::check(config.listen).await?,
         Command::Serve => {
             let state = build_state(config).await?;
             let listener = bind(&state.config).await?;
@@ -94,7 +97,7 @@ pub async fn demo_data(
 
 /// Connects to (creating and migrating) the database and opens the evidence store.
 pub async fn build_state(config: Config) -> Result<AppState, StartupError> {
-    let db = db::prepare(&config).await?;
+    let db = db::prepare_for_serving(&config).await?;
     let (secret, source) = Secret::load_or_create(config.secret.as_deref(), &config.data_dir)
         .map_err(|source| StartupError::Secret {
             dir: config.data_dir.display().to_string(),
@@ -112,14 +115,20 @@ pub async fn build_state(config: Config) -> Result<AppState, StartupError> {
 
 /// The whole application: routes, static files and the middleware stack.
 pub fn app(state: AppState) -> Router {
+    let routes = routes::routes(state.config.max_request_bytes());
+    with_middleware(routes, state)
+}
+
+/// `routes` with static files, every middleware layer and the state: what [`app`] serves,
+/// and what a test serves to check the layers with routes of its own.
+pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
     let config = &state.config;
-    let body_limit = config.max_request_bytes();
     let timeout = Duration::from_secs(config.request_timeout_secs);
     let static_files = Router::new()
         .fallback_service(ServeDir::new(&config.static_dir))
         .layer(axum::middleware::map_response(cache_static));
 
-    routes::routes(body_limit)
+    routes
         .nest_service("/static", static_files)
         .layer(
             ServiceBuilder::new()
@@ -140,6 +149,7 @@ pub fn app(state: AppState) -> Router {
                     },
                 ))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(axum::middleware::from_fn(crate::panic::catch_panic))
                 .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
                 .layer(CompressionLayer::new())
                 .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))

@@ -7,6 +7,7 @@ use tokio::sync::Semaphore;
 
 use crate::config::Config;
 use crate::evidence::EvidenceService;
+use crate::limits::PerKeyLimit;
 use crate::security::Secret;
 
 /// Shared by all handlers through `State<AppState>`; cheap to clone.
@@ -19,19 +20,29 @@ pub struct AppState {
     /// Takedown exports running at once. Each holds a database connection for as long as its
     /// client reads, so they get at most half the pool and the public pages keep the rest.
     pub exports: Arc<Semaphore>,
+    /// Exports per rights holder, so that one organisation's scripts can't take every slot.
+    pub holder_exports: PerKeyLimit<i64>,
+    /// Name searches running at once: a flood of them gets at most half the pool.
+    pub searches: Arc<Semaphore>,
+    /// Evidence bytes that uploads in progress hold in memory, one permit per byte.
+    pub upload_memory: Arc<Semaphore>,
 }
 
 impl AppState {
     pub fn new(db: PgPool, config: Config, secret: Secret, evidence: EvidenceService) -> Self {
-        let exports = usize::try_from(config.db_connections / 2)
+        let half_the_pool = usize::try_from(config.db_connections / 2)
             .unwrap_or(1)
             .max(1);
+        let upload_memory = config.upload_memory_bytes.min(Semaphore::MAX_PERMITS);
         AppState {
             db,
+            holder_exports: PerKeyLimit::new(config.exports_per_holder),
             config: Arc::new(config),
             secret: Arc::new(secret),
             evidence,
-            exports: Arc::new(Semaphore::new(exports)),
+            exports: Arc::new(Semaphore::new(half_the_pool)),
+            searches: Arc::new(Semaphore::new(half_the_pool)),
+            upload_memory: Arc::new(Semaphore::new(upload_memory)),
         }
     }
 

@@ -44,14 +44,32 @@ pub enum DbSetupError {
 /// The migrations compiled into the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
-/// Creates the database if needed, migrates it, and returns a pool.
+/// Creates the database if needed, migrates it, and returns a pool for operator commands
+/// (migrations, demo data, rights holders), whose statements may run as long as they need.
 pub async fn prepare(config: &Config) -> Result<PgPool, DbSetupError> {
+    prepare_with(config, None).await
+}
+
+/// As [`prepare`], for the web service: every statement of every request runs under the
+/// configured `statement_timeout`, so that no query a visitor can trigger holds a pooled
+/// connection for long (exports raise it in their own transaction).
+pub async fn prepare_for_serving(config: &Config) -> Result<PgPool, DbSetupError> {
+    let timeout = Duration::from_secs(config.statement_timeout_secs.max(1));
+    prepare_with(config, Some(timeout)).await
+}
+
+async fn prepare_with(
+    config: &Config,
+    statement_timeout: Option<Duration>,
+) -> Result<PgPool, DbSetupError> {
     let url = config.redacted_database_url();
     let options = PgConnectOptions::from_str(&config.database_url)
         .map_err(|source| DbSetupError::BadUrl {
             url: url.clone(),
             source,
         })?
+        // Notices such as "relation already exists, skipping" are not news to anyone.
+        .options([("client_min_messages", "warning")])
         .log_statements(tracing::log::LevelFilter::Debug);
     // A host that drops packets would otherwise hang start-up for minutes.
     let connect_timeout = Duration::from_secs(config.db_timeout_secs.max(1) * 2);
@@ -61,20 +79,33 @@ pub async fn prepare(config: &Config) -> Result<PgPool, DbSetupError> {
             url: url.clone(),
             source: sqlx::Error::PoolTimedOut,
         })??;
-    let pool = PgPoolOptions::new()
-        .max_connections(config.db_connections)
-        .acquire_timeout(Duration::from_secs(config.db_timeout_secs))
-        .connect_with(options)
+    // Migrations run on a connection of their own, free of the service's statement timeout.
+    let mut conn = PgConnection::connect_with(&options)
         .await
         .map_err(|source| DbSetupError::Unreachable {
             url: url.clone(),
             source,
         })?;
     MIGRATOR
-        .run(&pool)
+        .run(&mut conn)
         .await
-        .map_err(|source| DbSetupError::Migrate { url, source })?;
-    Ok(pool)
+        .map_err(|source| DbSetupError::Migrate {
+            url: url.clone(),
+            source,
+        })?;
+    let _ = conn.close().await;
+    let options = match statement_timeout {
+        Some(timeout) => {
+            options.options([("statement_timeout", format!("{}ms", timeout.as_millis()))])
+        }
+        None => options,
+    };
+    PgPoolOptions::new()
+        .max_connections(config.db_connections)
+        .acquire_timeout(Duration::from_secs(config.db_timeout_secs))
+        .connect_with(options)
+        .await
+        .map_err(|source| DbSetupError::Unreachable { url, source })
 }
 
 /// Connects to the server's maintenance database to create ours when it is missing, so that

@@ -18,7 +18,12 @@ pub struct SellerHit {
 }
 
 /// Sellers whose name or alias resembles `folded` (already folded by `domain::fold`), best
-/// first; ties by report count, then id, so pages are stable.
+/// first; ties by id, so pages are stable.
+///
+/// The page is cut before anything is counted: reports are counted for the (at most
+/// `limit`) sellers shown, never for every match, so a query matching half the sellers
+/// costs the ranking and no more. (Ties used to go to the seller with more reports, which
+/// meant counting the reports of every match.)
 #[tracing::instrument(skip_all)]
 pub async fn by_name(
     conn: &mut PgConnection,
@@ -46,19 +51,24 @@ pub async fn by_name(
                    from seller_alias
                    where lower(name) % $1 or lower(name) like $2) m
              group by seller_id
+         ),
+         page as (
+             select seller_id, score
+             from matches
+             order by score desc, seller_id
+             limit $3 offset $4
          )
          select s.marketplace, s.seller_key, s.display_name, s.name_based,
-                m.score::float8 as score, c.reports, c.distinct_reporters
-         from matches m
-         join seller s on s.seller_id = m.seller_id
+                p.score::float8 as score, c.reports, c.distinct_reporters
+         from page p
+         join seller s on s.seller_id = p.seller_id
          cross join lateral (
              select count(*) as reports,
                     count(distinct r.reporter_fingerprint) as distinct_reporters
              from report r
              where r.seller_id = s.seller_id and r.status in ('unverified', 'verified')
          ) c
-         order by m.score desc, c.reports desc, s.seller_id
-         limit $3 offset $4",
+         order by p.score desc, s.seller_id",
     )
     .bind(folded)
     .bind(like)

@@ -15,10 +15,42 @@ pub enum Query {
 
 /// Longest name query worth searching for; seller names are at most 200 characters.
 pub const MAX_NAME_QUERY_CHARS: usize = 200;
+/// Shortest name query: one letter matches nearly every seller, and costs as much to rank.
+pub const MIN_NAME_QUERY_CHARS: usize = 2;
+
+/// Why a query cannot be searched for. `Display` is a message for the person searching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    /// Shaped like a link, but not one we can read.
+    Url(UrlError),
+    /// A name shorter than [`MIN_NAME_QUERY_CHARS`].
+    TooShort,
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::Url(e) => e.fmt(f),
+            QueryError::TooShort => write!(
+                f,
+                "Type at least {MIN_NAME_QUERY_CHARS} characters of the seller's name, or paste \
+                 a store or listing link."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+impl From<UrlError> for QueryError {
+    fn from(e: UrlError) -> Self {
+        QueryError::Url(e)
+    }
+}
 
 /// Reads a query. Something shaped like a link must parse as one (its error explains why
-/// not); anything else is a name.
-pub fn parse_query(raw: &str) -> Result<Query, UrlError> {
+/// not); anything else is a name of at least [`MIN_NAME_QUERY_CHARS`] characters.
+pub fn parse_query(raw: &str) -> Result<Query, QueryError> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Ok(Query::Empty);
@@ -29,17 +61,17 @@ pub fn parse_query(raw: &str) -> Result<Query, UrlError> {
         if let Ok(store) = parse_store_url(trimmed) {
             return Ok(Query::Store(store));
         }
-        return parse_listing_url(trimmed).map(Query::Listing);
+        return Ok(parse_listing_url(trimmed).map(Query::Listing)?);
     }
     let folded: String = fold_name(trimmed)
         .chars()
         .take(MAX_NAME_QUERY_CHARS)
         .collect();
-    Ok(if folded.is_empty() {
-        Query::Empty
-    } else {
-        Query::Name(folded)
-    })
+    match folded.chars().count() {
+        0 => Ok(Query::Empty),
+        n if n < MIN_NAME_QUERY_CHARS => Err(QueryError::TooShort),
+        _ => Ok(Query::Name(folded)),
+    }
 }
 
 /// `https://…`, `www.…/…`, `aliexpress.com/item/…`: a scheme, or a dotted host followed by a
@@ -106,6 +138,18 @@ mod tests {
     fn broken_links_explain_themselves() {
         assert!(parse_query("javascript://alert(1)").is_err());
         assert!(parse_query("https://user:pw@www.amazon.com/dp/B08N5WRWNW").is_err());
+    }
+
+    #[test]
+    fn one_letter_is_too_short_to_search_for() {
+        assert_eq!(parse_query(" a "), Err(QueryError::TooShort));
+        assert_eq!(parse_query("É"), Err(QueryError::TooShort));
+        assert_eq!(parse_query("ab"), Ok(Query::Name("ab".into())));
+        assert!(
+            QueryError::TooShort
+                .to_string()
+                .contains("at least 2 characters")
+        );
     }
 
     #[test]

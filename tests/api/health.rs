@@ -106,3 +106,93 @@ async fn static_files_are_cached_and_unknown_pages_are_friendly_404s() {
     assert_eq!(api.status(), 404);
     assert_eq!(api.headers()["content-type"], "application/problem+json");
 }
+
+/// `fakewatch <args>` as an operator runs it, with `env` set; returns (exit ok, stdout, stderr).
+/// Async, so that the test's own server keeps answering meanwhile.
+async fn run_binary(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_fakewatch"))
+        .args(args)
+        .envs(env.iter().copied())
+        .env_remove("RUST_LOG")
+        .output()
+        .await
+        .expect("the binary runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_healthcheck_command_exits_0_only_while_the_server_is_healthy() {
+    let app = TestApp::spawn().await;
+    let listen = app.address.trim_start_matches("http://").to_owned();
+    let (ok, _, stderr) = run_binary(&["healthcheck"], &[("FAKEWATCH_LISTEN", &listen)]).await;
+    assert!(ok, "{stderr}");
+
+    // A server whose database is down answers 503: unhealthy.
+    let (down, data_dir) = TestApp::spawn_with_database_down().await;
+    let listen = down.trim_start_matches("http://").to_owned();
+    let (ok, _, stderr) = run_binary(&["healthcheck"], &[("FAKEWATCH_LISTEN", &listen)]).await;
+    assert!(!ok);
+    assert!(stderr.contains("503"), "{stderr}");
+    let _ = std::fs::remove_dir_all(data_dir);
+
+    // Nothing listening: unhealthy, and says so.
+    let unused = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .to_string();
+    let (ok, _, stderr) = run_binary(&["healthcheck"], &[("FAKEWATCH_LISTEN", &unused)]).await;
+    assert!(!ok);
+    assert!(stderr.contains("cannot connect"), "{stderr}");
+}
+
+#[tokio::test]
+async fn commands_log_to_stderr_without_colour_codes_or_postgresql_notices() {
+    let app = TestApp::spawn().await;
+    let database_url = app.state.config.database_url.clone();
+    // The database exists and is migrated already: the second migration finds nothing to do,
+    // which PostgreSQL reports with notices ("relation … already exists, skipping").
+    let (ok, stdout, stderr) = run_binary(&["migrate"], &[("DATABASE_URL", &database_url)]).await;
+    assert!(ok, "{stderr}");
+    assert!(stdout.is_empty(), "logs reached stdout: {stdout}");
+    assert!(stderr.contains("database is up to date"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "colour codes in a log file: {stderr:?}"
+    );
+    assert!(!stderr.contains("already exists"), "{stderr}");
+
+    // A command's output is stdout's; its logs stay on stderr.
+    let (ok, stdout, stderr) = run_binary(
+        &[
+            "rights-holder",
+            "add",
+            "--name",
+            "Acme Corp",
+            "--brand",
+            "acme",
+        ],
+        &[("DATABASE_URL", &database_url)],
+    )
+    .await;
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("fwt_"), "{stdout}");
+    assert!(
+        !stderr.contains("fwt_"),
+        "the token leaked into the log: {stderr}"
+    );
+
+    // Errors are logged on stderr too, and the exit status says so.
+    let (ok, stdout, stderr) = run_binary(
+        &["migrate"],
+        &[("DATABASE_URL", "postgres://127.0.0.1:1/nothing")],
+    )
+    .await;
+    assert!(!ok);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("cannot reach PostgreSQL"), "{stderr}");
+}

@@ -32,6 +32,8 @@ pub fn fixture(name: &str) -> Vec<u8> {
 pub struct TestApp {
     pub address: String,
     pub db: PgPool,
+    /// The running app's state, to look at its limits (slots, budgets) from a test.
+    pub state: fakewatch::state::AppState,
     pub data_dir: PathBuf,
     /// Keeps cookies (the CSRF cookie) and never follows redirects, so tests see the 303s.
     pub client: Client,
@@ -73,10 +75,11 @@ impl TestApp {
         let state = startup::build_state(config).await.expect("app starts");
         let db = state.db.clone();
         let address = state.config.public_base();
-        tokio::spawn(startup::serve(listener, state));
+        tokio::spawn(startup::serve(listener, state.clone()));
         TestApp {
             address,
             db,
+            state,
             data_dir,
             client: client(),
             db_name,
@@ -113,6 +116,24 @@ impl TestApp {
         let address = format!("http://{}", listener.local_addr().expect("address"));
         tokio::spawn(startup::serve(listener, state));
         (address, data_dir)
+    }
+
+    /// Fills the database with `fakewatch demo-data`'s synthetic reports, through a pool of
+    /// its own as the command has (the app's pool bounds every statement for visitors).
+    pub async fn demo_data(&self, reports: u64, seed: u64) -> fakewatch::demo_data::DemoSummary {
+        let pool = PgPool::connect(&self.state.config.database_url)
+            .await
+            .expect("connect");
+        let options = fakewatch::demo_data::DemoOptions {
+            reports,
+            seed,
+            progress: false,
+        };
+        let summary = fakewatch::demo_data::generate(&pool, &options)
+            .await
+            .expect("demo data");
+        pool.close().await;
+        summary
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -252,10 +273,17 @@ impl Drop for TestApp {
     }
 }
 
+/// Like a browser or an HTTP library: keeps cookies, keeps connections alive, asks for
+/// compressed answers (gzip, br, deflate, zstd) and decodes them. Never follows redirects,
+/// so that tests see the 303s.
 pub fn client() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(redirect::Policy::none())
+        .gzip(true)
+        .brotli(true)
+        .deflate(true)
+        .zstd(true)
         .build()
         .expect("client")
 }

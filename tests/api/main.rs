@@ -2,12 +2,15 @@
 //! (a fresh one per test) and real files.
 
 mod browser;
+mod clients;
 mod demo_data;
 mod evidence;
 mod health;
 mod helpers;
 mod openapi;
+mod reads;
 mod report_api;
 mod report_form;
 mod sellers;
 mod takedowns;
+mod uploads;

@@ -97,8 +97,9 @@ async fn read_multipart(
 ) -> Result<(ReportInput, Vec<upload::Upload>), AppError> {
     let body = upload::read(
         multipart,
-        state.config.max_evidence_bytes,
-        state.config.max_evidence_files,
+        upload::Limits::from(&*state.config),
+        &state.upload_memory,
+        |_| Ok(()),
     )
     .await?;
     if body.too_large {

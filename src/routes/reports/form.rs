@@ -108,13 +108,15 @@ pub async fn create(
     ClientAddr(ip): ClientAddr,
     WithRejection(multipart, _): WithRejection<Multipart, AppError>,
 ) -> Result<Response, AppError> {
+    // The token comes first in the form, so a forged submission is refused before any of
+    // its files is read.
     let body = upload::read(
         multipart,
-        state.config.max_evidence_bytes,
-        state.config.max_evidence_files,
+        upload::Limits::from(&*state.config),
+        &state.upload_memory,
+        |fields| csrf::verify(&jar, &state.secret, fields.get(csrf::FIELD)),
     )
     .await?;
-    csrf::verify(&jar, &state.secret, body.get(csrf::FIELD))?;
     let input = input_from_form(&body);
 
     if body.get(HONEYPOT).is_some_and(|v| !v.is_empty()) {

@@ -1,10 +1,14 @@
 //! Reading `multipart/form-data` bodies with limits on every part, keeping what the user
 //! typed even when a file is refused, so that the form can be shown again with their input.
 
+use std::sync::Arc;
+
 use axum::extract::Multipart;
 use axum::extract::multipart::{Field, MultipartError};
 use bytes::{Bytes, BytesMut};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::config::Config;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 
@@ -19,6 +23,45 @@ const MAX_TEXT_FIELDS: usize = 64;
 pub struct Upload {
     pub file_name: String,
     pub bytes: Bytes,
+    /// Its share of the server's upload memory, given back when the file is dropped.
+    _memory: MemoryShare,
+}
+
+/// Bytes taken from the server-wide upload memory budget (a semaphore with a permit per
+/// byte); returned when dropped.
+#[derive(Debug, Default)]
+pub struct MemoryShare(Option<OwnedSemaphorePermit>);
+
+impl MemoryShare {
+    /// Takes `bytes` more from `budget`, or fails at once when it has not that much left:
+    /// under a flood of uploads the answer is a quick 503, not a queue that holds memory.
+    fn grow(&mut self, budget: &Arc<Semaphore>, bytes: usize) -> Result<(), AppError> {
+        let bytes = u32::try_from(bytes).map_err(|_| AppError::UploadsBusy)?;
+        let more = Arc::clone(budget)
+            .try_acquire_many_owned(bytes)
+            .map_err(|_| AppError::UploadsBusy)?;
+        match &mut self.0 {
+            Some(held) => held.merge(more),
+            None => self.0 = Some(more),
+        }
+        Ok(())
+    }
+}
+
+/// What a multipart body may hold.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_file_bytes: usize,
+    pub max_files: usize,
+}
+
+impl From<&Config> for Limits {
+    fn from(config: &Config) -> Self {
+        Limits {
+            max_file_bytes: config.max_evidence_bytes,
+            max_files: config.max_evidence_files,
+        }
+    }
 }
 
 /// A multipart body, read. Problems with files are collected, not raised, so that the
@@ -52,34 +95,57 @@ impl MultipartBody {
 }
 
 /// Reads the whole body: text fields up to 64 KiB each, files up to `max_file_bytes`
-/// each and `max_files` in all.
+/// each and `max_files` in all, their bytes counted against the server's `memory` budget.
+///
+/// `before_files` sees the text fields sent before the first file (or all of them when
+/// there is none) and may refuse the body: the form's CSRF token is checked there, so that a
+/// forged submission is refused before any of its files is read.
 pub async fn read(
     mut multipart: Multipart,
-    max_file_bytes: usize,
-    max_files: usize,
+    limits: Limits,
+    memory: &Arc<Semaphore>,
+    before_files: impl FnOnce(&MultipartBody) -> Result<(), AppError>,
 ) -> Result<MultipartBody, AppError> {
     let mut body = MultipartBody::default();
     let mut file_count = 0usize;
+    let mut gate = Some(before_files);
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == EVIDENCE_FIELD {
+            if let Some(gate) = gate.take() {
+                gate(&body)?;
+            }
             // Browsers send an empty, unnamed part when no file was chosen.
             let file_name = field.file_name().unwrap_or_default().to_owned();
             file_count += 1;
             let position = file_count;
-            if position > max_files {
+            if position > limits.max_files {
                 drain(&mut field).await?;
-                if position == max_files + 1 {
+                if position == limits.max_files + 1 {
                     body.problems.add(
                         EVIDENCE_FIELD,
-                        format!("A report can carry at most {max_files} files; remove some."),
+                        format!(
+                            "A report can carry at most {} files; remove some.",
+                            limits.max_files
+                        ),
                     );
                 }
                 continue;
             }
-            match read_limited(&mut field, max_file_bytes).await? {
+            let mut share = MemoryShare::default();
+            match read_limited(
+                &mut field,
+                limits.max_file_bytes,
+                Some((memory, &mut share)),
+            )
+            .await?
+            {
                 Some(bytes) if bytes.is_empty() && file_name.is_empty() => file_count -= 1,
-                Some(bytes) => body.files.push(Upload { file_name, bytes }),
+                Some(bytes) => body.files.push(Upload {
+                    file_name,
+                    bytes,
+                    _memory: share,
+                }),
                 None => {
                     body.too_large = true;
                     body.problems.add(
@@ -87,7 +153,7 @@ pub async fn read(
                         format!(
                             "{} is larger than the {} limit per file.",
                             describe(&file_name, position),
-                            human_bytes(max_file_bytes)
+                            human_bytes(limits.max_file_bytes)
                         ),
                     );
                 }
@@ -98,7 +164,7 @@ pub async fn read(
                     "The form has more than {MAX_TEXT_FIELDS} fields."
                 )));
             }
-            let bytes = read_limited(&mut field, MAX_TEXT_BYTES)
+            let bytes = read_limited(&mut field, MAX_TEXT_BYTES, None)
                 .await?
                 .ok_or_else(|| {
                     AppError::PayloadTooLarge(format!(
@@ -112,6 +178,9 @@ pub async fn read(
             body.text.push((name, text));
         }
     }
+    if let Some(gate) = gate.take() {
+        gate(&body)?;
+    }
     Ok(body)
 }
 
@@ -124,13 +193,21 @@ pub fn describe(file_name: &str, position: usize) -> String {
     }
 }
 
-/// `None` when the part is over `limit`; the rest of it is then skipped.
-async fn read_limited(field: &mut Field<'_>, limit: usize) -> Result<Option<Bytes>, AppError> {
+/// `None` when the part is over `limit`; the rest of it is then skipped. With `memory`, each
+/// chunk is first taken from the upload budget into the share.
+async fn read_limited(
+    field: &mut Field<'_>,
+    limit: usize,
+    mut memory: Option<(&Arc<Semaphore>, &mut MemoryShare)>,
+) -> Result<Option<Bytes>, AppError> {
     let mut buf = BytesMut::new();
     while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
         if buf.len() + chunk.len() > limit {
             drain(field).await?;
             return Ok(None);
+        }
+        if let Some((budget, share)) = memory.as_mut() {
+            share.grow(budget, chunk.len())?;
         }
         buf.extend_from_slice(&chunk);
     }

@@ -12,7 +12,8 @@ use super::view::seller_path;
 use crate::db;
 use crate::db::search::SellerHit;
 use crate::domain::Marketplace;
-use crate::domain::lookup::{Query as SearchQuery, parse_query};
+use crate::domain::lookup::{Query as SearchQuery, QueryError, parse_query};
+use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError, Problem};
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
@@ -126,12 +127,20 @@ impl From<&super::view::SellerView> for ResultItem {
     }
 }
 
+/// How long a search waits for one of the search slots before it is answered 503.
+const SEARCH_QUEUE: std::time::Duration = std::time::Duration::from_secs(2);
+
 async fn by_name(
     state: &AppState,
     folded: &str,
     page: i64,
 ) -> Result<(Vec<ResultItem>, bool), AppError> {
     let (limit, offset) = paging::limit_offset(page);
+    // Ranking by similarity is the most expensive read a visitor can ask for: a flood of
+    // searches gets half the pool, and the pages keep the rest.
+    let _slot = tokio::time::timeout(SEARCH_QUEUE, state.searches.acquire())
+        .await
+        .map_err(|_| AppError::SearchesBusy)?;
     let mut conn = state.db.acquire().await?;
     let hits = db::search::by_name(&mut conn, folded, limit, offset).await?;
     let (hits, has_next) = paging::split_extra(hits);
@@ -225,7 +234,10 @@ pub async fn search_api(
 ) -> Result<Response, ApiError> {
     let q = params.q.unwrap_or_default();
     let page = paging::page_number(params.page.as_deref())?;
-    let parsed = parse_query(&q).map_err(|e| AppError::BadRequest(format!("q: {e}")))?;
+    let parsed = parse_query(&q).map_err(|e| match e {
+        QueryError::TooShort => AppError::Validation(FieldErrors::single("q", e.to_string())),
+        QueryError::Url(e) => AppError::BadRequest(format!("q: {e}")),
+    })?;
     let (results, has_next) = match &parsed {
         SearchQuery::Empty => {
             return Err(AppError::BadRequest(

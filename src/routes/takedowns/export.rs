@@ -1,6 +1,8 @@
 //! `GET /api/v1/takedowns`: a brand's takedown list, streamed from a database cursor to the
 //! socket.
 
+use std::time::Duration;
+
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -47,7 +49,13 @@ pub async fn export(
     let Query(params) = params.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let mut request = params.check(accept)?;
-    let permit = state
+    let holder_slot = state
+        .holder_exports
+        .try_acquire(holder.rights_holder_id)
+        .ok_or(AppError::TooManyExportsForHolder(
+            state.holder_exports.per_key(),
+        ))?;
+    let server_slot = state
         .exports
         .clone()
         .try_acquire_owned()
@@ -89,7 +97,8 @@ pub async fn export(
     // One connection at a time: the export's own comes next.
     drop(conn);
 
-    let (mut tx, snapshot) = db::takedowns::begin_export(&state.db).await?;
+    let max_duration = Duration::from_secs(state.config.export_max_secs.max(1));
+    let (mut tx, snapshot) = db::takedowns::begin_export(&state.db, max_duration).await?;
     // Parts after the first are read as of the first part's snapshot, and hand out its cursor:
     // the next incremental export must start from where the whole list was made.
     let cursor = match &request.of {
@@ -141,7 +150,21 @@ pub async fn export(
         brand,
         now: generated_at,
     };
-    let body = stream::spawn(state, tx, request, context, encoder, export_log_id, permit).await?;
+    let slots = stream::Slots {
+        server: server_slot,
+        holder: holder_slot,
+    };
+    let body = stream::spawn(
+        state,
+        tx,
+        request,
+        context,
+        encoder,
+        export_log_id,
+        slots,
+        max_duration,
+    )
+    .await?;
     Ok((response_headers, body).into_response())
 }
 

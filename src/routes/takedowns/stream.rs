@@ -2,6 +2,8 @@
 //! rows into chunks, and the response streams the chunks. Memory stays at two batches and a
 //! few chunks whatever the list's length.
 
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -19,6 +21,7 @@ use crate::domain::reason::Reason;
 use crate::domain::takedown::row::{EvidenceFile, ReasonCount};
 use crate::domain::takedown::{ListingStatus, TakedownRow};
 use crate::error::AppError;
+use crate::limits::KeyedPermit;
 use crate::routes::evidence_links;
 use crate::routes::sellers::view::seller_path;
 use crate::state::AppState;
@@ -96,89 +99,198 @@ impl RowContext {
     }
 }
 
+/// What an export holds while it runs: its place among all exports for as long as it holds
+/// a database connection, and its place among its holder's until the last chunk has been
+/// handed to the response (or the export ended otherwise), so that "two at a time" means
+/// two downloads, however slow.
+pub struct Slots {
+    pub server: OwnedSemaphorePermit,
+    pub holder: KeyedPermit<i64>,
+}
+
+type Chunks = mpsc::Sender<Result<Bytes, std::io::Error>>;
+
+/// Tells the handler, once, how the export started: its first batch arrived (`Ok`), or
+/// it failed, ran out of time or panicked before that, so that the client gets a proper
+/// status instead of a list cut short. Shared by the encoder and its supervisor.
+#[derive(Clone)]
+struct Ready(Arc<Mutex<Option<Started>>>);
+
+/// Where the handler learns how the export started.
+type Started = oneshot::Sender<Result<(), AppError>>;
+
+impl Ready {
+    fn announced(&self) -> bool {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).is_none()
+    }
+
+    /// Sends `result` unless something was announced already; true when it did.
+    fn announce(&self, result: Result<(), AppError>) -> bool {
+        let sender = self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match sender {
+            Some(sender) => {
+                let _ = sender.send(result);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// Runs the query in its own task, which owns the transaction, and sends the encoded chunks
 /// through a small channel: when the client reads slowly the channel fills, the task waits,
 /// and the database connection applies backpressure in turn. Memory stays at a few chunks.
+/// The export ends at `max_duration` however slowly its client reads, so that no one holds
+/// a snapshot (and a connection) open for hours.
+#[allow(clippy::too_many_arguments)]
 pub async fn spawn(
     state: AppState,
     tx: Transaction<'static, Postgres>,
     request: ExportRequest,
     context: RowContext,
-    mut encoder: Encoder,
+    encoder: Encoder,
     export_log_id: i64,
-    permit: OwnedSemaphorePermit,
+    slots: Slots,
+    max_duration: Duration,
 ) -> Result<Body, AppError> {
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL_CHUNKS);
     // Answers once the first batch (or the end) has arrived, so that a query that fails at
     // once gets a proper error status instead of a list cut short.
-    let (ready, started) = oneshot::channel::<Result<(), sqlx::Error>>();
+    let (ready, started) = oneshot::channel::<Result<(), AppError>>();
+    let ready = Ready(Arc::new(Mutex::new(Some(ready))));
+    let announce = ready.clone();
     // Two tasks, so that the database computes the next batch while this one is encoded.
-    let batches = fetch_batches(tx, request.filter, context.brand.brand_id, permit);
+    let Slots { server, holder } = slots;
+    let batches = fetch_batches(tx, request.filter, context.brand.brand_id, server);
+    // The supervisor holds a sender too, so the body cannot end before it has had its say:
+    // a panic in the encoding task, or the deadline, would otherwise just close the channel,
+    // and the client would get a list that ends cleanly but is cut short.
+    let supervisor = sender.clone();
+    let failure = Arc::new(OnceLock::<&'static str>::new());
+    let failed = Arc::clone(&failure);
+    let encoding = tokio::spawn(tokio::time::timeout(
+        max_duration,
+        encode(
+            state,
+            batches,
+            context,
+            encoder,
+            export_log_id,
+            sender,
+            ready,
+        ),
+    ));
     tokio::spawn(async move {
-        let mut batches = batches;
-        let mut ready = Some(ready);
-        while let Some(batch) = batches.recv().await {
-            let batch = match batch {
-                Ok(batch) => batch,
-                Err(e) => {
-                    if let Some(ready) = ready.take() {
-                        let _ = ready.send(Err(e));
-                        return;
-                    }
-                    tracing::error!(error = %e, export_log_id, "takedown export failed mid-stream");
-                    // An error in the body makes the server cut the response short, so the
-                    // client sees an incomplete transfer rather than a list that looks whole.
-                    let _ = sender
-                        .send(Err(std::io::Error::other("export failed")))
-                        .await;
-                    return;
-                }
-            };
-            if let Some(ready) = ready.take() {
-                let _ = ready.send(Ok(()));
+        let result = encoding.await;
+        // The encoder has ended one way or another: the holder may start another export.
+        drop(holder);
+        let reason = match result {
+            Ok(Ok(())) => return,
+            Ok(Err(_elapsed)) => {
+                announce.announce(Err(AppError::ExportTooLong(max_duration.as_secs())));
+                tracing::warn!(
+                    export_log_id,
+                    ?max_duration,
+                    "takedown export took too long; ended it"
+                );
+                "the export exceeded its maximum duration"
             }
-            if batch.is_empty() {
-                break;
+            Err(e) if e.is_panic() => {
+                announce.announce(Err(AppError::internal("the export task panicked")));
+                tracing::error!(export_log_id, "takedown export task panicked");
+                "the export failed"
             }
-            for row in batch {
-                encoder.write(&context.row(&state, row));
-                if let Some(chunk) = encoder.chunk()
-                    && !send(&sender, chunk).await
-                {
-                    // Dropping `batches` stops the fetching task, whose transaction then
-                    // closes the cursor: nothing more is read.
-                    return;
-                }
-            }
-        }
-        let count = i64::try_from(encoder.rows()).unwrap_or(i64::MAX);
-        if !send(&sender, encoder.finish()).await {
-            return;
-        }
-        match state.db.acquire().await {
-            Ok(mut conn) => {
-                if let Err(e) =
-                    db::rights_holders::log_export_finished(&mut conn, export_log_id, count).await
-                {
-                    tracing::warn!(error = %e, "could not log the end of an export");
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "could not log the end of an export"),
-        }
+            Err(_) => "the export was cancelled",
+        };
+        let _ = failed.set(reason);
+        // Dropping the last sender wakes the body, which then finds the failure.
+        drop(supervisor);
     });
     match started.await {
         Ok(Ok(())) => {}
-        Ok(Err(e)) => return Err(e.into()),
+        Ok(Err(e)) => return Err(e),
         Err(_) => {
             return Err(AppError::internal(
                 "the export task ended before its first row",
             ));
         }
     }
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|chunk| (chunk, receiver))
+    // Not `stream::unfold`: the compression layer polls a body again after its end, which a
+    // finished `Unfold` answers with a panic (every gzip client's export was cut short). This
+    // stream may be polled any number of times. A failure ends it with an error, which makes
+    // the server cut the response short: the client sees an incomplete transfer rather than
+    // a list that looks whole.
+    let mut receiver = receiver;
+    let mut reported = false;
+    let stream = futures_util::stream::poll_fn(move |cx| {
+        if let Some(reason) = failure.get()
+            && !reported
+        {
+            reported = true;
+            return Poll::Ready(Some(Err(std::io::Error::other(*reason))));
+        }
+        if reported {
+            return Poll::Ready(None);
+        }
+        receiver.poll_recv(cx)
     });
     Ok(Body::from_stream(stream))
+}
+
+/// Turns batches of rows into chunks of the response until the list ends, then logs the end.
+async fn encode(
+    state: AppState,
+    mut batches: mpsc::Receiver<sqlx::Result<Vec<ExportRow>>>,
+    context: RowContext,
+    mut encoder: Encoder,
+    export_log_id: i64,
+    sender: Chunks,
+    ready: Ready,
+) {
+    while let Some(batch) = batches.recv().await {
+        let batch = match batch {
+            Ok(batch) => batch,
+            Err(e) => {
+                if !ready.announced() {
+                    ready.announce(Err(e.into()));
+                    return;
+                }
+                tracing::error!(error = %e, export_log_id, "takedown export failed mid-stream");
+                let _ = sender
+                    .send(Err(std::io::Error::other("export failed")))
+                    .await;
+                return;
+            }
+        };
+        ready.announce(Ok(()));
+        if batch.is_empty() {
+            break;
+        }
+        for row in batch {
+            encoder.write(&context.row(&state, row));
+            if let Some(chunk) = encoder.chunk()
+                && !send(&sender, chunk).await
+            {
+                // Dropping `batches` stops the fetching task, whose transaction then
+                // closes the cursor: nothing more is read.
+                return;
+            }
+        }
+    }
+    let count = i64::try_from(encoder.rows()).unwrap_or(i64::MAX);
+    if !send(&sender, encoder.finish()).await {
+        return;
+    }
+    match state.db.acquire().await {
+        Ok(mut conn) => {
+            if let Err(e) =
+                db::rights_holders::log_export_finished(&mut conn, export_log_id, count).await
+            {
+                tracing::warn!(error = %e, "could not log the end of an export");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not log the end of an export"),
+    }
 }
 
 /// Reads the export's cursor batch by batch in its own task, one batch ahead of the encoder.
@@ -189,12 +301,12 @@ fn fetch_batches(
     tx: Transaction<'static, Postgres>,
     filter: ExportFilter,
     brand_id: i64,
-    permit: OwnedSemaphorePermit,
+    server_slot: OwnedSemaphorePermit,
 ) -> mpsc::Receiver<sqlx::Result<Vec<ExportRow>>> {
     let (batches, receiver) = mpsc::channel(1);
     tokio::spawn(async move {
         // Declared first, so dropped last: the slot is free only once the transaction is.
-        let _permit = permit;
+        let _server_slot = server_slot;
         let mut tx = tx;
         if let Err(e) = db::takedowns::declare_rows(&mut tx, brand_id, &filter).await {
             let _ = batches.send(Err(e)).await;
@@ -215,7 +327,7 @@ fn fetch_batches(
 
 /// Hands a chunk to the response body; false when the client went away or stopped reading
 /// for [`STALLED_CLIENT`], which ends the export and frees its database connection.
-async fn send(sender: &mpsc::Sender<Result<Bytes, std::io::Error>>, chunk: Bytes) -> bool {
+async fn send(sender: &Chunks, chunk: Bytes) -> bool {
     match tokio::time::timeout(STALLED_CLIENT, sender.send(Ok(chunk))).await {
         Ok(Ok(())) => true,
         Ok(Err(_)) => {

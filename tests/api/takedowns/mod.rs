@@ -5,9 +5,11 @@
 //! This file holds the helpers the topic files share; the tests live in the topic files.
 
 mod aliexpress_parts;
+mod encodings;
 mod evidence_links;
 mod filters;
 mod formats;
+mod limits;
 mod outcomes;
 mod presets;
 mod scopes;
