@@ -6,6 +6,7 @@ mod demo_data;
 mod evidence;
 mod health;
 mod helpers;
+mod listing_seller;
 mod openapi;
 mod report_api;
 mod report_form;
