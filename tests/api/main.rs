@@ -10,5 +10,6 @@ mod listing_seller;
 mod openapi;
 mod report_api;
 mod report_form;
+mod seller_names;
 mod sellers;
 mod takedowns;

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::intake::{self, Client};
-use super::manage::{authorize, serve_evidence};
+use super::manage::{authorize, serve_evidence, withdraw_report};
 use super::upload::{self, human_bytes};
 use super::view::{FiledJson, ReportJson};
 use crate::db;
@@ -174,7 +174,7 @@ pub async fn withdraw(
     let token = bearer_token(&headers)?;
     let mut conn = state.db.acquire().await?;
     let report_id = authorize(&mut conn, &id, token).await?;
-    db::reports::withdraw(&mut conn, report_id).await?;
+    withdraw_report(&mut conn, report_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

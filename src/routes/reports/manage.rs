@@ -42,6 +42,21 @@ pub async fn authorize(
     }
 }
 
+/// Withdraws the report and, in the same transaction, recounts the name its seller is shown
+/// under: a spelling only withdrawn reports gave is shown nowhere.
+pub async fn withdraw_report(
+    conn: &mut sqlx::PgConnection,
+    report_id: i64,
+) -> Result<(), AppError> {
+    use sqlx::Connection;
+    let mut tx = conn.begin().await?;
+    if let Some(seller_id) = db::reports::withdraw(&mut tx, report_id).await? {
+        db::sellers::refresh_shown_name(&mut tx, seller_id).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// `GET /reports/{id}/manage/{token}`
 #[tracing::instrument(skip_all)]
 pub async fn show(
@@ -85,7 +100,7 @@ pub async fn withdraw(
     csrf::verify(&jar, &state.secret, form.csrf_token.as_deref())?;
     let mut conn = state.db.acquire().await?;
     let report_id = authorize(&mut conn, &id, &form.token).await?;
-    db::reports::withdraw(&mut conn, report_id).await?;
+    withdraw_report(&mut conn, report_id).await?;
     Ok(Redirect::to(&format!("/reports/{id}/manage/{}", form.token)).into_response())
 }
 
