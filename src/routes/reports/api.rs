@@ -34,7 +34,7 @@ const REPORT_PART: &str = "report";
         (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body or a file too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor multipart", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Field errors", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field errors, among them a store that is not the one the listing is recorded under", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 /// `POST /api/v1/reports`
