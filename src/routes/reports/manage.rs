@@ -9,6 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{CookieJar, WithRejection};
 use serde::Deserialize;
+use sqlx::Connection;
 
 use super::view::{EvidenceJson, ReportFacts};
 use crate::db;
@@ -48,7 +49,6 @@ pub async fn withdraw_report(
     conn: &mut sqlx::PgConnection,
     report_id: i64,
 ) -> Result<(), AppError> {
-    use sqlx::Connection;
     let mut tx = conn.begin().await?;
     if let Some(seller_id) = db::reports::withdraw(&mut tx, report_id).await? {
         db::sellers::refresh_shown_name(&mut tx, seller_id).await?;
