@@ -5,11 +5,13 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 
 request = function()
-  -- Store ids have ten digits; 10,000 sellers.
-  local seller = 1100000000 + math.random(1, 10000)
-  local brand = math.random(1, 500)
   -- Real AliExpress item ids have 16 digits.
-  local item = "100500" .. string.format("%010d", math.random(1, 1000000000))
+  local n = math.random(1, 1000000000)
+  local item = "100500" .. string.format("%010d", n)
+  -- Store ids have ten digits; 10,000 sellers. A listing belongs to one of them: intake
+  -- refuses a report naming another store than the listing's (issue 9).
+  local seller = 1100000001 + n % 10000
+  local brand = math.random(1, 500)
   local body = string.format(
     '{"listing_url":"https://www.aliexpress.com/item/%s.html?spm=a2g0o.home",'
     .. '"seller_url":"https://www.aliexpress.com/store/%d","seller_name":"Store %d",'

@@ -1,34 +1,81 @@
-//! Marketplace listings.
+//! Marketplace listings and the seller each is recorded under.
 
 use sqlx::PgConnection;
 
+use crate::domain::Marketplace;
 use crate::domain::listing_url::Listing;
+use crate::domain::seller::RecordedSeller;
 
-/// Finds or creates the listing. A seller identified by URL replaces one known only by a
-/// typed name: it is the better identity for the same listing.
+/// A listing already reported, with the seller it is recorded under.
+#[derive(Debug, Clone)]
+pub struct KnownListing {
+    pub listing_id: i64,
+    pub seller: RecordedSeller,
+}
+
+#[derive(sqlx::FromRow)]
+struct KnownRow {
+    listing_id: i64,
+    marketplace: String,
+    seller_key: String,
+    name_based: bool,
+    display_name: String,
+    store_url: Option<String>,
+}
+
+/// The listing with this canonical URL and its seller, if anyone reported it before. A
+/// listing's seller never changes once recorded, so no lock is needed.
+#[tracing::instrument(skip_all)]
+pub async fn find(
+    conn: &mut PgConnection,
+    canonical_url: &str,
+) -> sqlx::Result<Option<KnownListing>> {
+    let row: Option<KnownRow> = sqlx::query_as(
+        "select l.listing_id, s.marketplace, s.seller_key, s.name_based, s.display_name,
+                s.store_url
+         from listing l join seller s on s.seller_id = l.seller_id
+         where l.canonical_url = $1",
+    )
+    .bind(canonical_url)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        let marketplace = r.marketplace.parse::<Marketplace>().map_err(|_| {
+            sqlx::Error::Decode(format!("unknown marketplace {:?}", r.marketplace).into())
+        })?;
+        Ok(KnownListing {
+            listing_id: r.listing_id,
+            seller: RecordedSeller {
+                marketplace,
+                seller_key: r.seller_key,
+                name_based: r.name_based,
+                display_name: r.display_name,
+                store_url: r.store_url,
+            },
+        })
+    })
+    .transpose()
+}
+
+/// Records a new listing under its first reports' seller. `None` when another submission
+/// recorded the same listing first (this waits for it to commit): the caller starts over, so
+/// that the listing's seller is checked against that one.
 #[tracing::instrument(skip_all, fields(marketplace = %listing.marketplace))]
-pub async fn upsert(
+pub async fn insert(
     conn: &mut PgConnection,
     listing: &Listing,
     seller_id: i64,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
         "insert into listing (marketplace, external_id, canonical_url, seller_id)
          values ($1, $2, $3, $4)
-         on conflict on constraint listing_canonical_url_unique do update
-             set seller_id = case
-                 when listing.seller_id <> excluded.seller_id
-                      and (select name_based from seller where seller_id = listing.seller_id)
-                      and not (select name_based from seller where seller_id = excluded.seller_id)
-                 then excluded.seller_id
-                 else listing.seller_id
-             end
+         on conflict on constraint listing_canonical_url_unique do nothing
          returning listing_id",
     )
     .bind(listing.marketplace.as_str())
     .bind(&listing.listing_id)
     .bind(&listing.canonical_url)
     .bind(seller_id)
-    .fetch_one(conn)
+    .fetch_optional(conn)
     .await
 }

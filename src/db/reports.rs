@@ -12,6 +12,8 @@ pub struct ReportWrite<'a> {
     pub public_id: &'a str,
     pub listing_id: i64,
     pub seller_id: i64,
+    /// The reporter's spelling of the seller's name (a `seller_alias` of that seller).
+    pub seller_name: Option<&'a str>,
     pub brand_id: i64,
     pub report: &'a NewReport,
     pub reporter_key: Option<&'a [u8]>,
@@ -30,6 +32,7 @@ pub struct Upserted {
 /// Inserts the report, or, when the same reporter already has a live report on this listing,
 /// updates that one (one report per reporter and listing). An update keeps the earlier
 /// manage token (whoever files again only knows the email) and goes back to unverified.
+/// Its seller name moves the reporter's vote (trigger `report_count_seller_names_*`).
 #[tracing::instrument(skip_all)]
 pub async fn upsert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> sqlx::Result<Upserted> {
     let r = w.report;
@@ -37,10 +40,12 @@ pub async fn upsert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> sqlx::Resul
     sqlx::query_as(
         "insert into report (public_id, listing_id, seller_id, brand_id, product_title,
                              price_amount, price_currency, order_date, reasons, description,
-                             reporter_email, reporter_key, reporter_fingerprint, manage_token_hash)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                             reporter_email, reporter_key, reporter_fingerprint, manage_token_hash,
+                             seller_name)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          on conflict (listing_id, reporter_key) where status <> 'withdrawn' do update set
              seller_id = excluded.seller_id,
+             seller_name = excluded.seller_name,
              brand_id = excluded.brand_id,
              product_title = excluded.product_title,
              price_amount = excluded.price_amount,
@@ -68,6 +73,7 @@ pub async fn upsert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> sqlx::Resul
     .bind(w.reporter_key)
     .bind(w.reporter_fingerprint)
     .bind(w.manage_token_hash)
+    .bind(w.seller_name)
     .fetch_one(conn)
     .await
 }
@@ -154,16 +160,26 @@ pub async fn authorize(
     })
 }
 
-/// Marks the report withdrawn; withdrawing twice is harmless.
+/// Marks the report withdrawn and returns its seller, whose name must be recounted in the
+/// same transaction (`sellers::refresh_shown_name`); `None` when it was withdrawn already.
+/// The seller row is locked first, in the order intake locks seller then report, so that the
+/// recount never runs beside another of the seller's votes.
 #[tracing::instrument(skip_all)]
-pub async fn withdraw(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<()> {
-    sqlx::query(
-        "update report set status = 'withdrawn' where report_id = $1 and status <> 'withdrawn'",
+pub async fn withdraw(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "with seller as (
+             select s.seller_id from report r join seller s on s.seller_id = r.seller_id
+             where r.report_id = $1
+             for update of s
+         )
+         update report set status = 'withdrawn'
+         where report_id = $1 and status <> 'withdrawn'
+           and seller_id = (select seller_id from seller)
+         returning seller_id",
     )
     .bind(report_id)
-    .execute(conn)
+    .fetch_optional(conn)
     .await
-    .map(|_| ())
 }
 
 /// The reporter's private contact, shown only to the reporter through the manage link.

@@ -47,9 +47,10 @@ pub async fn by_name(
                    where lower(display_name) % $1 or lower(display_name) like $2
                       or seller_key = $1
                    union all
+                   -- Only spellings live reports gave: a withdrawn name finds nothing.
                    select seller_id, similarity(lower(name), $1)
                    from seller_alias
-                   where lower(name) % $1 or lower(name) like $2) m
+                   where (lower(name) % $1 or lower(name) like $2) and live_reports > 0) m
              group by seller_id
          ),
          page as (

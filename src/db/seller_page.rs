@@ -219,9 +219,16 @@ pub const PAGE_SQL: &str = "with s as (
              join listing l on l.listing_id = t.listing_id
              join brand b on b.brand_id = t.brand_id
          ), aliases as (
-             select coalesce(json_agg(a.name order by a.name), '[]') as j
-             from seller_alias a join s on s.seller_id = a.seller_id
-             where a.folded_name <> lower(s.display_name)
+             -- Spellings live reports gave, one per folded name (its most given), besides the
+             -- name shown: what only withdrawn or rejected reports said is not repeated here.
+             select coalesce(json_agg(t.name order by t.name), '[]') as j
+             from (select distinct on (a.folded_name) a.name, a.folded_name
+                   from seller_alias a join s on s.seller_id = a.seller_id
+                   where a.live_reports > 0
+                   order by a.folded_name, a.live_reports desc, a.seller_alias_id) t
+             where t.folded_name is distinct from (
+                       select x.folded_name from seller_alias x join s on x.seller_id = s.seller_id
+                       where x.name = s.display_name)
          )
          select s.marketplace, s.seller_key, s.display_name, s.name_based, s.store_url,
                 s.created_at as first_seen, windows.last_reported_at,

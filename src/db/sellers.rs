@@ -1,43 +1,105 @@
-//! Sellers and their aliases.
+//! Sellers, the spellings reporters gave for them, and the name each is shown under.
 
 use sqlx::PgConnection;
 
 use crate::domain::fold::fold_name;
-use crate::domain::report::SellerIdentity;
+use crate::domain::seller::{SellerIdentity, Spelling, shown_name};
 
-/// The seller a report is filed under, as stored (its first-known name is kept).
+/// The seller a report is filed under, as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SellerRow {
     pub seller_id: i64,
     pub display_name: String,
+    pub store_url: Option<String>,
 }
 
-/// Finds or creates the seller and records the buyer's name for it as an alias, in one
-/// round trip. A store URL learnt later fills in one that was missing.
+/// Finds or creates the seller and records the reporter's spelling of its name, in one round
+/// trip. A store URL learnt later fills in one that was missing. The seller row stays locked
+/// until commit (`do update` locks it even when nothing changes): reports on one seller are
+/// counted one transaction at a time, so [`refresh_shown_name`] sees every earlier vote.
 #[tracing::instrument(skip_all, fields(marketplace = %seller.marketplace))]
 pub async fn upsert(conn: &mut PgConnection, seller: &SellerIdentity) -> sqlx::Result<SellerRow> {
-    let alias_folded = seller.alias.as_deref().map(fold_name);
+    let folded = seller.name.as_deref().map(fold_name);
     sqlx::query_as(
         "with s as (
              insert into seller (marketplace, seller_key, name_based, display_name, store_url)
              values ($1, $2, $3, $4, $5)
              on conflict on constraint seller_marketplace_key_unique do update
                  set store_url = coalesce(seller.store_url, excluded.store_url)
-             returning seller_id, display_name
+             returning seller_id, display_name, store_url
          ), a as (
              insert into seller_alias (seller_id, name, folded_name)
              select seller_id, $6, $7 from s where $6::text is not null
-             on conflict on constraint seller_alias_unique do nothing
+             on conflict on constraint seller_alias_name_unique do nothing
          )
-         select seller_id, display_name from s",
+         select seller_id, display_name, store_url from s",
     )
     .bind(seller.marketplace.as_str())
     .bind(&seller.seller_key)
     .bind(seller.name_based)
     .bind(&seller.display_name)
     .bind(&seller.store_url)
-    .bind(&seller.alias)
-    .bind(alias_folded)
+    .bind(&seller.name)
+    .bind(folded)
     .fetch_one(conn)
     .await
+}
+
+#[derive(sqlx::FromRow)]
+struct Spellings {
+    seller_key: String,
+    name_based: bool,
+    display_name: String,
+    names: Vec<String>,
+    folded: Vec<String>,
+    live_reports: Vec<i32>,
+}
+
+/// Sets the name a store identified by id is shown under to the spelling most live reports
+/// gave (`domain::seller::shown_name`) and returns it. Call it in the transaction that filed
+/// or withdrew a report, after locking the seller row (intake's [`upsert`], the withdrawal's
+/// statement), so that two transactions never count from different votes. A seller known only
+/// by a typed name keeps the name that is its identity. A changed name marks the seller's
+/// takedown rows changed (trigger `seller_touch_listing_brand`).
+#[tracing::instrument(skip_all)]
+pub async fn refresh_shown_name(conn: &mut PgConnection, seller_id: i64) -> sqlx::Result<String> {
+    let row: Spellings = sqlx::query_as(
+        "select s.seller_key, s.name_based, s.display_name,
+                coalesce(array_agg(a.name order by a.seller_alias_id)
+                             filter (where a.seller_alias_id is not null), '{}') as names,
+                coalesce(array_agg(a.folded_name order by a.seller_alias_id)
+                             filter (where a.seller_alias_id is not null), '{}') as folded,
+                coalesce(array_agg(a.live_reports order by a.seller_alias_id)
+                             filter (where a.seller_alias_id is not null), '{}') as live_reports
+         from seller s
+         left join seller_alias a on a.seller_id = s.seller_id and a.live_reports > 0
+         where s.seller_id = $1
+         group by s.seller_id",
+    )
+    .bind(seller_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if row.name_based {
+        return Ok(row.display_name);
+    }
+    let spellings: Vec<Spelling> = row
+        .names
+        .into_iter()
+        .zip(row.folded)
+        .zip(row.live_reports)
+        .map(|((name, folded), live_reports)| Spelling {
+            name,
+            folded,
+            live_reports: i64::from(live_reports),
+        })
+        .collect();
+    let shown = shown_name(&spellings, &row.seller_key);
+    if shown != row.display_name {
+        sqlx::query("update seller set display_name = $2 where seller_id = $1")
+            .bind(seller_id)
+            .bind(&shown)
+            .execute(conn)
+            .await?;
+    }
+    Ok(shown)
 }

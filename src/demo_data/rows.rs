@@ -29,7 +29,7 @@ pub(super) const LISTING_COPY: &str = "copy listing (listing_id, marketplace, ex
 pub(super) const REPORT_COPY: &str = "copy report (report_id, public_id, listing_id, seller_id, \
      brand_id, product_title, price_amount, price_currency, order_date, reasons, description, \
      reporter_email, reporter_key, reporter_fingerprint, status, manage_token_hash, created_at, \
-     updated_at) from stdin (format text)";
+     updated_at, seller_name) from stdin (format text)";
 
 /// Statuses with their shares in percent.
 const STATUSES: [(&str, u32); 4] = [
@@ -304,6 +304,8 @@ fn report_row(out: &mut String, rng: &mut StdRng, plan: &Plan, seed: u64, index:
         .bytea(&token_hash)
         .timestamp(report.created_us)
         .timestamp(updated_us)
+        // Its reporters spell the seller as its alias does: that spelling is the one shown.
+        .opt_text(seller.shape.alias.as_deref())
         .end();
 }
 

@@ -351,7 +351,7 @@ fn report_rows_satisfy_the_schema_checks() {
     let mut per_status = [0usize; 4];
     let mut public_ids = HashSet::new();
     for (i, row) in rows.iter().enumerate() {
-        assert_eq!(row.len(), 18, "{row:?}");
+        assert_eq!(row.len(), 19, "{row:?}");
         assert_eq!(row[0], (i + 1).to_string());
         assert!(public_ids.insert(row[1].clone()));
         assert!(row[5] == "\\N" || (1..=300).contains(&row[5].chars().count()));
@@ -387,6 +387,10 @@ fn report_rows_satisfy_the_schema_checks() {
         let status = statuses.iter().position(|s| *s == row[14]);
         per_status[status.expect("a known status")] += 1;
         assert!(row[17] >= row[16], "updated_at after created_at");
+        // The seller name is the seller's alias (the foreign key to seller_alias), if any.
+        let seller: usize = row[3].parse().expect("seller id");
+        let alias = plan.sellers[seller - 1].shape.alias.as_deref();
+        assert_eq!(row[18], alias.unwrap_or("\\N"), "{row:?}");
     }
     let share = |n: usize| n as f64 / rows.len() as f64;
     assert!(

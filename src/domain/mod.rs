@@ -9,6 +9,7 @@ pub mod outcome;
 pub mod reason;
 pub mod report;
 pub mod reputation;
+pub mod seller;
 pub mod status;
 pub mod takedown;
 pub mod timeline;

@@ -3,16 +3,14 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::fold::{clean_display, fold_name, slugify};
-use super::listing_url::{Listing, Store, parse_listing_url, parse_store_url};
-use super::marketplace::Marketplace;
+use super::fold::{clean_display, slugify};
+use super::listing_url::{Listing, parse_listing_url, parse_store_url};
 use super::money::Money;
 use super::reason::Reason;
+pub use super::seller::{MAX_SELLER_NAME_CHARS, SellerIdentity};
+use super::seller::{SellerConflict, resolve};
 use super::validation::FieldErrors;
 
-pub const MAX_SELLER_NAME_CHARS: usize = 200;
-/// Folded names become keys; the database allows 600 characters.
-const MAX_SELLER_KEY_CHARS: usize = 400;
 pub const MAX_BRAND_CHARS: usize = 100;
 pub const MAX_PRODUCT_TITLE_CHARS: usize = 300;
 pub const MIN_DESCRIPTION_CHARS: usize = 10;
@@ -45,19 +43,6 @@ pub struct ReportInput {
 pub struct PriceInput {
     pub amount: String,
     pub currency: String,
-}
-
-/// The seller a report is about, as far as the buyer's input lets us identify it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SellerIdentity {
-    pub marketplace: Marketplace,
-    pub seller_key: String,
-    /// The key is a typed name, not an id read from a URL.
-    pub name_based: bool,
-    pub display_name: String,
-    pub store_url: Option<String>,
-    /// The name the buyer typed, when it is not already the key.
-    pub alias: Option<String>,
 }
 
 /// A brand as typed, and the slug that makes "LOUIS VUITTON" and "Louis Vuitton" one brand.
@@ -128,13 +113,13 @@ impl ReportInput {
             }
         }
         let seller = listing.as_ref().and_then(|listing| {
-            match resolve_seller(
+            match resolve(
                 listing,
                 store,
                 seller_name.clone().filter(|n| !n.is_empty()),
             ) {
                 Ok(seller) => Some(seller),
-                Err((field, message)) => {
+                Err(SellerConflict { field, message }) => {
                     errors.add(field, message);
                     None
                 }
@@ -216,75 +201,6 @@ impl ReportInput {
             }),
         }
     }
-}
-
-/// Picks the seller identity: a store URL beats a seller id found in the listing URL, which
-/// beats a typed name. The typed name is kept as display name and alias either way.
-fn resolve_seller(
-    listing: &Listing,
-    store: Option<Store>,
-    name: Option<String>,
-) -> Result<SellerIdentity, (&'static str, String)> {
-    let store = store.or_else(|| listing.seller_hint.clone());
-    if let Some(store) = store {
-        if store.marketplace != listing.marketplace {
-            return Err((
-                "seller_url",
-                format!(
-                    "This store is on {} but the listing is on {}; give the store of the listing's seller",
-                    store.marketplace.display_name(),
-                    listing.marketplace.display_name()
-                ),
-            ));
-        }
-        // A store id can be longer than a display name may be; show its start.
-        let key_as_name = || {
-            store
-                .seller_key
-                .chars()
-                .take(MAX_SELLER_NAME_CHARS)
-                .collect()
-        };
-        return Ok(SellerIdentity {
-            marketplace: store.marketplace,
-            display_name: name.clone().unwrap_or_else(key_as_name),
-            seller_key: store.seller_key,
-            name_based: false,
-            store_url: Some(store.store_url),
-            alias: name,
-        });
-    }
-    let Some(name) = name else {
-        return Err((
-            "seller_name",
-            "Give the store's link or the seller's name as shown on the listing".into(),
-        ));
-    };
-    let folded = fold_name(&name);
-    // Unicode normalisation can lengthen text, so the key gets its own bound.
-    if folded.chars().count() > MAX_SELLER_KEY_CHARS {
-        return Err(("seller_name", "The seller name is too long".into()));
-    }
-    // Names are only unique within one site; for unknown marketplaces the host is the site.
-    let seller_key = match listing.marketplace {
-        Marketplace::Other => format!("{}:{folded}", host_of(&listing.canonical_url)),
-        _ => folded,
-    };
-    Ok(SellerIdentity {
-        marketplace: listing.marketplace,
-        seller_key,
-        name_based: true,
-        display_name: name,
-        store_url: None,
-        alias: None,
-    })
-}
-
-fn host_of(url: &str) -> String {
-    url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 fn non_blank(value: &Option<String>) -> Option<&str> {

@@ -312,3 +312,46 @@ async fn an_oversized_json_body_is_413() {
     assert_eq!(response.status(), 413);
     problem(response).await;
 }
+
+#[tokio::test]
+async fn an_unknown_shops_links_are_published_without_session_or_order_ids() {
+    let app = TestApp::spawn().await;
+    let mut report = valid_report();
+    report["listing_url"] = json!(
+        "https://shop.example/product.php?orderId=998877&id=42&sessionid=S3CR3T&utm_source=mail&token=S3CR3T"
+    );
+    report["seller_url"] = json!("https://shop.example/vendor.php?vendor=7&sid=S3CR3T&cart=S3CR3T");
+    let response = app.post_report_json(&report).await;
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(
+        body["listing"]["canonical_url"],
+        "https://shop.example/product.php?id=42"
+    );
+    assert_eq!(
+        body["seller"]["store_url"],
+        "https://shop.example/vendor.php?vendor=7"
+    );
+    let public = app
+        .get_report_api(body["id"].as_str().expect("id"))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        !public.contains("S3CR3T") && !public.contains("998877"),
+        "{public}"
+    );
+    let seller_path = format!(
+        "/api/v1/sellers/other/{}",
+        fakewatch::routes::sellers::view::path_segment(
+            body["seller"]["seller_key"].as_str().expect("key")
+        )
+    );
+    let seller = app.get(&seller_path).await.text().await.expect("body");
+    assert!(seller.contains("product.php?id=42"), "{seller}");
+    assert!(
+        !seller.contains("S3CR3T") && !seller.contains("998877"),
+        "{seller}"
+    );
+}

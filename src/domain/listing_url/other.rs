@@ -1,97 +1,105 @@
-//! Links to websites we have no parser for: the URL itself, cleaned, is the identity.
+//! Links to websites we have no parser for: the URL itself, cleaned down to what names the
+//! product (or seller), is the identity.
 
 use url::Url;
 
 use super::{Listing, MAX_KEY_LEN, Marketplace, Store};
 
-/// Query parameters that only say how the visitor arrived (ads, affiliates, recommendation
-/// slots, search position). Compared in lowercase. Removing them lets two buyers who arrived
-/// differently report the same page.
-const TRACKING_PARAMS: &[&str] = &[
-    // Search engines, ad networks and social sites.
-    "gclid",
-    "gclsrc",
-    "dclid",
-    "gbraid",
-    "wbraid",
-    "fbclid",
-    "msclkid",
-    "yclid",
-    "igshid",
-    "ttclid",
-    "twclid",
-    "li_fat_id",
-    "srsltid",
-    "_ga",
-    "_gl",
-    "mc_cid",
-    "mc_eid",
-    "_hsenc",
-    "_hsmi",
-    "mkt_tok",
-    // Alibaba group (AliExpress, Taobao, Tmall, Alibaba.com).
-    "spm",
-    "scm",
-    "scm_id",
-    "scm-url",
-    "pvid",
-    "algo_pvid",
-    "algo_exp_id",
-    "pdp_npi",
-    "sk",
-    "terminal_id",
-    "gatewayadapt",
-    "btsid",
-    "ws_ab_test",
-    "curpageloguid",
-    // Amazon.
-    "ref",
-    "ref_",
-    "psc",
-    "th",
-    "qid",
-    "sr",
-    "keywords",
-    "crid",
-    "sprefix",
-    "dib",
-    "dib_tag",
-    "content-id",
-    "refrid",
-    "linkcode",
-    "linkid",
-    "camp",
-    "creative",
-    "creativeasin",
-    // eBay.
-    "_trkparms",
-    "_trksid",
-    "hash",
-    "amdata",
-    "mkevt",
-    "mkcid",
-    "mkrid",
-    "campid",
-    "toolid",
-    "customid",
-    "epid_trk",
+/// Query parameters that name a product on shops we have no parser for, compared in lowercase
+/// (after percent-decoding). Only these are kept in a canonical listing URL: everything else a
+/// pasted link carries (session and cart ids, order numbers, tokens, tracking, sort order,
+/// colour and size pickers) is dropped, because canonical URLs are published on every page
+/// that lists the listing, and because two buyers of one product should meet in one listing.
+const PRODUCT_PARAMS: &[&str] = &[
+    // Product and item ids as shop software names them: generic shops, Magento (`id`),
+    // WooCommerce/WordPress (`p`, `product`, `post_type`), PrestaShop (`id_product`,
+    // `id_product_attribute`), OpenCart (`product_id`), osCommerce/Zen Cart (`products_id`),
+    // Shopify (`variant`), Chinese storefronts (`goods_id`).
+    "id",
+    "p",
+    "pid",
+    "item",
+    "itemid",
+    "item_id",
+    "itemno",
+    "item_no",
+    "product",
+    "productid",
+    "product_id",
+    "products_id",
+    "prodid",
+    "id_product",
+    "id_product_attribute",
+    "goods_id",
+    "goodsid",
+    "sku",
+    "variant",
+    "variant_id",
+    "model",
+    "article",
+    "artnr",
+    "offer",
+    "offerid",
+    "offer_id",
+    "listing",
+    "listingid",
+    "listing_id",
+    // Trade identifiers some shops link by.
+    "asin",
+    "ean",
+    "gtin",
+    "upc",
+    "isbn",
 ];
 
-/// Families of tracking parameters, compared in lowercase (`aff_` covers AliExpress's
-/// `aff_platform`, `aff_trace_key`, `aff_fcid`, …).
-const TRACKING_PREFIXES: &[&str] = &["utm_", "aff_", "_randl_", "pf_rd_", "pd_rd_"];
+/// Query parameters that pick which page a shop's script shows (OpenCart's
+/// `route=product/product`, PrestaShop's `controller=product`, Zen Cart's
+/// `main_page=product_info`, WordPress's `post_type=product`): without them the product id
+/// opens the home page. They name a page, never a visitor.
+const PAGE_PARAMS: &[&str] = &["route", "controller", "main_page", "post_type"];
 
-/// Whether a query parameter name (already percent-decoded) only tracks the visitor.
-pub(super) fn is_tracking_param(key: &str) -> bool {
+/// Query parameters that name a seller on websites we have no parser for; store URLs keep
+/// only these (and [`PAGE_PARAMS`]).
+const STORE_PARAMS: &[&str] = &[
+    "id",
+    "seller",
+    "seller_id",
+    "sellerid",
+    "shop",
+    "shop_id",
+    "shopid",
+    "store",
+    "store_id",
+    "storeid",
+    "vendor",
+    "vendor_id",
+    "vendorid",
+    "merchant",
+    "merchant_id",
+    "merchantid",
+    // Chinese-built storefronts, as on Temu and SHEIN.
+    "mall_id",
+    "store_code",
+];
+
+/// Whether a canonical listing URL keeps this query parameter (name percent-decoded).
+pub(super) fn is_product_param(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
-    TRACKING_PARAMS.contains(&key.as_str()) || TRACKING_PREFIXES.iter().any(|p| key.starts_with(p))
+    PRODUCT_PARAMS.contains(&key.as_str()) || PAGE_PARAMS.contains(&key.as_str())
 }
 
-/// The link with its fragment and tracking parameters removed and the remaining parameters
-/// sorted by name, so that the same page always gives the same string. The scheme, path and
-/// parameter values are kept exactly: on an unknown website any of them may matter.
-/// (The `url` crate has already lowercased the host and dropped a default port.)
-pub(super) fn normalize(url: &Url) -> Url {
+/// Whether a store URL keeps this query parameter (name percent-decoded).
+pub(super) fn is_store_param(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    STORE_PARAMS.contains(&key.as_str()) || PAGE_PARAMS.contains(&key.as_str())
+}
+
+/// The link with its fragment, session ids in the path, and every query parameter `keep`
+/// refuses removed, and the remaining parameters sorted by name, so that the same page always
+/// gives the same string. The scheme, the rest of the path and the kept parameters' values
+/// are kept exactly: on an unknown website any of them may matter. (The `url` crate has
+/// already lowercased the host and dropped a default port.)
+pub(super) fn normalize(url: &Url, keep: fn(&str) -> bool) -> Url {
     let mut url = url.clone();
     url.set_fragment(None);
     if let Some(host) = url.host_str().filter(|h| h.ends_with('.')) {
@@ -100,6 +108,9 @@ pub(super) fn normalize(url: &Url) -> Url {
         if !host.is_empty() {
             let _ = url.set_host(Some(&host));
         }
+    }
+    if let Some(path) = path_without_sessions(url.path()) {
+        url.set_path(&path);
     }
     let mut kept: Vec<(String, &str)> = url
         .query()
@@ -111,10 +122,10 @@ pub(super) fn normalize(url: &Url) -> Url {
                 .next()
                 .map(|(k, _)| k.into_owned())
                 .unwrap_or_default();
-            (!is_tracking_param(&key)).then_some((key, pair))
+            keep(&key).then_some((key, pair))
         })
         .collect();
-    // Stable sort: repeated keys ("?color=red&color=blue") keep their order, which may matter.
+    // Stable sort: repeated keys ("?id=1&id=2") keep their order, which may matter.
     kept.sort_by(|a, b| a.0.cmp(&b.0));
     let query = kept
         .iter()
@@ -125,10 +136,35 @@ pub(super) fn normalize(url: &Url) -> Url {
     url
 }
 
+/// Path parameters that carry a session: Java servlets' `;jsessionid=…` (also `;sid=`,
+/// `;phpsessid=`) at the end of a segment, and ASP.NET's cookieless `/(S(…))/` segment.
+/// `None` when the path has none.
+fn path_without_sessions(path: &str) -> Option<String> {
+    const SESSION_PATH_PARAMS: &[&str] = &[";jsessionid=", ";sid=", ";phpsessid=", ";sessionid="];
+    let mut segments = Vec::new();
+    let mut changed = false;
+    for segment in path.split('/') {
+        if segment.len() > 5 && segment.starts_with("(S(") && segment.ends_with("))") {
+            changed = true;
+            continue;
+        }
+        // ASCII lowercasing keeps byte offsets.
+        let lower = segment.to_ascii_lowercase();
+        match SESSION_PATH_PARAMS.iter().find_map(|p| lower.find(p)) {
+            Some(at) => {
+                changed = true;
+                segments.push(&segment[..at]);
+            }
+            None => segments.push(segment),
+        }
+    }
+    changed.then(|| segments.join("/"))
+}
+
 /// A listing on an unknown website: its id is the cleaned URL without the scheme, so that the
 /// http and https forms of a page are one listing.
 pub(super) fn listing(url: &Url) -> Listing {
-    let canonical = normalize(url);
+    let canonical = normalize(url, is_product_param);
     let without_scheme = canonical
         .as_str()
         .split_once("://")
@@ -142,9 +178,10 @@ pub(super) fn listing(url: &Url) -> Listing {
 }
 
 /// A seller on an unknown website: the key is host (with a non-default port) and path, without
-/// a trailing slash; query and fragment are left out of the key but kept in the URL.
+/// a trailing slash; the query is left out of the key, and the URL keeps only the parameters
+/// that name a seller.
 pub(super) fn store(url: &Url) -> Store {
-    let canonical = normalize(url);
+    let canonical = normalize(url, is_store_param);
     let host = canonical.host_str().unwrap_or_default();
     let mut key = match canonical.port() {
         Some(port) => format!("{host}:{port}"),

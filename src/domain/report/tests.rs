@@ -1,6 +1,8 @@
 use time::macros::date;
 
 use super::*;
+use crate::domain::Marketplace;
+use crate::domain::seller::Basis;
 
 const TODAY: Date = date!(2026 - 11 - 25);
 
@@ -38,7 +40,8 @@ fn a_complete_report_validates() {
     assert_eq!(report.seller.seller_key, "912345");
     assert!(!report.seller.name_based);
     assert_eq!(report.seller.display_name, "Best Deals Store");
-    assert_eq!(report.seller.alias.as_deref(), Some("Best Deals Store"));
+    assert_eq!(report.seller.name.as_deref(), Some("Best Deals Store"));
+    assert_eq!(report.seller.basis, Basis::StoreUrl);
     assert_eq!(report.brand.slug, "louis-vuitton");
     assert_eq!(report.brand.display_name, "LOUIS VUITTON");
     assert_eq!(
@@ -68,7 +71,9 @@ fn seller_name_alone_gives_a_name_based_key() {
     };
     let report = input.validate(TODAY).expect("valid");
     assert!(report.seller.name_based);
+    assert_eq!(report.seller.basis, Basis::Name);
     assert_eq!(report.seller.seller_key, "best deals store");
+    assert_eq!(report.seller.name.as_deref(), Some("Best DEALS Store"));
     assert_eq!(report.seller.marketplace, Marketplace::AliExpress);
 }
 
@@ -98,6 +103,7 @@ fn seller_found_in_the_listing_url_is_used() {
     let report = input.validate(TODAY).expect("valid");
     assert_eq!(report.seller.marketplace, Marketplace::Amazon);
     assert!(!report.seller.name_based);
+    assert_eq!(report.seller.basis, Basis::ListingUrl);
     assert_eq!(report.seller.display_name, report.seller.seller_key);
 }
 

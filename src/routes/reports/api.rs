@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::intake::{self, Client};
-use super::manage::{authorize, serve_evidence};
+use super::manage::{authorize, serve_evidence, withdraw_report};
 use super::upload::{self, human_bytes};
 use super::view::{FiledJson, ReportJson};
 use crate::db;
@@ -34,7 +34,7 @@ const REPORT_PART: &str = "report";
         (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body or a file too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor multipart", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Field errors", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field errors, among them a store that is not the one the listing is recorded under", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 /// `POST /api/v1/reports`
@@ -175,7 +175,7 @@ pub async fn withdraw(
     let token = bearer_token(&headers)?;
     let mut conn = state.db.acquire().await?;
     let report_id = authorize(&mut conn, &id, token).await?;
-    db::reports::withdraw(&mut conn, report_id).await?;
+    withdraw_report(&mut conn, report_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -14,6 +14,7 @@ use crate::db::brands::BrandRow;
 use crate::db::evidence::{EvidenceRow, NewEvidence};
 use crate::db::sellers::SellerRow;
 use crate::domain::report::{NewReport, ReportInput};
+use crate::domain::seller::SellerIdentity;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::evidence::Stored;
@@ -29,6 +30,7 @@ pub struct Filed {
     pub created: bool,
     /// The manage token, shown once; `None` when this updated an earlier report.
     pub manage_token: Option<String>,
+    /// The report as filed: its seller is the one the listing is recorded under.
     pub report: NewReport,
     /// The seller and brand as stored, which may be spelled differently from the input.
     pub seller: SellerRow,
@@ -77,7 +79,14 @@ async fn file(
     let processed = process_all(state, uploads).await?;
 
     let mut written = Vec::new();
-    let result = store_and_commit(state, &report, &processed, client, &mut written).await;
+    let mut result = store_and_commit(state, &report, &processed, client, &mut written).await;
+    if matches!(result, Ok(None)) {
+        // Another submission recorded the listing meanwhile: check against its seller.
+        result = store_and_commit(state, &report, &processed, client, &mut written).await;
+    }
+    let result = result.and_then(|c| {
+        c.ok_or_else(|| AppError::internal("the listing was recorded concurrently twice"))
+    });
     if result.is_err() {
         remove_orphans(state, &written).await;
     }
@@ -86,7 +95,10 @@ async fn file(
         public_id: c.report.public_id,
         created: c.report.created,
         manage_token: c.manage_token,
-        report,
+        report: NewReport {
+            seller: c.identity,
+            ..report
+        },
         seller: c.seller,
         brand: c.brand,
         evidence: c.evidence,
@@ -124,18 +136,21 @@ async fn process_all(state: &AppState, uploads: Vec<Upload>) -> Result<Vec<Proce
 struct Committed {
     report: db::reports::Upserted,
     manage_token: Option<String>,
+    identity: SellerIdentity,
     seller: SellerRow,
     brand: BrandRow,
     evidence: Vec<EvidenceRow>,
 }
 
+/// Stores the files and writes the report in one transaction. `None` when another submission
+/// recorded the same listing first, after this one found it new: the caller tries again.
 async fn store_and_commit(
     state: &AppState,
     report: &NewReport,
     files: &[Processed],
     client: Client,
     written: &mut Vec<String>,
-) -> Result<Committed, AppError> {
+) -> Result<Option<Committed>, AppError> {
     let hashes = files
         .iter()
         .map(|f| hex::decode(&f.sha256))
@@ -161,15 +176,32 @@ async fn store_and_commit(
     let public_id = random_token(12);
     let evidence_ids: Vec<String> = files.iter().map(|_| random_token(12)).collect();
 
-    let seller = db::sellers::upsert(&mut tx, &report.seller).await?;
+    // A listing keeps the seller it was first recorded under; a report naming another store
+    // is refused (domain::seller).
+    let known = db::listings::find(&mut tx, &report.listing.canonical_url).await?;
+    let identity = match &known {
+        Some(known) => report
+            .seller
+            .on_recorded(&known.seller)
+            .map_err(|c| FieldErrors::single(c.field, c.message))?,
+        None => report.seller.clone(),
+    };
+    let mut seller = db::sellers::upsert(&mut tx, &identity).await?;
     let brand = db::brands::upsert(&mut tx, &report.brand).await?;
-    let listing_id = db::listings::upsert(&mut tx, &report.listing, seller.seller_id).await?;
+    let listing_id = match &known {
+        Some(known) => known.listing_id,
+        None => match db::listings::insert(&mut tx, &report.listing, seller.seller_id).await? {
+            Some(listing_id) => listing_id,
+            None => return Ok(None),
+        },
+    };
     let upserted = db::reports::upsert(
         &mut tx,
         &db::reports::ReportWrite {
             public_id: &public_id,
             listing_id,
             seller_id: seller.seller_id,
+            seller_name: identity.name.as_deref(),
             brand_id: brand.brand_id,
             report,
             reporter_key: reporter_key.as_ref().map(|k| &k[..]),
@@ -193,6 +225,9 @@ async fn store_and_commit(
             storage_key: key,
         })
         .collect();
+    if !identity.name_based {
+        seller.display_name = db::sellers::refresh_shown_name(&mut tx, seller.seller_id).await?;
+    }
     db::evidence::insert_all(&mut tx, upserted.report_id, &rows).await?;
     let all_evidence = if upserted.created && files.is_empty() {
         Vec::new()
@@ -218,13 +253,14 @@ async fn store_and_commit(
         .into_iter()
         .filter(|row| hashes.contains(&row.sha256))
         .collect();
-    Ok(Committed {
+    Ok(Some(Committed {
         manage_token: upserted.created.then_some(manage_token),
         report: upserted,
+        identity,
         seller,
         brand,
         evidence,
-    })
+    }))
 }
 
 /// The reporter key (same email → same reporter) and the fingerprint used to count distinct

@@ -9,6 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{CookieJar, WithRejection};
 use serde::Deserialize;
+use sqlx::Connection;
 
 use super::view::{EvidenceJson, ReportFacts};
 use crate::db;
@@ -40,6 +41,20 @@ pub async fn authorize(
         Access::WrongToken => Err(AppError::ManageTokenInvalid),
         Access::NoSuchReport => Err(AppError::ReportNotFound),
     }
+}
+
+/// Withdraws the report and, in the same transaction, recounts the name its seller is shown
+/// under: a spelling only withdrawn reports gave is shown nowhere.
+pub async fn withdraw_report(
+    conn: &mut sqlx::PgConnection,
+    report_id: i64,
+) -> Result<(), AppError> {
+    let mut tx = conn.begin().await?;
+    if let Some(seller_id) = db::reports::withdraw(&mut tx, report_id).await? {
+        db::sellers::refresh_shown_name(&mut tx, seller_id).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// `GET /reports/{id}/manage/{token}`
@@ -85,7 +100,7 @@ pub async fn withdraw(
     csrf::verify(&jar, &state.secret, form.csrf_token.as_deref())?;
     let mut conn = state.db.acquire().await?;
     let report_id = authorize(&mut conn, &id, &form.token).await?;
-    db::reports::withdraw(&mut conn, report_id).await?;
+    withdraw_report(&mut conn, report_id).await?;
     Ok(Redirect::to(&format!("/reports/{id}/manage/{}", form.token)).into_response())
 }
 

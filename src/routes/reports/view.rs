@@ -169,7 +169,7 @@ impl FiledJson {
                 seller_key: r.seller.seller_key.clone(),
                 name: filed.seller.display_name.clone(),
                 name_based: r.seller.name_based,
-                store_url: r.seller.store_url.clone(),
+                store_url: filed.seller.store_url.clone(),
             },
             brand: BrandJson {
                 slug: filed.brand.slug.clone(),

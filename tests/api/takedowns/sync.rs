@@ -171,3 +171,51 @@ async fn a_change_committing_after_an_export_began_is_in_the_next_sync() {
     let quiet = export_json(&app, &token, &format!("brand=acme&since={cursor}")).await;
     assert_eq!(changes(&quiet), []);
 }
+
+#[tokio::test]
+async fn a_change_of_the_sellers_shown_name_is_in_the_next_sync_and_a_mere_vote_is_not() {
+    let app = TestApp::spawn().await;
+    let token = holder(&app, "Acme Corp", &["Acme"]).await;
+    // Listing 1 (Acme) and the seller's other listings (Globex) share the seller.
+    file(&app, &report(1, "Acme", "a@example.com")).await;
+    let full = export_json(&app, &token, "brand=acme").await;
+    assert_eq!(
+        row_of(&full, &item(1))["seller_name"],
+        "Luxury Outlet Store"
+    );
+    let c1 = full["cursor"].as_str().expect("cursor").to_owned();
+
+    // Two reports on another brand's listing spell the seller otherwise: the shown name
+    // changes, and with it Acme's row.
+    let mut renamed = Vec::new();
+    for email in ["b@example.com", "c@example.com"] {
+        let mut other = report(2, "Globex", email);
+        other["seller_name"] = json!("LUX OUTLET OFFICIAL");
+        renamed.push(file(&app, &other).await);
+    }
+    let sync = export_json(&app, &token, &format!("brand=acme&since={c1}")).await;
+    assert_eq!(changes(&sync), reported(&[item(1)]));
+    assert_eq!(
+        row_of(&sync, &item(1))["seller_name"],
+        "LUX OUTLET OFFICIAL"
+    );
+    let c2 = sync["cursor"].as_str().expect("cursor").to_owned();
+
+    // Another vote that leaves the shown name as it is changes nothing for Acme.
+    let mut vote = report(3, "Globex", "d@example.com");
+    vote["seller_name"] = json!("LUX OUTLET OFFICIAL");
+    file(&app, &vote).await;
+    let quiet = export_json(&app, &token, &format!("brand=acme&since={c2}")).await;
+    assert_eq!(changes(&quiet), []);
+    let c3 = quiet["cursor"].as_str().expect("cursor").to_owned();
+
+    // Withdrawing two of the three ties the count; the spelling given first wins.
+    withdraw(&app, &renamed[0]).await;
+    withdraw(&app, &renamed[1]).await;
+    let sync = export_json(&app, &token, &format!("brand=acme&since={c3}")).await;
+    assert_eq!(changes(&sync), reported(&[item(1)]));
+    assert_eq!(
+        row_of(&sync, &item(1))["seller_name"],
+        "Luxury Outlet Store"
+    );
+}

@@ -156,10 +156,10 @@ fn addresses_without_a_scheme_get_https() {
     assert_eq!(listing.canonical_url, "https://example.com/products/42");
     let listing = parse_listing_url("Example.com").expect("accepted");
     assert_eq!(listing.canonical_url, "https://example.com/");
-    let listing = parse_listing_url("shop.example.co.uk:8443/x?b=1#f").expect("accepted");
+    let listing = parse_listing_url("shop.example.co.uk:8443/x?id=1#f").expect("accepted");
     assert_eq!(
         listing.canonical_url,
-        "https://shop.example.co.uk:8443/x?b=1"
+        "https://shop.example.co.uk:8443/x?id=1"
     );
 }
 

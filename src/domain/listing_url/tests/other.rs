@@ -17,20 +17,92 @@ fn canonical(input: &str) -> String {
 
 #[test]
 fn host_is_lowercased_fragment_dropped_and_parameters_sorted() {
-    let input = "https://Shop.Example.COM/Products/Fake-Bag?size=M&color=red#reviews";
+    let input = "https://Shop.Example.COM/Products/Fake-Bag?variant=4&id=17#reviews";
     let listing = parse_listing_url(input).expect("accepted");
     assert_eq!(
         listing.canonical_url,
-        "https://shop.example.com/Products/Fake-Bag?color=red&size=M"
+        "https://shop.example.com/Products/Fake-Bag?id=17&variant=4"
     );
     assert_eq!(
         listing.listing_id,
-        "shop.example.com/Products/Fake-Bag?color=red&size=M"
+        "shop.example.com/Products/Fake-Bag?id=17&variant=4"
     );
 }
 
 #[test]
-fn tracking_parameters_are_removed() {
+fn parameters_that_name_a_product_are_kept() {
+    for kept in [
+        "id=7",
+        "p=123",
+        "pid=A1",
+        "item=9",
+        "itemId=9",
+        "item_id=9",
+        "product=fake-bag",
+        "productId=9",
+        "product_id=42",
+        "products_id=42",
+        "id_product=42",
+        "sku=LV-001",
+        "variant=4012",
+        "goods_id=601099512345678",
+        "asin=B08N5WRWNW",
+        "ean=4006381333931",
+    ] {
+        assert_eq!(
+            canonical(&format!("https://shop.example/x?{kept}")),
+            format!("https://shop.example/x?{kept}"),
+            "{kept}"
+        );
+    }
+}
+
+#[test]
+fn page_selectors_stay_with_the_product_id_they_need() {
+    assert_eq!(
+        canonical("https://shop.example/index.php?route=product/product&product_id=42&path=20_27"),
+        "https://shop.example/index.php?product_id=42&route=product/product"
+    );
+    assert_eq!(
+        canonical("https://shop.example/index.php?controller=product&id_product=7&id_lang=1"),
+        "https://shop.example/index.php?controller=product&id_product=7"
+    );
+}
+
+#[test]
+fn session_order_and_account_parameters_are_dropped() {
+    for dropped in [
+        "sessionid=abc123",
+        "SessionID=abc123",
+        "sid=abc123",
+        "PHPSESSID=abc123",
+        "jsessionid=abc123",
+        "session=abc123",
+        "order=100234",
+        "orderId=100234",
+        "order_id=100234",
+        "token=abc123",
+        "access_token=abc123",
+        "auth=abc123",
+        "key=abc123",
+        "cart=abc123",
+        "cartId=abc123",
+        "checkout=abc123",
+        "email=me%40example.com",
+        "customer=1001",
+        "signature=abc123",
+        "expires=1700000000",
+    ] {
+        assert_eq!(
+            canonical(&format!("https://shop.example/x?id=7&{dropped}")),
+            "https://shop.example/x?id=7",
+            "{dropped}"
+        );
+    }
+}
+
+#[test]
+fn tracking_and_presentation_parameters_are_dropped() {
     assert_eq!(
         canonical(
             "https://example.com/p/1?utm_source=fb&utm_medium=cpc&UTM_Campaign=x&fbclid=IwAR0&gclid=Cj0&msclkid=1&id=7"
@@ -39,37 +111,52 @@ fn tracking_parameters_are_removed() {
     );
     assert_eq!(
         canonical(
-            "https://example.com/p/1?spm=a2g0o&scm=1&scm_id=2&pvid=3&algo_pvid=4&algo_exp_id=5&pdp_npi=6&sk=7&aff_platform=8&aff_trace_key=9&terminal_id=10&gatewayAdapt=glo&_randl_shipto=ES"
+            "https://example.com/p/1?spm=a2g0o&scm=1&pvid=3&aff_platform=8&ref=x&ref_=y&psc=1&qid=2&_trksid=b&hash=item1"
         ),
         "https://example.com/p/1"
     );
     assert_eq!(
         canonical(
-            "https://example.com/p/1?ref=x&ref_=y&psc=1&th=1&qid=2&sr=8-1&keywords=bag&crid=Z&sprefix=b&dib=a&dib_tag=se&content-id=c&refRID=R&pf_rd_p=1&pd_rd_w=2"
+            "https://example.com/p/1?color=red&size=M&sort=price&page=2&lang=en&currency=EUR"
         ),
         "https://example.com/p/1"
-    );
-    assert_eq!(
-        canonical(
-            "https://example.com/p/1?_trkparms=a&_trksid=b&hash=item1&amdata=c&mkevt=1&mkcid=1&mkrid=1&campid=1&toolid=1&customid=1&variant=blue"
-        ),
-        "https://example.com/p/1?variant=blue"
     );
 }
 
 #[test]
-fn tracking_parameter_names_are_matched_after_decoding() {
+fn parameter_names_are_matched_after_decoding_and_in_any_case() {
     assert_eq!(
-        canonical("https://example.com/x?utm%5Fsource=a&%66bclid=b&q=1"),
-        "https://example.com/x?q=1"
+        canonical("https://example.com/x?utm%5Fsource=a&%73ession%69d=b&%69d=1&SKU=2"),
+        "https://example.com/x?SKU=2&%69d=1"
     );
 }
 
 #[test]
 fn repeated_parameters_keep_their_order_and_values_are_kept_as_written() {
     assert_eq!(
-        canonical("https://example.com/x?c=1&a=2&c=0&q=a%20b+c&flag&&"),
-        "https://example.com/x?a=2&c=1&c=0&flag&q=a%20b+c"
+        canonical("https://example.com/x?sku=1&id=2&sku=0&pid=a%20b+c&flag&&"),
+        "https://example.com/x?id=2&pid=a%20b+c&sku=1&sku=0"
+    );
+}
+
+#[test]
+fn session_ids_in_the_path_are_dropped() {
+    assert_eq!(
+        canonical("https://shop.example/product/42;jsessionid=0A1B2C3D4E5F?id=1"),
+        "https://shop.example/product/42?id=1"
+    );
+    assert_eq!(
+        canonical("https://shop.example/catalog;JSESSIONID=abc/item.html"),
+        "https://shop.example/catalog/item.html"
+    );
+    assert_eq!(
+        canonical("https://shop.example/(S(lit3py55t21z5v55vlm25s55))/product.aspx?id=9"),
+        "https://shop.example/product.aspx?id=9"
+    );
+    // Other path parameters are the shop's business.
+    assert_eq!(
+        canonical("https://shop.example/p;color=red/42"),
+        "https://shop.example/p;color=red/42"
     );
 }
 
@@ -156,14 +243,16 @@ fn long_urls_give_a_cut_listing_id() {
 
 #[test]
 fn stores_on_other_websites_are_keyed_by_host_and_path() {
-    let store = parse_store_url("https://Shop.Example.com/sellers/Acme/?utm_source=x&tab=2#top")
-        .expect("accepted");
+    let store = parse_store_url(
+        "https://Shop.Example.com/sellers/Acme/?utm_source=x&tab=2&sessionid=s&vendor=7#top",
+    )
+    .expect("accepted");
     assert_eq!(
         store,
         Store {
             marketplace: Marketplace::Other,
             seller_key: "shop.example.com/sellers/Acme".to_owned(),
-            store_url: "https://shop.example.com/sellers/Acme/?tab=2".to_owned(),
+            store_url: "https://shop.example.com/sellers/Acme/?vendor=7".to_owned(),
         }
     );
     assert_eq!(parse_store_url(&store.store_url), Ok(store));

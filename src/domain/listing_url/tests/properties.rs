@@ -1,9 +1,18 @@
-//! Property tests: parsing never panics, and whatever it accepts has a canonical form that
-//! parses back to the same result.
+//! Property tests: parsing never panics, whatever it accepts has a canonical form that parses
+//! back to the same result, and no canonical URL carries a query parameter outside the
+//! allow-lists (so no session, order or tracking id is ever published).
 
 use proptest::prelude::*;
 
 use super::*;
+use crate::domain::listing_url::other::{is_product_param, is_store_param};
+
+/// The decoded names of a URL's query parameters.
+fn param_names(url: &str) -> Vec<String> {
+    Url::parse(url)
+        .map(|u| u.query_pairs().map(|(k, _)| k.into_owned()).collect())
+        .unwrap_or_default()
+}
 
 /// Checks what must hold for any input, accepted or not.
 fn check_input(input: &str) -> Result<(), TestCaseError> {
@@ -33,8 +42,22 @@ fn check_input(input: &str) -> Result<(), TestCaseError> {
         if let Some(hint) = &listing.seller_hint {
             prop_assert_eq!(parse_store_url(&hint.store_url), Ok(hint.clone()));
         }
+        for name in param_names(&listing.canonical_url) {
+            prop_assert!(
+                is_product_param(&name),
+                "{name:?} kept in {:?}",
+                listing.canonical_url
+            );
+        }
     }
     if let Ok(store) = parse_store_url(input) {
+        for name in param_names(&store.store_url) {
+            prop_assert!(
+                is_store_param(&name),
+                "{name:?} kept in {:?}",
+                store.store_url
+            );
+        }
         prop_assert!(!store.seller_key.is_empty());
         prop_assert!(store.seller_key.len() <= MAX_KEY_LEN);
         prop_assert_eq!(parse_store_url(&store.store_url), Ok(store.clone()));
@@ -319,8 +342,76 @@ fn url_shaped() -> impl Strategy<Value = String> {
         })
 }
 
+/// Query parameters and path parameters that carry a visitor's session, order or account.
+const SESSION_KEYS: &[&str] = &[
+    "sessionid",
+    "SessionId",
+    "sid",
+    "PHPSESSID",
+    "jsessionid",
+    "session",
+    "orderId",
+    "order_id",
+    "order",
+    "token",
+    "access_token",
+    "auth",
+    "cart",
+    "cartId",
+    "checkout",
+    "email",
+    "key",
+    "signature",
+    "utm_source",
+    "fbclid",
+];
+
+const SECRET: &str = "S3SSI0NS3CR3T";
+
+/// A real listing or store link whose query carries a secret among other parameters, and
+/// sometimes a `;jsessionid=` in the path.
+fn with_secret() -> impl Strategy<Value = String> {
+    (
+        proptest::sample::select(&SCHEMES[..2]),
+        proptest::sample::select(REAL),
+        proptest::bool::ANY,
+        proptest::collection::vec((piece(KEYS), piece(VALUES)), 0..3),
+        proptest::sample::select(SESSION_KEYS),
+        0..4usize,
+    )
+        .prop_map(|(scheme, real, in_path, mut query, key, at)| {
+            let real = if in_path {
+                format!("{real};jsessionid={SECRET}")
+            } else {
+                real.to_owned()
+            };
+            query.insert(at.min(query.len()), (key.to_owned(), SECRET.to_owned()));
+            assemble(scheme, &real, &[], false, &query, None)
+        })
+}
+
+/// The published URLs parsing `input` gives: canonical listing, seller hint, store.
+fn published(input: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    if let Ok(listing) = parse_listing_url(input) {
+        urls.push(listing.canonical_url);
+        urls.extend(listing.seller_hint.map(|s| s.store_url));
+    }
+    if let Ok(store) = parse_store_url(input) {
+        urls.push(store.store_url);
+    }
+    urls
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn session_and_order_ids_never_reach_a_published_url(input in with_secret()) {
+        for url in published(&input) {
+            prop_assert!(!url.contains(SECRET), "{input:?} gave {url:?}");
+        }
+    }
 
     #[test]
     fn arbitrary_text_never_panics_and_accepted_text_is_idempotent(input in any::<String>()) {
@@ -344,6 +435,32 @@ proptest! {
     ) {
         check_input(&format!("https://{host}/{path}"))?;
     }
+}
+
+#[test]
+fn links_with_secrets_are_accepted_on_known_and_other_websites() {
+    // Guards the secret property against testing nothing but refusals.
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let (mut known, mut other) = (0, 0);
+    for _ in 0..500 {
+        let input = with_secret()
+            .new_tree(&mut runner)
+            .expect("strategy")
+            .current();
+        assert!(input.contains(SECRET));
+        match parse_listing_url(&input).map(|l| l.marketplace) {
+            Ok(Marketplace::Other) => other += 1,
+            Ok(_) => known += 1,
+            Err(_) => {}
+        }
+    }
+    assert!(known > 200, "only {known} of 500 were known listings");
+    assert!(
+        other > 5,
+        "only {other} of 500 were other websites' listings"
+    );
 }
 
 #[test]
