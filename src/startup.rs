@@ -140,8 +140,11 @@ pub fn app(state: AppState) -> Router {
                     },
                 ))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
                 .layer(CompressionLayer::new())
+                // Inside compression, so that it reads error bodies as written; outside the
+                // timeout, so that a 408 under /api/ becomes problem details too.
+                .layer(axum::middleware::from_fn(routes::problem_details))
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
                 .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
                 .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 .layer(security_header(header::REFERRER_POLICY, "no-referrer"))

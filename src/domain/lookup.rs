@@ -13,6 +13,9 @@ pub enum Query {
     Name(String),
 }
 
+/// Shortest query worth searching for: one letter matches too many names to be useful.
+pub const MIN_QUERY_CHARS: usize = 2;
+
 /// Longest name query worth searching for; seller names are at most 200 characters.
 pub const MAX_NAME_QUERY_CHARS: usize = 200;
 

@@ -19,30 +19,43 @@ pub struct ExportParams {
     /// Brand slug (or alias); may be left out when the token covers one brand.
     pub brand: Option<String>,
     /// `csv`, `json`, `ndjson` or `txt` (listing URLs, one per line); else the `Accept` header.
+    #[param(pattern = "^(csv|json|ndjson|jsonl|txt)?$")]
     pub format: Option<String>,
     /// `aliexpress`, `amazon`, `ebay` or `dsa`: the columns of that complaint form.
+    #[param(pattern = "^(aliexpress|amazon|ebay|dsa)?$")]
     pub preset: Option<String>,
     /// Only this marketplace's listings (`aliexpress`, `amazon`, …).
+    #[param(
+        pattern = "^(aliexpress|amazon|ebay|temu|shein|dhgate|alibaba|wish|etsy|walmart|shopee|lazada|mercadolibre|taobao|tmall|other)?$"
+    )]
     pub marketplace: Option<String>,
-    /// `reported`, `verified`, `withdrawn`, `removed`, `confirmed_counterfeit`, `genuine` or
-    /// `rejected_by_marketplace`.
+    /// `reported`, `verified`, `withdrawn` (only with `since`), `removed`,
+    /// `confirmed_counterfeit`, `genuine` or `rejected_by_marketplace`; not with `since`.
+    #[param(
+        pattern = "^(reported|verified|withdrawn|removed|confirmed_counterfeit|genuine|rejected_by_marketplace)?$"
+    )]
     pub status: Option<String>,
-    /// Only listings reported by at least this many different buyers.
+    /// Only listings reported by at least this many different buyers; not with `since`.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000)]
     pub min_reporters: Option<String>,
-    /// Only listings with a report at or after this date (`YYYY-MM-DD`) or time (RFC 3339).
+    /// Only listings with a report at or after this date (`YYYY-MM-DD`) or time (RFC 3339);
+    /// not with `since`.
     pub reported_after: Option<String>,
-    /// Only listings with a report before this date or time.
+    /// Only listings with a report before this date or time; not with `since`.
     pub reported_before: Option<String>,
     /// The cursor of an earlier export: only listings new or changed since.
     pub since: Option<String>,
     /// With `preset=aliexpress`: which part of 300 listings (from 1). Parts after the first
     /// come from the `next_part` link of the part before (`X-Next-Part`, JSON `next_part`).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000)]
     pub part: Option<String>,
     /// Set by `next_part` links: the cursor of the list's first part.
     pub of: Option<String>,
     /// Set by `next_part` links: where the previous part ended.
+    #[param(value_type = Option<i64>, minimum = 0)]
     pub after: Option<String>,
     /// Set by `next_part` links: the part count the first part found.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000)]
     pub parts: Option<String>,
 }
 
@@ -196,7 +209,9 @@ impl ExportParams {
             );
         }
         if part.is_none_or(|p| p == 1)
-            && (self.of.is_some() || self.after.is_some() || self.parts.is_some())
+            && [&self.of, &self.after, &self.parts]
+                .into_iter()
+                .any(|given| non_blank(given).is_some())
         {
             errors.add(
                 "part",

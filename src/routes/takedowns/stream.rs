@@ -175,9 +175,10 @@ pub async fn spawn(
             ));
         }
     }
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|chunk| (chunk, receiver))
-    });
+    // A channel keeps answering `None` once it has ended, so the body may be polled past its
+    // end; the gzip encoder does exactly that (an `unfold` stream panicked there).
+    let mut receiver = receiver;
+    let stream = futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx));
     Ok(Body::from_stream(stream))
 }
 
