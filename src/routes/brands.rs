@@ -150,7 +150,7 @@ pub async fn show_api(
     ApiQuery(query): ApiQuery<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let page = paging::page_number(query.page.as_deref())?;
+    let page = paging::api_page_number(query.page.as_deref())?;
     let (brand, _) = load(&state, &slug, page, 0).await?;
     let body = serde_json::to_vec(&brand).map_err(AppError::internal)?;
     Ok(cache::public(&headers, cache::JSON, body))

@@ -329,7 +329,12 @@ fn the_api_document_states_the_limits_the_checks_use() {
     for (name, keyword, limit) in limits {
         assert_eq!(field(name)[keyword], limit, "{name}.{keyword}");
     }
-    let reasons: Vec<&str> = field("reasons")["items"]["enum"]
+    assert_eq!(
+        field("reasons")["items"]["$ref"],
+        "#/components/schemas/Reason"
+    );
+    let reason = serde_json::to_value(Reason::schema()).expect("schema as JSON");
+    let reasons: Vec<&str> = reason["enum"]
         .as_array()
         .expect("reasons are an enum")
         .iter()

@@ -89,7 +89,7 @@ pub async fn show_api(
     ApiQuery(query): ApiQuery<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let page = paging::page_number(query.page.as_deref())?;
+    let page = paging::api_page_number(query.page.as_deref())?;
     let (seller, _) = load(&state, &marketplace, &seller_key, page).await?;
     let body = serde_json::to_vec(&seller).map_err(AppError::internal)?;
     Ok(cache::public(&headers, cache::JSON, body))

@@ -228,7 +228,7 @@ pub async fn search_api(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let q = params.q.unwrap_or_default();
-    let page = paging::page_number(params.page.as_deref())?;
+    let page = paging::api_page_number(params.page.as_deref())?;
     if q.trim().chars().count() < MIN_QUERY_CHARS {
         return Err(AppError::from(FieldErrors::single(
             "q",

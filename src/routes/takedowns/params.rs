@@ -4,6 +4,9 @@ use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
+use utoipa::openapi::schema::{
+    AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
 
 use crate::db::takedowns::ExportFilter;
 use crate::domain::Marketplace;
@@ -36,7 +39,7 @@ pub struct ExportParams {
     )]
     pub status: Option<String>,
     /// Only listings reported by at least this many different buyers; not with `since`.
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000)]
+    #[param(schema_with = min_reporters_schema)]
     pub min_reporters: Option<String>,
     /// Only listings with a report at or after this date (`YYYY-MM-DD`) or time (RFC 3339);
     /// not with `since`.
@@ -47,16 +50,65 @@ pub struct ExportParams {
     pub since: Option<String>,
     /// With `preset=aliexpress`: which part of 300 listings (from 1). Parts after the first
     /// come from the `next_part` link of the part before (`X-Next-Part`, JSON `next_part`).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000)]
+    #[param(schema_with = part_schema)]
     pub part: Option<String>,
     /// Set by `next_part` links: the cursor of the list's first part.
     pub of: Option<String>,
     /// Set by `next_part` links: where the previous part ended.
-    #[param(value_type = Option<i64>, minimum = 0)]
+    #[param(schema_with = after_schema)]
     pub after: Option<String>,
     /// Set by `next_part` links: the part count the first part found.
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000)]
+    #[param(schema_with = parts_schema)]
     pub parts: Option<String>,
+}
+
+/// How the document states a number parameter: a whole number from `min` to `max`, or blank,
+/// which is as if it were left out (as with every export parameter). utoipa leaves the field's
+/// doc comment out of a `schema_with` parameter, so the description comes along here.
+fn number_or_blank(min: i64, max: i64, description: &str) -> Schema {
+    let number = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+        .minimum(Some(min))
+        .maximum(Some(max));
+    let blank = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(0));
+    let either = AnyOfBuilder::new().item(number).item(blank);
+    Schema::AnyOf(either.description(Some(description)).build())
+}
+
+fn min_reporters_schema() -> Schema {
+    number_or_blank(
+        1,
+        MAX_MIN_REPORTERS,
+        "Only listings reported by at least this many different buyers; not with `since`.",
+    )
+}
+
+fn part_schema() -> Schema {
+    number_or_blank(
+        1,
+        MAX_PART,
+        "With `preset=aliexpress`: which part of 300 listings (from 1); parts after the first \
+         come from the `next_part` link of the part before.",
+    )
+}
+
+fn parts_schema() -> Schema {
+    number_or_blank(
+        1,
+        MAX_PART,
+        "Set by `next_part` links: the part count the first part found.",
+    )
+}
+
+fn after_schema() -> Schema {
+    number_or_blank(
+        0,
+        i64::MAX,
+        "Set by `next_part` links: where the previous part ended.",
+    )
 }
 
 /// A checked export request.
