@@ -42,10 +42,11 @@ impl From<PathRejection> for AppError {
 /// Error bodies longer than this are not worth quoting as the problem's detail.
 const MAX_QUOTED_BYTES: usize = 16 * 1024;
 
-/// Answers made outside the API's handlers — 405 for a method a route does not have, 413 from
-/// the body limit, 408 from the request timeout — come as plain text or with no body at all.
-/// Under `/api/` this turns them into problem details, keeping their headers (`Allow`, …) and
-/// quoting a plain-text body as the detail. Pages keep their HTML errors.
+/// Answers made outside the API's handlers — 405 for a method a route does not have, 408 from
+/// the request timeout, a rejection from one of axum's own extractors (such as a 413 at the body
+/// limit) — come as plain text or with no body at all. Under `/api/` this turns them into
+/// problem details, keeping their headers (`Allow`, …) and quoting a plain-text body as the
+/// detail. Pages keep their HTML errors.
 pub async fn problem_details(request: Request, next: Next) -> Response {
     if !request.uri().path().starts_with("/api/") {
         return next.run(request).await;
