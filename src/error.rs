@@ -19,6 +19,8 @@ pub enum AppError {
     CsrfRejected,
     #[error("No report with this id exists.")]
     ReportNotFound,
+    #[error("This report was withdrawn by its reporter.")]
+    ReportWithdrawn,
     #[error("Nobody has reported this seller on Fakewatch yet.")]
     SellerNotFound,
     #[error("Nobody has reported this brand on Fakewatch yet.")]
@@ -92,7 +94,7 @@ impl AppError {
             AppError::ManageTokenInvalid => StatusCode::FORBIDDEN,
             AppError::ApiTokenMissing | AppError::ApiTokenInvalid => StatusCode::UNAUTHORIZED,
             AppError::BrandNotInScope(_) | AppError::EvidenceLinkInvalid => StatusCode::FORBIDDEN,
-            AppError::EvidenceLinkExpired => StatusCode::GONE,
+            AppError::EvidenceLinkExpired | AppError::ReportWithdrawn => StatusCode::GONE,
             AppError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -276,31 +278,39 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let err = self.0;
         err.log();
-        let status = err.status();
         let errors = match &err {
             AppError::Validation(errors) => errors.as_slice(),
             _ => &[],
         };
-        let problem = Problem {
-            kind: if errors.is_empty() {
-                "about:blank"
-            } else {
-                "urn:fakewatch:problem:validation"
-            },
-            title: status.canonical_reason().unwrap_or("Error"),
-            status: status.as_u16(),
-            detail: err.to_string(),
-            errors,
-        };
-        let mut response = (status, Json(problem)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        let mut response = problem(err.status(), err.to_string(), errors);
         err.decorate(&mut response);
         response
     }
 }
+
+/// A problem-details answer. [`ApiError`] makes its answers with it, and so does the
+/// middleware that rewrites answers made outside our handlers under `/api/`.
+pub fn problem(status: StatusCode, detail: String, errors: &[FieldError]) -> Response {
+    let problem = Problem {
+        kind: if errors.is_empty() {
+            "about:blank"
+        } else {
+            "urn:fakewatch:problem:validation"
+        },
+        title: status.canonical_reason().unwrap_or("Error"),
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
+    let mut response = (status, Json(problem)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response
+}
+
+/// The media type of every error answer of the API (RFC 9457).
+pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Displays an error with its causes, for logs.
 struct ErrorChain<'a>(&'a (dyn std::error::Error + 'static));

@@ -150,8 +150,11 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 ))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(axum::middleware::from_fn(crate::panic::catch_panic))
-                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
                 .layer(CompressionLayer::new())
+                // Inside compression, so that it reads error bodies as written; outside the
+                // timeout, so that a 408 under /api/ becomes problem details too.
+                .layer(axum::middleware::from_fn(routes::problem_details))
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
                 .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
                 .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 .layer(security_header(header::REFERRER_POLICY, "no-referrer"))

@@ -4,7 +4,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A rights holder's outcome for one listing reported for one of their brands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The marketplace took the listing down.

@@ -56,6 +56,18 @@ impl Reason {
     }
 }
 
+/// In the API document: one of the slugs.
+impl utoipa::PartialSchema for Reason {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Reason::ALL.map(Reason::as_str)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Reason {}
+
 /// As its slug, as stored.
 impl serde::Serialize for Reason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

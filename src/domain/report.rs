@@ -19,20 +19,36 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 
 /// A report exactly as submitted. The field names are the form's and the JSON API's.
 /// Everything is optional here so that a missing field becomes a message next to that field,
-/// not a parse failure of the whole body.
+/// not a parse failure of the whole body; the document still marks the fields a report needs.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[schema(as = NewReport)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReportInput {
+    /// The listing's page on the marketplace.
+    #[schema(required = true, min_length = 1)]
     pub listing_url: String,
+    /// The seller's store page. The seller must be identified by this, `seller_name`, or a
+    /// listing URL that names its seller.
     pub seller_url: Option<String>,
+    /// The seller's name as the listing shows it.
+    #[schema(max_length = 200)]
     pub seller_name: Option<String>,
+    /// The brand being faked, e.g. Nike.
+    #[schema(required = true, min_length = 1, max_length = 100)]
     pub brand: String,
+    #[schema(max_length = 300)]
     pub product_title: Option<String>,
     pub price: Option<PriceInput>,
+    /// When you ordered, `YYYY-MM-DD`; not in the future.
     pub order_date: Option<String>,
+    /// Why you think it is fake: at least one.
+    #[schema(required = true, min_items = 1, value_type = Vec<Reason>)]
     pub reasons: Vec<String>,
+    /// What makes you think so, in your words.
+    #[schema(required = true, min_length = 10, max_length = 5000)]
     pub description: String,
+    /// Private: recognises your later reports on the same listing as updates.
+    #[schema(max_length = 254)]
     pub email: Option<String>,
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::db;
 use crate::error::{ApiError, AppError, Problem};
+use crate::routes::api::{ApiPath, ApiQuery};
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
 use crate::routes::sellers::AtomFeed;
@@ -135,18 +136,21 @@ pub async fn show(
 }
 
 #[utoipa::path(get, path = "/api/v1/brands/{slug}", tag = "brands",
-    params(("slug" = String, Path), ("page" = Option<i64>, Query, description = "Page of sellers")),
-    responses((status = 200, body = BrandView), (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+    params(("slug" = String, Path, description = "The brand's slug, as in its page's address"),
+           ("page" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page of sellers, from 1")),
+    responses((status = 200, body = BrandView),
+              (status = 400, description = "A parameter given twice, or a path that is not UTF-8", body = Problem, content_type = "application/problem+json"),
+              (status = 404, description = "Nobody has reported this brand", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "`page` is not a number from 1 to 500", body = Problem, content_type = "application/problem+json")))]
 /// `GET /api/v1/brands/{slug}`
 #[tracing::instrument(skip_all)]
 pub async fn show_api(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    Query(query): Query<PageQuery>,
+    ApiPath(slug): ApiPath<String>,
+    ApiQuery(query): ApiQuery<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let page = paging::page_number(query.page.as_deref())?;
+    let page = paging::api_page_number(query.page.as_deref())?;
     let (brand, _) = load(&state, &slug, page, 0).await?;
     let body = serde_json::to_vec(&brand).map_err(AppError::internal)?;
     Ok(cache::public(&headers, cache::JSON, body))

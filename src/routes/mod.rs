@@ -1,5 +1,6 @@
 //! HTTP handlers, grouped by audience, and the table of every route.
 
+mod api;
 mod brands;
 mod cache;
 pub mod csrf;
@@ -25,6 +26,7 @@ use axum::routing::{get, post};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::state::AppState;
+pub use api::problem_details;
 
 /// Every route of the service. Bodies are limited to a few kilobytes except on the two
 /// routes that take evidence uploads, which get `upload_limit` bytes.
@@ -109,7 +111,7 @@ impl From<JsonRejection> for AppError {
         let message = rejection.body_text();
         match rejection.status() {
             StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType(
-                "Send the report with Content-Type: application/json.".into(),
+                "Send the body as JSON, with Content-Type: application/json.".into(),
             ),
             StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge(message),
             StatusCode::UNPROCESSABLE_ENTITY => {

@@ -2,8 +2,13 @@
 //! the response types, served at `/api/openapi.json`.
 
 use axum::Json;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref};
 use utoipa::{Modify, OpenApi};
+
+use crate::error::PROBLEM_JSON;
 
 use super::{brands, health, reports, sellers, takedowns};
 
@@ -29,7 +34,7 @@ use super::{brands, health, reports, sellers, takedowns};
         takedowns::account::set_ipr,
         health::healthz,
     ),
-    modifiers(&ManageToken),
+    modifiers(&ManageToken, &CommonProblems),
     tags(
         (name = "reports", description = "Filing and managing reports"),
         (name = "sellers", description = "Public lookup of sellers"),
@@ -58,6 +63,70 @@ impl Modify for ManageToken {
                     .build(),
             ),
         );
+    }
+}
+
+/// Answers any API operation can give, whatever it does: the request took too long (408), the
+/// database is unreachable or busy (503, with `Retry-After`), or a bug of ours (500). The
+/// answers each operation gives for its own reasons are in its annotation.
+struct CommonProblems;
+
+impl CommonProblems {
+    fn responses() -> [(&'static str, Response); 3] {
+        let problem = |description: &str| {
+            ResponseBuilder::new().description(description).content(
+                PROBLEM_JSON,
+                Content::new(Some(Ref::from_schema_name("Problem"))),
+            )
+        };
+        let retry_after = HeaderBuilder::new()
+            .description(Some("Seconds to wait before trying again"))
+            .build();
+        [
+            (
+                "408",
+                problem("The request took longer than the server allows").build(),
+            ),
+            (
+                "500",
+                problem("Something went wrong on our side; it has been logged").build(),
+            ),
+            (
+                "503",
+                problem(
+                    "The database is not reachable right now, or (takedown lists) as many \
+                     exports are running as the server allows",
+                )
+                .header("Retry-After", retry_after)
+                .build(),
+            ),
+        ]
+    }
+}
+
+impl Modify for CommonProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/") {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in Self::responses() {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| response.into());
+                }
+            }
+        }
     }
 }
 

@@ -2,11 +2,14 @@
 
 use serde::Deserialize;
 
+use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 
 /// Rows per page on every public list.
 pub const PER_PAGE: i64 = 20;
-/// Deep pages cost a scan each; nobody reads past this, and robots should use the API.
+/// Deep pages cost a scan each; nobody reads past this, and robots should use the API. The
+/// API document states the bounds of `page` as literals (utoipa takes no constants there);
+/// `tests/api/openapi.rs` checks that the two agree.
 const MAX_PAGE: i64 = 500;
 
 #[derive(Debug, Default, Deserialize)]
@@ -15,17 +18,30 @@ pub struct PageQuery {
     pub q: Option<String>,
 }
 
-/// The requested page: 1 when absent, a clear 400 when not a number in range.
+/// The requested page: 1 when absent or blank, a field error (422) when not a number in range.
 pub fn page_number(raw: Option<&str>) -> Result<i64, AppError> {
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => Ok(1),
-        Some(text) => match text.parse::<i64>() {
-            Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
-            _ => Err(AppError::BadRequest(format!(
-                "page must be a whole number from 1 to {MAX_PAGE}"
-            ))),
-        },
+        Some(text) => api_page_number(Some(text)),
     }
+}
+
+/// The API's `page`: 1 when absent, else exactly a whole number from 1 to 500, as the
+/// document says; a blank or padded value is refused rather than read as page 1.
+pub fn api_page_number(raw: Option<&str>) -> Result<i64, AppError> {
+    let Some(text) = raw else {
+        return Ok(1);
+    };
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| (1..=MAX_PAGE).contains(n))
+        .ok_or_else(|| {
+            FieldErrors::single(
+                "page",
+                format!("page must be a whole number from 1 to {MAX_PAGE}"),
+            )
+            .into()
+        })
 }
 
 /// SQL `limit` and `offset` for a page, fetching one extra row to learn whether a next page
@@ -76,8 +92,19 @@ mod tests {
     fn pages_are_validated() {
         assert_eq!(page_number(None).ok(), Some(1));
         assert_eq!(page_number(Some("3")).ok(), Some(3));
+        assert_eq!(page_number(Some("500")).ok(), Some(500));
+        assert_eq!(page_number(Some(" ")).ok(), Some(1));
         for bad in ["0", "-1", "x", "501", "1.5"] {
             assert!(page_number(Some(bad)).is_err(), "{bad}");
+            assert!(api_page_number(Some(bad)).is_err(), "{bad}");
+        }
+        assert_eq!(api_page_number(None).ok(), Some(1));
+        assert_eq!(api_page_number(Some("500")).ok(), Some(500));
+        for blank_or_padded in ["", " ", " 2"] {
+            assert!(
+                api_page_number(Some(blank_or_padded)).is_err(),
+                "{blank_or_padded:?}"
+            );
         }
     }
 

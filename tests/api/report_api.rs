@@ -246,8 +246,12 @@ async fn withdrawing_needs_the_right_manage_token() {
     assert_eq!(ok.status(), 204);
     let gone = app.get_report_api(id).await;
     assert_eq!(gone.status(), 410);
-    let body: Value = gone.json().await.expect("json");
-    assert_eq!(body, json!({"id": id, "status": "withdrawn"}));
+    assert!(
+        problem(gone).await["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("withdrawn")
+    );
     // Withdrawing twice is harmless.
     assert_eq!(app.delete_report_api(id, Some(token)).await.status(), 204);
 }

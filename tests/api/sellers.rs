@@ -164,8 +164,8 @@ async fn searching_by_name_finds_similar_names_and_aliases_ranked_and_paginated(
     assert!(nothing.contains("No seller matches"));
     assert!(nothing.contains("/reports/new"));
 
-    assert_eq!(app.get("/sellers?q=moon&page=0").await.status(), 400);
-    assert_eq!(app.get("/sellers?q=moon&page=abc").await.status(), 400);
+    assert_eq!(app.get("/sellers?q=moon&page=0").await.status(), 422);
+    assert_eq!(app.get("/sellers?q=moon&page=abc").await.status(), 422);
     let beyond: Value = app
         .get("/api/v1/sellers?q=moon&page=9")
         .await
@@ -306,7 +306,7 @@ async fn unknown_sellers_and_brands_are_friendly_404s() {
     }
     assert_eq!(
         app.get("/api/v1/lookup?url=not%20a%20url").await.status(),
-        400
+        422
     );
 }
 

@@ -315,3 +315,41 @@ fn long_store_ids_make_a_display_name_of_bounded_length() {
     let report = input.validate(TODAY).expect("valid");
     assert!(report.seller.display_name.chars().count() <= MAX_SELLER_NAME_CHARS);
 }
+
+#[test]
+fn the_api_document_states_the_limits_the_checks_use() {
+    use utoipa::PartialSchema;
+    let schema = serde_json::to_value(ReportInput::schema()).expect("schema as JSON");
+    let field = |name: &str| &schema["properties"][name];
+    let limits = [
+        ("listing_url", "minLength", 1),
+        ("brand", "minLength", 1),
+        ("brand", "maxLength", MAX_BRAND_CHARS),
+        ("seller_name", "maxLength", MAX_SELLER_NAME_CHARS),
+        ("product_title", "maxLength", MAX_PRODUCT_TITLE_CHARS),
+        ("description", "minLength", MIN_DESCRIPTION_CHARS),
+        ("description", "maxLength", MAX_DESCRIPTION_CHARS),
+        ("email", "maxLength", MAX_EMAIL_CHARS),
+        ("reasons", "minItems", 1),
+    ];
+    for (name, keyword, limit) in limits {
+        assert_eq!(field(name)[keyword], limit, "{name}.{keyword}");
+    }
+    assert_eq!(
+        field("reasons")["items"]["$ref"],
+        "#/components/schemas/Reason"
+    );
+    let reason = serde_json::to_value(Reason::schema()).expect("schema as JSON");
+    let reasons: Vec<&str> = reason["enum"]
+        .as_array()
+        .expect("reasons are an enum")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(reasons, Reason::ALL.map(Reason::as_str));
+    let required = schema["required"].as_array().expect("required fields");
+    for name in ["listing_url", "brand", "reasons", "description"] {
+        assert!(required.iter().any(|r| r == name), "{name} is required");
+    }
+    assert_eq!(schema["additionalProperties"], false);
+}

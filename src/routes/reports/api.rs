@@ -2,9 +2,14 @@
 //! `evidence` files), `GET` and `DELETE /api/v1/reports/{id}`. Errors are problem details.
 
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
 
 use super::intake::{self, Client};
 use super::manage::{authorize, serve_evidence, withdraw_report};
@@ -13,8 +18,10 @@ use super::view::{FiledJson, ReportJson};
 use crate::db;
 use crate::domain::report::ReportInput;
 use crate::domain::status::ReportStatus;
+use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError, Problem};
 use crate::routes::ClientAddr;
+use crate::routes::api::ApiPath;
 use crate::state::AppState;
 
 /// Largest JSON report body: the longest fields together take about 30 KiB.
@@ -23,19 +30,51 @@ const MAX_JSON_BYTES: usize = 256 * 1024;
 /// The multipart part holding the report's JSON.
 const REPORT_PART: &str = "report";
 
+/// The multipart form of a report, as the document states it: a `report` part holding the
+/// JSON, `evidence` parts holding files, and no other parts.
+struct ReportUpload;
+
+impl utoipa::PartialSchema for ReportUpload {
+    fn schema() -> RefOr<Schema> {
+        let report = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .content_media_type("application/json")
+            .description(Some(
+                "The report as JSON, exactly as the JSON body would be (a `NewReport`)",
+            ));
+        let file = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)));
+        let evidence = ArrayBuilder::new().items(file).description(Some(
+            "Photos (JPEG, PNG, WebP) or PDFs, each in a part of its own named `evidence`",
+        ));
+        ObjectBuilder::new()
+            .property(REPORT_PART, report)
+            .required(REPORT_PART)
+            .property(upload::EVIDENCE_FIELD, evidence)
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ReportUpload {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "NewReportUpload".into()
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/reports", tag = "reports",
     request_body(content(
         (ReportInput = "application/json"),
-        (String = "multipart/form-data")
+        (ReportUpload = "multipart/form-data")
     )),
     responses(
         (status = 201, description = "Filed; Location names the report", body = FiledJson),
         (status = 200, description = "Updated the same reporter's earlier report on this listing", body = FiledJson),
-        (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A body that cannot be read as JSON or multipart", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body or a file too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor multipart", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Field errors, among them a store that is not the one the listing is recorded under", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field errors: besides what the schema says, the listing URL must be a product page, the seller must be identified (by `seller_url`, `seller_name` or a listing URL that names it) and must be the store the listing is recorded under, the brand needs a letter or digit, the price a known currency, the order date must not be in the future", body = Problem, content_type = "application/problem+json"),
     ))]
 /// `POST /api/v1/reports`
 #[tracing::instrument(skip_all)]
@@ -125,8 +164,9 @@ async fn read_multipart(
             "The multipart body needs a \"report\" part holding the report's JSON.".into(),
         )
     })?;
+    // The body was read; what one of its fields holds is a field error, as in the JSON body.
     let input = serde_json::from_str(json).map_err(|e| {
-        AppError::BadRequest(format!("The \"report\" part is not a valid report: {e}"))
+        FieldErrors::single(REPORT_PART, format!("This is not a valid report: {e}"))
     })?;
     Ok((input, body.files))
 }
@@ -135,23 +175,22 @@ async fn read_multipart(
     params(("id" = String, Path, description = "The report's public id")),
     responses(
         (status = 200, body = ReportJson),
+        (status = 400, description = "A path that is not UTF-8", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "Withdrawn: only id and status remain"),
+        (status = 410, description = "Withdrawn by its reporter", body = Problem, content_type = "application/problem+json"),
     ))]
-/// `GET /api/v1/reports/{id}`: the public view. A withdrawn report keeps only its id and
-/// status.
+/// `GET /api/v1/reports/{id}`: the public view, or 410 once the reporter has withdrawn it.
 #[tracing::instrument(skip_all)]
 pub async fn show(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let mut conn = state.db.acquire().await?;
     let report = db::reports::find_public(&mut conn, &id)
         .await?
         .ok_or(AppError::ReportNotFound)?;
     if report.status == ReportStatus::Withdrawn.as_str() {
-        let body = serde_json::json!({ "id": report.public_id, "status": report.status });
-        return Ok((StatusCode::GONE, Json(body)).into_response());
+        return Err(AppError::ReportWithdrawn.into());
     }
     Ok(Json(ReportJson::from(&report)).into_response())
 }
@@ -161,15 +200,17 @@ pub async fn show(
     security(("manage_token" = [])),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path that is not UTF-8", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No manage token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not this report's manage token", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 /// `DELETE /api/v1/reports/{id}` with `Authorization: Bearer <manage_token>`: withdraws it.
 #[tracing::instrument(skip_all)]
 pub async fn withdraw(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let token = bearer_token(&headers)?;
@@ -184,15 +225,17 @@ pub async fn withdraw(
     security(("manage_token" = [])),
     responses(
         (status = 200, description = "The file, re-encoded: image/jpeg, image/png, image/webp or application/pdf"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path that is not UTF-8", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No manage token", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not this report's manage token", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 /// `GET /api/v1/reports/{id}/evidence/{evidence_id}` with the manage token.
 #[tracing::instrument(skip_all)]
 pub async fn evidence(
     State(state): State<AppState>,
-    Path((id, evidence_id)): Path<(String, String)>,
+    ApiPath((id, evidence_id)): ApiPath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let token = bearer_token(&headers)?;

@@ -12,6 +12,7 @@ use axum::response::Response;
 use crate::db;
 use crate::domain::Marketplace;
 use crate::error::{ApiError, AppError, Problem};
+use crate::routes::api::{ApiPath, ApiQuery};
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
 use crate::state::AppState;
@@ -74,18 +75,21 @@ pub async fn show(
 
 #[utoipa::path(get, path = "/api/v1/sellers/{marketplace}/{seller_key}", tag = "sellers",
     params(("marketplace" = String, Path, description = "aliexpress, amazon, ebay, …"),
-           ("seller_key" = String, Path), ("page" = Option<i64>, Query, description = "Page of recent reports")),
-    responses((status = 200, body = SellerView), (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+           ("seller_key" = String, Path),
+           ("page" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page of recent reports, from 1")),
+    responses((status = 200, body = SellerView),
+              (status = 400, description = "A parameter given twice, or a path that is not UTF-8", body = Problem, content_type = "application/problem+json"),
+              (status = 404, description = "Nobody has reported this seller", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "`page` is not a number from 1 to 500", body = Problem, content_type = "application/problem+json")))]
 /// `GET /api/v1/sellers/{marketplace}/{seller_key}`
 #[tracing::instrument(skip_all)]
 pub async fn show_api(
     State(state): State<AppState>,
-    Path((marketplace, seller_key)): Path<(String, String)>,
-    Query(query): Query<PageQuery>,
+    ApiPath((marketplace, seller_key)): ApiPath<(String, String)>,
+    ApiQuery(query): ApiQuery<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let page = paging::page_number(query.page.as_deref())?;
+    let page = paging::api_page_number(query.page.as_deref())?;
     let (seller, _) = load(&state, &marketplace, &seller_key, page).await?;
     let body = serde_json::to_vec(&seller).map_err(AppError::internal)?;
     Ok(cache::public(&headers, cache::JSON, body))

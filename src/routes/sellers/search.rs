@@ -12,9 +12,10 @@ use super::view::seller_path;
 use crate::db;
 use crate::db::search::SellerHit;
 use crate::domain::Marketplace;
-use crate::domain::lookup::{Query as SearchQuery, QueryError, parse_query};
+use crate::domain::lookup::{Query as SearchQuery, parse_query};
 use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError, Problem};
+use crate::routes::api::ApiQuery;
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
 use crate::state::AppState;
@@ -222,29 +223,32 @@ pub struct SearchJson {
 }
 
 #[utoipa::path(get, path = "/api/v1/sellers", tag = "sellers",
-    params(("q" = String, Query, description = "Seller name, store URL or listing URL"),
-           ("page" = Option<i64>, Query, description = "1-based page")),
-    responses((status = 200, body = SearchJson), (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json")))]
+    params(("q" = String, Query, min_length = 2, description = "Seller name (at least 2 characters), store URL or listing URL"),
+           ("page" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page of results, from 1")),
+    responses((status = 200, body = SearchJson),
+              (status = 400, description = "A parameter given twice", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "`q` is missing, shorter than 2 characters, or a link that cannot be read; or `page` is not a number from 1 to 500", body = Problem, content_type = "application/problem+json")))]
 /// `GET /api/v1/sellers?q=…`: by name, or the seller a store/listing URL leads to.
 #[tracing::instrument(skip_all)]
 pub async fn search_api(
     State(state): State<AppState>,
-    Query(params): Query<PageQuery>,
+    ApiQuery(params): ApiQuery<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let q = params.q.unwrap_or_default();
-    let page = paging::page_number(params.page.as_deref())?;
-    let parsed = parse_query(&q).map_err(|e| match e {
-        QueryError::TooShort => AppError::Validation(FieldErrors::single("q", e.to_string())),
-        QueryError::Url(e) => AppError::BadRequest(format!("q: {e}")),
-    })?;
+    let page = paging::api_page_number(params.page.as_deref())?;
+    if q.trim().is_empty() {
+        return Err(AppError::from(FieldErrors::single(
+            "q",
+            "Give a seller name (at least 2 characters), a store URL or a listing URL.",
+        ))
+        .into());
+    }
+    // Too short, or a link we cannot read: both are field errors on q.
+    let parsed = parse_query(&q).map_err(|e| FieldErrors::single("q", e.to_string()))?;
     let (results, has_next) = match &parsed {
-        SearchQuery::Empty => {
-            return Err(AppError::BadRequest(
-                "Give a seller name, store URL or listing URL as q".into(),
-            )
-            .into());
-        }
+        // A name with no letters or digits in it, such as "!!", finds nobody.
+        SearchQuery::Empty => (Vec::new(), false),
         SearchQuery::Name(folded) => by_name(&state, folded, page).await?,
         query => match resolve_url(&state, query).await? {
             Found::Seller {
@@ -287,17 +291,20 @@ pub struct LookupListing {
 }
 
 #[utoipa::path(get, path = "/api/v1/lookup", tag = "sellers",
-    params(("url" = String, Query, description = "A listing or store URL")),
-    responses((status = 200, body = LookupJson), (status = 400, description = "Bad input", body = Problem, content_type = "application/problem+json"),
-              (status = 404, description = "No reports about it", body = Problem, content_type = "application/problem+json")))]
+    params(("url" = String, Query, min_length = 1, description = "A listing or store URL")),
+    responses((status = 200, body = LookupJson),
+              (status = 400, description = "A parameter given twice", body = Problem, content_type = "application/problem+json"),
+              (status = 404, description = "Nobody has reported this seller or listing", body = Problem, content_type = "application/problem+json"),
+              (status = 422, description = "`url` is missing, or not a listing or store URL", body = Problem, content_type = "application/problem+json")))]
 /// `GET /api/v1/lookup?url=…`: the seller (and listing) a URL resolves to, or 404.
 #[tracing::instrument(skip_all)]
 pub async fn lookup_api(
     State(state): State<AppState>,
-    Query(params): Query<LookupQuery>,
+    ApiQuery(params): ApiQuery<LookupQuery>,
 ) -> Result<Json<LookupJson>, ApiError> {
     let raw = params.url.unwrap_or_default();
-    let parsed = parse_query(&raw).map_err(|e| AppError::BadRequest(format!("url: {e}")))?;
+    let not_a_link = || FieldErrors::single("url", "Give the address of a listing or a store");
+    let parsed = parse_query(&raw).map_err(|e| FieldErrors::single("url", e.to_string()))?;
     let listing = match &parsed {
         SearchQuery::Listing(l) => Some(LookupListing {
             marketplace: l.marketplace.as_str().to_owned(),
@@ -311,9 +318,7 @@ pub async fn lookup_api(
                 listing_id: l.listing_id,
                 canonical_url: l.canonical_url,
             }),
-        _ => {
-            return Err(AppError::BadRequest("url must be a store or listing URL".into()).into());
-        }
+        SearchQuery::Empty | SearchQuery::Name(_) => return Err(not_a_link().into()),
     };
     match resolve_url(&state, &parsed).await? {
         Found::Seller {

@@ -1,8 +1,8 @@
 //! What a token may do: its holder, brands and the IP-right defaults per brand.
 
 use axum::Json;
+use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Holder;
@@ -10,6 +10,7 @@ use crate::db;
 use crate::db::rights_holders::ScopedBrand;
 use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError, Problem};
+use crate::routes::api::ApiPath;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -46,7 +47,8 @@ impl From<ScopedBrand> for BrandScopeJson {
     security(("api_token" = [])),
     responses(
         (status = 200, description = "The token's holder and the brands it may export", body = AccountJson),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a token that is not valid", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer`, or `Bearer error=\"invalid_token\"`"))),
     )
 )]
 pub async fn show(
@@ -65,8 +67,10 @@ pub async fn show(
 #[serde(deny_unknown_fields)]
 pub struct IprInput {
     /// The trademark's registration number; null or empty clears it.
+    #[schema(max_length = 100)]
     pub ipr_registration_no: Option<String>,
     /// The office that registered it (EUIPO, USPTO, CNIPA, …); null or empty clears it.
+    #[schema(max_length = 100)]
     pub ipr_office: Option<String>,
 }
 
@@ -81,16 +85,20 @@ const MAX_IPR_CHARS: usize = 100;
     security(("api_token" = [])),
     responses(
         (status = 200, description = "Stored; exports of this brand now carry these values", body = BrandScopeJson),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A body that is not JSON, or a path that is not UTF-8", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a token that is not valid", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer`, or `Bearer error=\"invalid_token\"`"))),
+        (status = 403, description = "The brand is not in this token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A body over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A body that is not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A value of the wrong type, or longer than 100 characters", body = Problem, content_type = "application/problem+json"),
     )
 )]
 /// Stores the IP-right details that fill a brand's complaint columns.
 pub async fn set_ipr(
     State(state): State<AppState>,
     holder: Holder,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     input: Result<Json<IprInput>, JsonRejection>,
 ) -> Result<Json<BrandScopeJson>, ApiError> {
     let Json(input) = input?;

@@ -3,8 +3,7 @@
 
 use std::time::Duration;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use sqlx::{Postgres, Transaction};
@@ -19,7 +18,8 @@ use crate::db::rights_holders::ExportStart;
 use crate::domain::takedown::Cursor;
 use crate::domain::takedown::cursor::BadCursor;
 use crate::domain::validation::FieldErrors;
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, AppError, Problem};
+use crate::routes::api::ApiQuery;
 use crate::state::AppState;
 
 #[utoipa::path(
@@ -32,11 +32,12 @@ use crate::state::AppState;
         (status = 200, description = "The takedown list: CSV, JSON, NDJSON or plain URLs. \
             `Link: <…>; rel=\"next\"` carries the incremental-sync URL; with preset=aliexpress, \
             `X-Part` and `X-Part-Count` number the 300-row parts."),
-        (status = 401, description = "No token, or a token that is not valid", body = crate::error::Problem),
-        (status = 403, description = "The brand is not in this token's scope", body = crate::error::Problem),
-        (status = 406, description = "The Accept header names no format we produce", body = crate::error::Problem),
-        (status = 422, description = "A parameter is not valid", body = crate::error::Problem),
-        (status = 503, description = "Too many exports running, or the database is down; see Retry-After", body = crate::error::Problem),
+        (status = 400, description = "A parameter given twice", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a token that is not valid", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer`, or `Bearer error=\"invalid_token\"`"))),
+        (status = 403, description = "The brand is not in this token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "The Accept header names no format we produce", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is not valid: besides what the schema says, a cursor must come from an earlier export, dates must be dates, `since` takes no filters, and `part`, `of`, `after` and `parts` follow `next_part` links", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[tracing::instrument(skip_all, fields(holder = holder.rights_holder_id))]
@@ -44,9 +45,8 @@ pub async fn export(
     State(state): State<AppState>,
     holder: Holder,
     headers: HeaderMap,
-    params: Result<Query<ExportParams>, QueryRejection>,
+    ApiQuery(params): ApiQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
-    let Query(params) = params.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let mut request = params.check(accept)?;
     let holder_slot = state

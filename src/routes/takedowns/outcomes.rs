@@ -24,6 +24,7 @@ const MAX_NOTE_CHARS: usize = 2000;
 #[serde(deny_unknown_fields)]
 pub struct OutcomesInput {
     /// Up to 1000; all are recorded or, if any is wrong, none.
+    #[schema(min_items = 1, max_items = 1000)]
     pub outcomes: Vec<OutcomeInput>,
 }
 
@@ -35,10 +36,11 @@ pub struct OutcomeInput {
     /// The listing as it appears in the takedown list (`listing_url`); other spellings of the
     /// same listing's address work too.
     pub listing_url: String,
-    /// `removed`, `confirmed_counterfeit`, `genuine` or `rejected_by_marketplace`.
-    #[schema(value_type = String)]
+    /// What happened to the listing.
+    #[schema(value_type = Outcome)]
     pub outcome: String,
     /// Optional, private: a case number or what the marketplace said.
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -52,7 +54,6 @@ pub struct RecordedJson {
 pub struct RecordedOutcome {
     pub brand: String,
     pub listing_url: String,
-    #[schema(value_type = String)]
     pub outcome: Outcome,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
@@ -76,9 +77,13 @@ struct Checked {
     security(("api_token" = [])),
     responses(
         (status = 200, description = "All outcomes recorded", body = RecordedJson),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A body that is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or a token that is not valid", body = Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer`, or `Bearer error=\"invalid_token\"`"))),
         (status = 403, description = "A brand outside the token's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Errors per item (`outcomes[2].listing_url`); nothing was recorded", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "A body over 4 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A body that is not sent as application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Errors per item (`outcomes[2].listing_url`), such as a listing nobody reported for that brand; nothing was recorded", body = Problem, content_type = "application/problem+json"),
     )
 )]
 /// Records what happened to listings: it shows on the seller's public page, feeds the

@@ -4,6 +4,9 @@ use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
+use utoipa::openapi::schema::{
+    AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
 
 use crate::db::takedowns::ExportFilter;
 use crate::domain::Marketplace;
@@ -19,31 +22,93 @@ pub struct ExportParams {
     /// Brand slug (or alias); may be left out when the token covers one brand.
     pub brand: Option<String>,
     /// `csv`, `json`, `ndjson` or `txt` (listing URLs, one per line); else the `Accept` header.
+    #[param(pattern = "^(csv|json|ndjson|jsonl|txt)?$")]
     pub format: Option<String>,
     /// `aliexpress`, `amazon`, `ebay` or `dsa`: the columns of that complaint form.
+    #[param(pattern = "^(aliexpress|amazon|ebay|dsa)?$")]
     pub preset: Option<String>,
     /// Only this marketplace's listings (`aliexpress`, `amazon`, …).
+    #[param(
+        pattern = "^(aliexpress|amazon|ebay|temu|shein|dhgate|alibaba|wish|etsy|walmart|shopee|lazada|mercadolibre|taobao|tmall|other)?$"
+    )]
     pub marketplace: Option<String>,
-    /// `reported`, `verified`, `withdrawn`, `removed`, `confirmed_counterfeit`, `genuine` or
-    /// `rejected_by_marketplace`.
+    /// `reported`, `verified`, `withdrawn` (only with `since`), `removed`,
+    /// `confirmed_counterfeit`, `genuine` or `rejected_by_marketplace`; not with `since`.
+    #[param(
+        pattern = "^(reported|verified|withdrawn|removed|confirmed_counterfeit|genuine|rejected_by_marketplace)?$"
+    )]
     pub status: Option<String>,
-    /// Only listings reported by at least this many different buyers.
+    /// Only listings reported by at least this many different buyers; not with `since`.
+    #[param(schema_with = min_reporters_schema)]
     pub min_reporters: Option<String>,
-    /// Only listings with a report at or after this date (`YYYY-MM-DD`) or time (RFC 3339).
+    /// Only listings with a report at or after this date (`YYYY-MM-DD`) or time (RFC 3339);
+    /// not with `since`.
     pub reported_after: Option<String>,
-    /// Only listings with a report before this date or time.
+    /// Only listings with a report before this date or time; not with `since`.
     pub reported_before: Option<String>,
     /// The cursor of an earlier export: only listings new or changed since.
     pub since: Option<String>,
     /// With `preset=aliexpress`: which part of 300 listings (from 1). Parts after the first
     /// come from the `next_part` link of the part before (`X-Next-Part`, JSON `next_part`).
+    #[param(schema_with = part_schema)]
     pub part: Option<String>,
     /// Set by `next_part` links: the cursor of the list's first part.
     pub of: Option<String>,
     /// Set by `next_part` links: where the previous part ended.
+    #[param(schema_with = after_schema)]
     pub after: Option<String>,
     /// Set by `next_part` links: the part count the first part found.
+    #[param(schema_with = parts_schema)]
     pub parts: Option<String>,
+}
+
+/// How the document states a number parameter: a whole number from `min` to `max`, or blank,
+/// which is as if it were left out (as with every export parameter). utoipa leaves the field's
+/// doc comment out of a `schema_with` parameter, so the description comes along here.
+fn number_or_blank(min: i64, max: i64, description: &str) -> Schema {
+    let number = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+        .minimum(Some(min))
+        .maximum(Some(max));
+    let blank = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(0));
+    let either = AnyOfBuilder::new().item(number).item(blank);
+    Schema::AnyOf(either.description(Some(description)).build())
+}
+
+fn min_reporters_schema() -> Schema {
+    number_or_blank(
+        1,
+        MAX_MIN_REPORTERS,
+        "Only listings reported by at least this many different buyers; not with `since`.",
+    )
+}
+
+fn part_schema() -> Schema {
+    number_or_blank(
+        1,
+        MAX_PART,
+        "With `preset=aliexpress`: which part of 300 listings (from 1); parts after the first \
+         come from the `next_part` link of the part before.",
+    )
+}
+
+fn parts_schema() -> Schema {
+    number_or_blank(
+        1,
+        MAX_PART,
+        "Set by `next_part` links: the part count the first part found.",
+    )
+}
+
+fn after_schema() -> Schema {
+    number_or_blank(
+        0,
+        i64::MAX,
+        "Set by `next_part` links: where the previous part ended.",
+    )
 }
 
 /// A checked export request.
@@ -196,7 +261,9 @@ impl ExportParams {
             );
         }
         if part.is_none_or(|p| p == 1)
-            && (self.of.is_some() || self.after.is_some() || self.parts.is_some())
+            && [&self.of, &self.after, &self.parts]
+                .into_iter()
+                .any(|given| non_blank(given).is_some())
         {
             errors.add(
                 "part",
