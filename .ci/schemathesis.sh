@@ -46,7 +46,7 @@ cleanup() {
         kill "$SERVER" 2>/dev/null || true
         wait "$SERVER" 2>/dev/null || true
     fi
-    psql -h 127.0.0.1 -U postgres -q -c "drop database if exists $DB with (force)" postgres || true
+    psql "${DATABASE_URL%/*}/postgres" -q -c "drop database if exists $DB with (force)" || true
     rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -149,7 +149,6 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                     },
                 ))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(axum::middleware::from_fn(crate::panic::catch_panic))
                 .layer(CompressionLayer::new())
                 // Inside compression, so that it reads error bodies as written; outside the
                 // timeout, so that a 408 under /api/ becomes problem details too.
@@ -158,7 +157,10 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
                 .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
-                .layer(security_header(header::X_FRAME_OPTIONS, "DENY")),
+                .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+                // Innermost, so that its 500 passes every layer above on its way out
+                // (request id, compression, problem details, security headers).
+                .layer(axum::middleware::from_fn(crate::panic::catch_panic)),
         )
         .with_state(state)
 }

@@ -22,7 +22,8 @@ pub struct AppState {
     pub exports: Arc<Semaphore>,
     /// Exports per rights holder, so that one organisation's scripts can't take every slot.
     pub holder_exports: PerKeyLimit<i64>,
-    /// Name searches running at once: a flood of them gets at most half the pool.
+    /// Name searches running at once: a flood of them gets at most a quarter of the pool, so
+    /// that with exports at their half, pages keep a quarter.
     pub searches: Arc<Semaphore>,
     /// Evidence bytes that uploads in progress hold in memory, one permit per byte.
     pub upload_memory: Arc<Semaphore>,
@@ -30,9 +31,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: PgPool, config: Config, secret: Secret, evidence: EvidenceService) -> Self {
-        let half_the_pool = usize::try_from(config.db_connections / 2)
-            .unwrap_or(1)
-            .max(1);
+        let pool = config.db_connections;
+        let share = |divisor: u32| usize::try_from(pool / divisor).unwrap_or(1).max(1);
         let upload_memory = config.upload_memory_bytes.min(Semaphore::MAX_PERMITS);
         AppState {
             db,
@@ -40,8 +40,8 @@ impl AppState {
             config: Arc::new(config),
             secret: Arc::new(secret),
             evidence,
-            exports: Arc::new(Semaphore::new(half_the_pool)),
-            searches: Arc::new(Semaphore::new(half_the_pool)),
+            exports: Arc::new(Semaphore::new(share(2))),
+            searches: Arc::new(Semaphore::new(share(4))),
             upload_memory: Arc::new(Semaphore::new(upload_memory)),
         }
     }

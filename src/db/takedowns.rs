@@ -187,16 +187,16 @@ const PART_END_SQL: &str = concat!(
 /// exactly this snapshot.
 pub async fn begin_export(
     pool: &sqlx::PgPool,
-    max_duration: std::time::Duration,
+    statement_timeout: std::time::Duration,
 ) -> sqlx::Result<(Transaction<'static, Postgres>, String)> {
     let mut tx = pool.begin().await?;
     sqlx::query("set transaction isolation level repeatable read, read only")
         .execute(&mut *tx)
         .await?;
-    // The pool's statement_timeout is for pages; an export's statements may run as long as
-    // the export may (its cursor's first batch sorts the whole list).
+    // The pool's statement_timeout is for pages; an export's first fetch sorts the whole
+    // list, and gets as long as the caller allows.
     sqlx::query("select set_config('statement_timeout', $1, true)")
-        .bind(format!("{}ms", max_duration.as_millis()))
+        .bind(format!("{}ms", statement_timeout.as_millis()))
         .execute(&mut *tx)
         .await?;
     // The whole list is read, so plan the cursor as the whole query (as psql's \copy does),

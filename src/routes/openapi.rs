@@ -94,8 +94,11 @@ impl CommonProblems {
             (
                 "503",
                 problem(
-                    "The database is not reachable right now, or (takedown lists) as many \
-                     exports are running as the server allows",
+                    "Busy or unavailable; see Retry-After: the database is not reachable, a \
+                     query ran past the statement timeout, as many name searches as allowed \
+                     are running, the upload memory budget is spent (reports with evidence), \
+                     or (takedown lists) as many exports are running as the server allows, or \
+                     the list took longer than an export may before its first row",
                 )
                 .header("Retry-After", retry_after)
                 .build(),

@@ -176,3 +176,38 @@ async fn a_refiled_report_moves_its_reporters_vote_to_the_new_spelling() {
         [("Alpha Store".to_owned(), 2), ("Beta Store".to_owned(), 1)]
     );
 }
+
+#[tokio::test]
+async fn reports_from_before_the_upgrade_vote_for_the_name_their_store_is_shown_under() {
+    let app = TestApp::spawn().await;
+    for n in 1..=3 {
+        file(
+            &app,
+            n,
+            &format!("old{n}@example.com"),
+            "Luxury Outlet Store",
+        )
+        .await;
+    }
+    // As the upgrade to 0006 left them: no spelling recorded, so no votes.
+    sqlx::query("update report set seller_name = null")
+        .execute(&app.db)
+        .await
+        .expect("as before 0006");
+    sqlx::raw_sql(include_str!(
+        "../../migrations/0007_seller_name_votes_backfill.sql"
+    ))
+    .execute(&app.db)
+    .await
+    .expect("the backfill runs");
+    let votes: i32 = sqlx::query_scalar(
+        "select live_reports from seller_alias where name = 'Luxury Outlet Store'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("the shown name is a spelling");
+    assert_eq!(votes, 3);
+    // One new report with another spelling does not rename the store its three reports named.
+    file(&app, 4, "new@example.com", "LUX OUTLET").await;
+    assert_eq!(shown(&app).await.0, "Luxury Outlet Store");
+}

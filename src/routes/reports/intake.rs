@@ -112,12 +112,14 @@ async fn process_all(state: &AppState, uploads: Vec<Upload>) -> Result<Vec<Proce
         .enumerate()
         .map(|(i, u)| describe(&u.file_name, i + 1))
         .collect();
-    let results = join_all(
-        uploads
-            .into_iter()
-            .map(|upload| state.evidence.process(upload.bytes)),
-    )
-    .await;
+    // The uploads count against the server's upload memory until they are processed, not
+    // only while they are read: requests queue here behind the image workers.
+    let (files, memory): (Vec<_>, Vec<_>) = uploads
+        .into_iter()
+        .map(|upload| (upload.bytes, upload.memory))
+        .unzip();
+    let results = join_all(files.into_iter().map(|bytes| state.evidence.process(bytes))).await;
+    drop(memory);
     let mut errors = FieldErrors::new();
     let mut processed = Vec::with_capacity(results.len());
     for (name, result) in names.iter().zip(results) {

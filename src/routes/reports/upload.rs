@@ -23,8 +23,8 @@ const MAX_TEXT_FIELDS: usize = 64;
 pub struct Upload {
     pub file_name: String,
     pub bytes: Bytes,
-    /// Its share of the server's upload memory, given back when the file is dropped.
-    _memory: MemoryShare,
+    /// Its share of the server's upload memory, given back when it is dropped.
+    pub memory: MemoryShare,
 }
 
 /// Bytes taken from the server-wide upload memory budget (a semaphore with a permit per
@@ -144,7 +144,7 @@ pub async fn read(
                 Some(bytes) => body.files.push(Upload {
                     file_name,
                     bytes,
-                    _memory: share,
+                    memory: share,
                 }),
                 None => {
                     body.too_large = true;

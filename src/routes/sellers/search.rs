@@ -138,7 +138,7 @@ async fn by_name(
 ) -> Result<(Vec<ResultItem>, bool), AppError> {
     let (limit, offset) = paging::limit_offset(page);
     // Ranking by similarity is the most expensive read a visitor can ask for: a flood of
-    // searches gets half the pool, and the pages keep the rest.
+    // searches gets a quarter of the pool (`AppState::searches`), and pages keep theirs.
     let _slot = tokio::time::timeout(SEARCH_QUEUE, state.searches.acquire())
         .await
         .map_err(|_| AppError::SearchesBusy)?;

@@ -38,6 +38,8 @@ use crate::state::AppState;
         (status = 403, description = "The brand is not in this token's scope", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "The Accept header names no format we produce", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A parameter is not valid: besides what the schema says, a cursor must come from an earlier export, dates must be dates, `since` takes no filters, and `part`, `of`, `after` and `parts` follow `next_part` links", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "This token's organisation already runs as many exports at once as allowed (FAKEWATCH_EXPORTS_PER_HOLDER); see Retry-After", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = String, description = "Seconds to wait before trying again"))),
     )
 )]
 #[tracing::instrument(skip_all, fields(holder = holder.rights_holder_id))]
@@ -98,7 +100,11 @@ pub async fn export(
     drop(conn);
 
     let max_duration = Duration::from_secs(state.config.export_max_secs.max(1));
-    let (mut tx, snapshot) = db::takedowns::begin_export(&state.db, max_duration).await?;
+    // One statement (the first fetch sorts the whole list) may take as long as a request
+    // may wait for its first byte, never longer than the whole export may.
+    let statement_timeout =
+        Duration::from_secs(state.config.request_timeout_secs.max(1)).min(max_duration);
+    let (mut tx, snapshot) = db::takedowns::begin_export(&state.db, statement_timeout).await?;
     // Parts after the first are read as of the first part's snapshot, and hand out its cursor:
     // the next incremental export must start from where the whole list was made.
     let cursor = match &request.of {

@@ -168,7 +168,10 @@ pub async fn spawn(
     let supervisor = sender.clone();
     let failure = Arc::new(OnceLock::<&'static str>::new());
     let failed = Arc::clone(&failure);
-    let encoding = tokio::spawn(tokio::time::timeout(
+    // Held by the handler until the body exists, then by the body: when either is dropped
+    // (a client that left, a request that timed out before the first row), the export stops.
+    let (alive, gone) = oneshot::channel::<()>();
+    let mut encoding = tokio::spawn(tokio::time::timeout(
         max_duration,
         encode(
             state,
@@ -181,11 +184,19 @@ pub async fn spawn(
         ),
     ));
     tokio::spawn(async move {
-        let result = encoding.await;
+        let result = tokio::select! {
+            biased;
+            result = &mut encoding => result,
+            _ = gone => {
+                encoding.abort();
+                encoding.await
+            }
+        };
         // The encoder has ended one way or another: the holder may start another export.
         drop(holder);
         let reason = match result {
-            Ok(Ok(())) => return,
+            Ok(Ok(Ok(()))) => return,
+            Ok(Ok(Err(reason))) => reason,
             Ok(Err(_elapsed)) => {
                 announce.announce(Err(AppError::ExportTooLong(max_duration.as_secs())));
                 tracing::warn!(
@@ -223,6 +234,7 @@ pub async fn spawn(
     let mut receiver = receiver;
     let mut reported = false;
     let stream = futures_util::stream::poll_fn(move |cx| {
+        let _alive = &alive;
         if let Some(reason) = failure.get()
             && !reported
         {
@@ -238,6 +250,7 @@ pub async fn spawn(
 }
 
 /// Turns batches of rows into chunks of the response until the list ends, then logs the end.
+/// An `Err` says why the list could not be sent whole.
 async fn encode(
     state: AppState,
     mut batches: mpsc::Receiver<sqlx::Result<Vec<ExportRow>>>,
@@ -246,20 +259,17 @@ async fn encode(
     export_log_id: i64,
     sender: Chunks,
     ready: Ready,
-) {
+) -> Result<(), &'static str> {
     while let Some(batch) = batches.recv().await {
         let batch = match batch {
             Ok(batch) => batch,
             Err(e) => {
                 if !ready.announced() {
                     ready.announce(Err(e.into()));
-                    return;
+                    return Err("the export failed before its first row");
                 }
                 tracing::error!(error = %e, export_log_id, "takedown export failed mid-stream");
-                let _ = sender
-                    .send(Err(std::io::Error::other("export failed")))
-                    .await;
-                return;
+                return Err("the export failed");
             }
         };
         ready.announce(Ok(()));
@@ -268,19 +278,15 @@ async fn encode(
         }
         for row in batch {
             encoder.write(&context.row(&state, row));
-            if let Some(chunk) = encoder.chunk()
-                && !send(&sender, chunk).await
-            {
-                // Dropping `batches` stops the fetching task, whose transaction then
-                // closes the cursor: nothing more is read.
-                return;
+            if let Some(chunk) = encoder.chunk() {
+                // On an error, dropping `batches` stops the fetching task, whose transaction
+                // then closes the cursor: nothing more is read.
+                send(&sender, chunk).await?;
             }
         }
     }
     let count = i64::try_from(encoder.rows()).unwrap_or(i64::MAX);
-    if !send(&sender, encoder.finish()).await {
-        return;
-    }
+    send(&sender, encoder.finish()).await?;
     match state.db.acquire().await {
         Ok(mut conn) => {
             if let Err(e) =
@@ -291,6 +297,7 @@ async fn encode(
         }
         Err(e) => tracing::warn!(error = %e, "could not log the end of an export"),
     }
+    Ok(())
 }
 
 /// Reads the export's cursor batch by batch in its own task, one batch ahead of the encoder.
@@ -325,18 +332,18 @@ fn fetch_batches(
     receiver
 }
 
-/// Hands a chunk to the response body; false when the client went away or stopped reading
-/// for [`STALLED_CLIENT`], which ends the export and frees its database connection.
-async fn send(sender: &Chunks, chunk: Bytes) -> bool {
+/// Hands a chunk to the response body; an error when the client went away or stopped
+/// reading for [`STALLED_CLIENT`], which ends the export and frees its database connection.
+async fn send(sender: &Chunks, chunk: Bytes) -> Result<(), &'static str> {
     match tokio::time::timeout(STALLED_CLIENT, sender.send(Ok(chunk))).await {
-        Ok(Ok(())) => true,
+        Ok(Ok(())) => Ok(()),
         Ok(Err(_)) => {
             tracing::info!("client went away during a takedown export");
-            false
+            Err("the client went away")
         }
         Err(_) => {
             tracing::warn!("client stopped reading a takedown export; ending it");
-            false
+            Err("the client stopped reading")
         }
     }
 }

@@ -113,6 +113,8 @@ async fn an_export_that_outlasts_its_maximum_duration_is_cut_short_and_frees_its
     let (app, brand) = app_with_a_large_brand(|config| {
         config.db_connections = 8;
         config.export_max_secs = 3;
+        // One at a time: the second export below proves the first freed its slot.
+        config.exports_per_holder = 1;
     })
     .await;
     let token = holder(&app, "Brand Owner", &[&brand]).await;
