@@ -46,6 +46,21 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
 /// Creates the database if needed, migrates it, and returns a pool.
 pub async fn prepare(config: &Config) -> Result<PgPool, DbSetupError> {
+    prepare_with(config, None).await
+}
+
+/// As [`prepare`], for serving: no statement may run longer than a request
+/// (`statement_timeout`). A handler's future is dropped when its request times out or its
+/// client leaves, but PostgreSQL goes on running a statement already sent; this bounds it.
+pub async fn prepare_for_serving(config: &Config) -> Result<PgPool, DbSetupError> {
+    let limit = Duration::from_secs(config.request_timeout_secs);
+    prepare_with(config, Some(limit)).await
+}
+
+async fn prepare_with(
+    config: &Config,
+    statement_timeout: Option<Duration>,
+) -> Result<PgPool, DbSetupError> {
     let url = config.redacted_database_url();
     let options = PgConnectOptions::from_str(&config.database_url)
         .map_err(|source| DbSetupError::BadUrl {
@@ -61,20 +76,42 @@ pub async fn prepare(config: &Config) -> Result<PgPool, DbSetupError> {
             url: url.clone(),
             source: sqlx::Error::PoolTimedOut,
         })??;
-    let pool = PgPoolOptions::new()
+    let pool = connect_pool(config, options.clone(), &url).await?;
+    MIGRATOR
+        .run(&pool)
+        .await
+        .map_err(|source| DbSetupError::Migrate {
+            url: url.clone(),
+            source,
+        })?;
+    let Some(limit) = statement_timeout else {
+        return Ok(pool);
+    };
+    // A migration may take longer than any request: the timeout is for a fresh pool.
+    pool.close().await;
+    let limit = format!("{}ms", limit.as_millis());
+    connect_pool(
+        config,
+        options.options([("statement_timeout", limit)]),
+        &url,
+    )
+    .await
+}
+
+async fn connect_pool(
+    config: &Config,
+    options: PgConnectOptions,
+    url: &str,
+) -> Result<PgPool, DbSetupError> {
+    PgPoolOptions::new()
         .max_connections(config.db_connections)
         .acquire_timeout(Duration::from_secs(config.db_timeout_secs))
         .connect_with(options)
         .await
         .map_err(|source| DbSetupError::Unreachable {
-            url: url.clone(),
+            url: url.to_owned(),
             source,
-        })?;
-    MIGRATOR
-        .run(&pool)
-        .await
-        .map_err(|source| DbSetupError::Migrate { url, source })?;
-    Ok(pool)
+        })
 }
 
 /// Connects to the server's maintenance database to create ours when it is missing, so that

@@ -2,6 +2,7 @@
 //! (a fresh one per test) and real files.
 
 mod browser;
+mod connections;
 mod demo_data;
 mod evidence;
 mod health;
