@@ -18,8 +18,11 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 pub struct Gate {
     places: Arc<Semaphore>,
     per_client: usize,
-    open: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    open: OpenPerClient,
 }
+
+/// Connections open per client address; addresses with none are removed.
+type OpenPerClient = Arc<Mutex<HashMap<IpAddr, usize>>>;
 
 /// A place taken in the total cap, before a connection is accepted.
 #[derive(Debug)]
@@ -31,7 +34,7 @@ pub struct Place {
 #[derive(Debug)]
 pub struct Admitted {
     _place: Place,
-    client: Option<(IpAddr, Arc<Mutex<HashMap<IpAddr, usize>>>)>,
+    client: Option<(IpAddr, OpenPerClient)>,
 }
 
 impl Gate {
@@ -130,13 +133,23 @@ mod tests {
             admit("192.0.2.1").is_none(),
             "a third from the same address"
         );
-        assert!(
-            admit("192.0.2.2").is_some(),
-            "another address has its own share"
+        let _other = admit("192.0.2.2").expect("another address has its own share");
+        assert_eq!(
+            gate.places.available_permits(),
+            10 - 3,
+            "a refusal frees its place"
         );
         drop(first);
-        assert!(admit("192.0.2.1").is_some(), "a place came back");
-        assert_eq!(gate.places.available_permits(), 10 - 2);
+        let _third = admit("192.0.2.1").expect("a place came back");
+        assert_eq!(gate.open.lock().expect("lock").len(), 2);
+    }
+
+    #[test]
+    fn addresses_with_no_connection_left_are_forgotten() {
+        let gate = Gate::new(10, 2);
+        let place = gate.try_place().expect("place");
+        drop(gate.admit(place, ip("192.0.2.1")));
+        assert!(gate.open.lock().expect("lock").is_empty());
     }
 
     #[test]

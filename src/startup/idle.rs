@@ -119,44 +119,51 @@ impl http_body::Body for TrackedBody {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Instant;
+
     use super::*;
 
-    const SHORT: Duration = Duration::from_millis(50);
+    const SHORT: Duration = Duration::from_millis(100);
     const LONG: Duration = Duration::from_secs(3600);
 
-    #[tokio::test(start_paused = true)]
-    async fn a_fresh_connection_is_idle_after_the_first_limit() {
-        let activity = Activity::default();
-        let started = tokio::time::Instant::now();
-        activity.idle_for(SHORT, LONG).await;
-        assert_eq!(started.elapsed(), SHORT);
+    /// Whether `elapsed` is `expected`, give or take a busy machine.
+    fn about(elapsed: Duration, expected: Duration) -> bool {
+        elapsed >= expected && elapsed < expected + Duration::from_secs(2)
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
+    async fn a_fresh_connection_is_idle_after_the_first_limit() {
+        let activity = Activity::default();
+        let started = Instant::now();
+        activity.idle_for(SHORT, LONG).await;
+        assert!(about(started.elapsed(), SHORT), "{:?}", started.elapsed());
+    }
+
+    #[tokio::test]
     async fn a_request_in_progress_keeps_the_connection_busy() {
         let activity = Activity::default();
         let guard = activity.start();
-        let idle = tokio::time::timeout(LONG / 2, activity.idle_for(SHORT, SHORT)).await;
+        let idle = tokio::time::timeout(SHORT * 3, activity.idle_for(SHORT, SHORT)).await;
         assert!(idle.is_err(), "idle while a request was in progress");
         drop(guard);
-        let started = tokio::time::Instant::now();
+        let started = Instant::now();
         activity.idle_for(LONG, SHORT).await;
-        assert_eq!(
-            started.elapsed(),
-            SHORT,
-            "after a request, the second limit applies"
-        );
+        assert!(about(started.elapsed(), SHORT), "{:?}", started.elapsed());
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_request_that_starts_and_ends_restarts_the_clock() {
         let activity = Activity::default();
         let watcher = activity.clone();
-        let started = tokio::time::Instant::now();
-        let idle = tokio::spawn(async move { watcher.idle_for(SHORT * 2, SHORT * 2).await });
-        tokio::time::sleep(SHORT).await;
+        let started = Instant::now();
+        let idle = tokio::spawn(async move { watcher.idle_for(SHORT * 3, SHORT * 3).await });
+        tokio::time::sleep(SHORT * 2).await;
         drop(activity.start());
         idle.await.expect("watchdog");
-        assert_eq!(started.elapsed(), SHORT * 3);
+        assert!(
+            about(started.elapsed(), SHORT * 5),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }
