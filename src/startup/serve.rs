@@ -41,7 +41,7 @@ pub struct Limits {
 /// If the client had already sent its request, the kernel may answer with a reset instead.
 const REFUSED: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
     content-type: text/plain; charset=utf-8\r\nretry-after: 10\r\nconnection: close\r\n\
-    content-length: 41\r\n\r\nToo many connections from your address.\n";
+    content-length: 40\r\n\r\nToo many connections from your address.\n";
 
 /// Serves `app` on `listener` until `signal` resolves; then stops accepting, lets requests in
 /// progress finish, and returns once every connection has closed.
@@ -166,6 +166,7 @@ async fn connection<S>(
                 // (hyper's graceful shutdown would wait for one), or one that was asked to
                 // close and did not.
                 if asked_to_close || !activity.has_served() {
+                    tracing::debug!(asked_to_close, "closed a connection that sent no request in time");
                     return;
                 }
             }
@@ -205,5 +206,21 @@ impl Warned {
             self.logged_at = Some(Instant::now());
             std::mem::take(&mut self.since)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_refusal_is_a_whole_response() {
+        let text = std::str::from_utf8(REFUSED).expect("text");
+        let (head, body) = text.split_once("\r\n\r\n").expect("head and body");
+        let length = head
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length: "))
+            .expect("a length");
+        assert_eq!(length, body.len().to_string());
     }
 }
