@@ -175,10 +175,12 @@ pub async fn spawn(
             ));
         }
     }
+    // Fused: tower-http's compression polls the body once more after its end, and an
+    // `unfold` stream panics when polled after it returned `None`.
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|chunk| (chunk, receiver))
     });
-    Ok(Body::from_stream(stream))
+    Ok(Body::from_stream(futures_util::StreamExt::fuse(stream)))
 }
 
 /// Reads the export's cursor batch by batch in its own task, one batch ahead of the encoder.
