@@ -189,6 +189,48 @@ pub struct Config {
     )]
     pub request_timeout_secs: u64,
 
+    /// Seconds a new connection has to send its first request's headers before it is closed.
+    #[arg(
+        long,
+        env = "FAKEWATCH_HEADER_TIMEOUT_SECS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..),
+        global = true
+    )]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a kept-alive connection may wait for its next request's headers before it is
+    /// closed.
+    #[arg(
+        long,
+        env = "FAKEWATCH_IDLE_TIMEOUT_SECS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..),
+        global = true
+    )]
+    pub idle_timeout_secs: u64,
+
+    /// Connections open at once; beyond it, new ones wait to be accepted. Keep it well below
+    /// the open-files limit (`ulimit -n`).
+    #[arg(
+        long,
+        env = "FAKEWATCH_MAX_CONNECTIONS",
+        default_value_t = 512,
+        value_parser = clap::value_parser!(u32).range(1..),
+        global = true
+    )]
+    pub max_connections: u32,
+
+    /// Connections open at once from one IPv4 address or IPv6 /64; beyond it, new ones are
+    /// answered 503 and closed. 0: no such cap (behind a reverse proxy, which is one address).
+    #[arg(
+        long,
+        env = "FAKEWATCH_MAX_CONNECTIONS_PER_IP",
+        default_value_t = 64,
+        global = true
+    )]
+    pub max_connections_per_ip: u32,
+
     /// How long the signed evidence links in takedown exports work, in hours.
     #[arg(
         long,
@@ -289,6 +331,10 @@ impl std::fmt::Debug for Config {
             .field("exports_per_holder", &self.exports_per_holder)
             .field("export_max_secs", &self.export_max_secs)
             .field("upload_memory_bytes", &self.upload_memory_bytes)
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("idle_timeout_secs", &self.idle_timeout_secs)
+            .field("max_connections", &self.max_connections)
+            .field("max_connections_per_ip", &self.max_connections_per_ip)
             .finish()
     }
 }

@@ -1,5 +1,9 @@
 //! Building the application: state, router, middleware, and serving with graceful shutdown.
 
+mod gate;
+mod idle;
+mod serve;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -35,8 +39,6 @@ pub enum StartupError {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    #[error("server error: {0}")]
-    Serve(std::io::Error),
     #[error(transparent)]
     Admin(#[from] crate::admin::AdminError),
     #[error("demo data: {0}")]
@@ -183,11 +185,26 @@ fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLa
 
 /// Serves until SIGINT or SIGTERM, then stops accepting and lets requests in flight finish.
 pub async fn serve(listener: TcpListener, state: AppState) -> Result<(), StartupError> {
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartupError::Serve)
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// Serves until `signal` resolves, then stops accepting, lets requests in flight finish, and
+/// returns once every connection has closed.
+pub async fn serve_until(
+    listener: TcpListener,
+    state: AppState,
+    signal: impl Future<Output = ()>,
+) -> Result<(), StartupError> {
+    let config = &state.config;
+    let limits = serve::Limits {
+        header_timeout: Duration::from_secs(config.header_timeout_secs),
+        idle_timeout: Duration::from_secs(config.idle_timeout_secs),
+        max_connections: usize::try_from(config.max_connections).unwrap_or(usize::MAX),
+        max_connections_per_client: usize::try_from(config.max_connections_per_ip)
+            .unwrap_or(usize::MAX),
+    };
+    serve::run(listener, app(state), limits, signal).await;
+    Ok(())
 }
 
 /// Binds the configured address.

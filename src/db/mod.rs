@@ -83,7 +83,7 @@ async fn prepare_with(
     let mut conn = PgConnection::connect_with(&options)
         .await
         .map_err(|source| DbSetupError::Unreachable {
-            url: url.clone(),
+            url: url.to_owned(),
             source,
         })?;
     MIGRATOR

@@ -47,6 +47,24 @@ impl TestApp {
 
     /// Starts the app after `adjust` has changed the default test config.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let (app, listener, state) = Self::prepare(adjust).await;
+        tokio::spawn(startup::serve(listener, state));
+        app
+    }
+
+    /// Starts the app as [`TestApp::spawn_with`] does, with a switch for a graceful shutdown.
+    pub async fn spawn_stoppable(adjust: impl FnOnce(&mut Config)) -> (TestApp, Stop) {
+        let (app, listener, state) = Self::prepare(adjust).await;
+        let (signal, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(startup::serve_until(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        (app, Stop { signal, server })
+    }
+
+    async fn prepare(
+        adjust: impl FnOnce(&mut Config),
+    ) -> (TestApp, tokio::net::TcpListener, fakewatch::state::AppState) {
         let db_name = format!(
             "fakewatch_test_{}",
             random_token(9).to_lowercase().replace('-', "_")
@@ -73,17 +91,15 @@ impl TestApp {
         adjust(&mut config);
 
         let state = startup::build_state(config).await.expect("app starts");
-        let db = state.db.clone();
-        let address = state.config.public_base();
-        tokio::spawn(startup::serve(listener, state.clone()));
-        TestApp {
-            address,
-            db,
-            state,
+        let app = TestApp {
+            address: state.config.public_base(),
+            db: state.db.clone(),
+            state: state.clone(),
             data_dir,
             client: client(),
             db_name,
-        }
+        };
+        (app, listener, state)
     }
 
     /// An app whose database cannot be reached (nothing listens on its port).
@@ -270,6 +286,20 @@ impl Drop for TestApp {
             let _ = std::fs::remove_dir_all(data_dir);
         })
         .join();
+    }
+}
+
+/// Shuts a server started by [`TestApp::spawn_stoppable`] down.
+pub struct Stop {
+    signal: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<Result<(), startup::StartupError>>,
+}
+
+impl Stop {
+    /// Starts the graceful shutdown; the handle resolves once every connection has closed.
+    pub fn now(self) -> tokio::task::JoinHandle<Result<(), startup::StartupError>> {
+        let _ = self.signal.send(());
+        self.server
     }
 }
 

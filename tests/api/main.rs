@@ -3,6 +3,7 @@
 
 mod browser;
 mod clients;
+mod connections;
 mod demo_data;
 mod evidence;
 mod health;
