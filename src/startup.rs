@@ -65,6 +65,10 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             let output = crate::admin::rights_holder(&pool, command).await?;
             print!("{output}");
         }
+        Command::PdfClean(_) => {
+            // main.rs runs the PDF worker before any runtime starts; it never gets here.
+            tracing::error!("pdf-clean runs on its own, without a runtime");
+        }
         Command::Serve => {
             let state = build_state(config).await?;
             let listener = bind(&state.config).await?;
