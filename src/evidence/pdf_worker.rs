@@ -70,6 +70,13 @@ pub fn run(args: &WorkerArgs) -> ExitCode {
         .saturating_add(1);
     let result = match std::io::stdin().take(max_read).read_to_end(&mut input) {
         Ok(_) => process::process(&input, &limits),
+        // Reading reports a failed allocation instead of aborting.
+        Err(error) if error.kind() == std::io::ErrorKind::OutOfMemory => {
+            Err(EvidenceError::PdfTooComplex {
+                reason: PdfComplexity::Memory,
+            })
+        }
+        // The parent closed the pipe without sending anything.
         Err(_) => Err(EvidenceError::Empty),
     };
     if let Some(peak) = peak_rss_kib() {
@@ -333,4 +340,95 @@ async fn read_bounded(pipe: Option<impl AsyncRead + Unpin>, max: usize) -> Optio
     let max_read = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
     pipe.take(max_read).read_to_end(&mut bytes).await.ok()?;
     (bytes.len() <= max).then_some(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::process::ExitStatus;
+
+    use super::*;
+
+    /// A wait status as the kernel reports it: `code << 8`, or the signal number.
+    fn exited(code: i32) -> ExitStatus {
+        ExitStatus::from_raw(code << 8)
+    }
+
+    fn killed_by(signal: i32) -> ExitStatus {
+        ExitStatus::from_raw(signal)
+    }
+
+    #[test]
+    fn every_refusal_a_pdf_can_get_crosses_the_pipe_intact() {
+        let mut refusals = vec![
+            EvidenceError::Empty,
+            EvidenceError::TooLarge { max_bytes: 1234 },
+            EvidenceError::Unsupported { detected: None },
+            EvidenceError::Corrupt {
+                what: "PDF document",
+            },
+            EvidenceError::PasswordProtected,
+            EvidenceError::PdfImageTooLarge {
+                width: 9000,
+                height: 7000,
+                max_pixels: 40_000_000,
+            },
+        ];
+        refusals.extend(
+            PdfComplexity::ALL
+                .iter()
+                .map(|&(reason, _)| EvidenceError::PdfTooComplex { reason }),
+        );
+        refusals.extend(
+            process::PDF_IMAGE_KINDS
+                .iter()
+                .map(|&kind| EvidenceError::PdfImageUnreadable { kind }),
+        );
+        for refusal in refusals {
+            assert_eq!(decode(&encode(&refusal)), Some(refusal));
+        }
+        assert_eq!(decode("too-complex nonsense"), None);
+        assert_eq!(decode("image-unreadable GIF image"), None);
+        assert_eq!(decode(""), None);
+    }
+
+    #[test]
+    fn how_the_worker_ended_becomes_an_answer() {
+        let refused = |status, stderr: &str| match interpret(status, Some(vec![]), stderr) {
+            Ok(Err(error)) => Some(error),
+            _ => None,
+        };
+        let too_complex = |reason| Some(EvidenceError::PdfTooComplex { reason });
+        assert_eq!(
+            refused(
+                exited(2),
+                "fakewatch-pdf: peak-rss-kib 12\nfakewatch-pdf: refused password\n"
+            ),
+            Some(EvidenceError::PasswordProtected)
+        );
+        assert_eq!(
+            refused(killed_by(6), "memory allocation of 4096 bytes failed\n"),
+            too_complex(PdfComplexity::Memory)
+        );
+        assert_eq!(refused(killed_by(24), ""), too_complex(PdfComplexity::Time));
+        assert_eq!(refused(killed_by(9), ""), too_complex(PdfComplexity::Time));
+        assert_eq!(
+            refused(killed_by(11), ""),
+            Some(EvidenceError::Corrupt {
+                what: "PDF document"
+            })
+        );
+        // Output past the bound, whatever the child says then.
+        assert!(matches!(
+            interpret(exited(1), None, ""),
+            Ok(Err(EvidenceError::PdfTooComplex {
+                reason: PdfComplexity::Unpacked
+            }))
+        ));
+        let cleaned = interpret(exited(0), Some(b"%PDF-1.7\n".to_vec()), "");
+        assert!(matches!(cleaned, Ok(Ok(processed)) if processed.media_type == MediaType::Pdf));
+        // Not a refusal we know, or no PDF: the worker is broken, which is ours to fix.
+        assert!(interpret(exited(2), Some(vec![]), "garbage").is_err());
+        assert!(interpret(exited(0), Some(b"<html>".to_vec()), "").is_err());
+        assert!(interpret(exited(1), Some(vec![]), "error: unexpected argument").is_err());
+    }
 }

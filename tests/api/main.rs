@@ -4,6 +4,7 @@
 mod browser;
 mod demo_data;
 mod evidence;
+mod evidence_pdf;
 mod health;
 mod helpers;
 mod openapi;
