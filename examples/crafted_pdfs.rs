@@ -119,7 +119,7 @@ impl RawPdf {
                 xref.push_str("0000000000 65535 f \n");
                 next += 1;
             }
-            let _ = write!(xref, "{offset:010} 00000 n \n");
+            let _ = writeln!(xref, "{offset:010} 00000 n ");
             next += 1;
         }
         let _ = write!(

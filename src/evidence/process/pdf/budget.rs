@@ -169,7 +169,7 @@ struct Abort(PdfComplexity);
 
 /// How a load ended.
 pub(super) enum Loaded {
-    Document(Document),
+    Document(Box<Document>),
     /// lopdf could not read the file.
     Unreadable,
     /// A limit was passed; the load was stopped there.
@@ -198,7 +198,7 @@ pub(super) fn load(bytes: &[u8], budget: &mut Budget, reconstruct: bool) -> Load
         *budget = running;
     }
     match result {
-        Ok(Ok(document)) => Loaded::Document(document),
+        Ok(Ok(document)) => Loaded::Document(Box::new(document)),
         Ok(Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
             ..
         }))) => Loaded::TooComplex(PdfComplexity::Unpacked),

@@ -84,16 +84,16 @@ fn load(bytes: &[u8], budget: &mut Budget) -> Result<Document, EvidenceError> {
         Loaded::Document(document)
             if document.is_encrypted() || !document.get_pages().is_empty() =>
         {
-            return Ok(document);
+            return Ok(*document);
         }
         Loaded::TooComplex(reason) => return Err(too_complex(reason)),
         Loaded::Document(document) => Some(document),
         Loaded::Unreadable => None,
     };
     match budget::load(bytes, budget, true) {
-        Loaded::Document(rebuilt) if !rebuilt.get_pages().is_empty() => Ok(rebuilt),
+        Loaded::Document(rebuilt) if !rebuilt.get_pages().is_empty() => Ok(*rebuilt),
         Loaded::TooComplex(reason) => Err(too_complex(reason)),
-        _ => document.ok_or(CORRUPT),
+        _ => document.map(|document| *document).ok_or(CORRUPT),
     }
 }
 
