@@ -16,17 +16,20 @@
 //! `fakewatch-pdf: refused <reason>` on stderr (see [`encode`]). The child also reports its
 //! peak memory (`fakewatch-pdf: peak-rss-kib <n>`), which the parent logs.
 
-use std::io::{Read, Write};
+mod child;
+mod wire;
+
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
-use std::process::{ExitCode, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use rlimit::Resource;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 
-use super::process::{self, EvidenceError, Limits, MediaType, PdfComplexity, Processed};
+pub use self::child::{WorkerArgs, run};
+use self::wire::{decode, encode};
+use super::process::{EvidenceError, Limits, PdfComplexity, Processed};
 
 /// How long after the in-process deadline the parent kills the child: time to write its answer.
 const GRACE: Duration = Duration::from_secs(1);
@@ -37,150 +40,6 @@ const SETUP_FAILED: u8 = 3;
 const PREFIX: &str = "fakewatch-pdf: ";
 /// The most stderr we read: a few lines, or a panic message.
 const MAX_STDERR: usize = 16 * 1024;
-
-/// Arguments of `fakewatch pdf-clean`, passed by [`PdfWorker`]; see the module docs.
-#[derive(Debug, Clone, clap::Args)]
-pub struct WorkerArgs {
-    #[arg(long)]
-    pub max_bytes: usize,
-    #[arg(long)]
-    pub max_pixels: u64,
-    #[arg(long)]
-    pub time_ms: u64,
-    /// Address-space limit of the process, in bytes.
-    #[arg(long)]
-    pub memory_bytes: u64,
-}
-
-/// Runs the child: the whole of `fakewatch pdf-clean`.
-pub fn run(args: &WorkerArgs) -> ExitCode {
-    if let Err(error) = confine(args) {
-        eprintln!("{PREFIX}setup {error}");
-        return ExitCode::from(SETUP_FAILED);
-    }
-    let limits = Limits {
-        max_bytes: args.max_bytes,
-        max_pixels: args.max_pixels,
-        pdf_time: Duration::from_millis(args.time_ms),
-    };
-    let mut input = Vec::new();
-    // One byte past the limit tells an upload over it from one at it.
-    let max_read = u64::try_from(limits.max_bytes)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    let result = match std::io::stdin().take(max_read).read_to_end(&mut input) {
-        Ok(_) => process::process(&input, &limits),
-        // Reading reports a failed allocation instead of aborting.
-        Err(error) if error.kind() == std::io::ErrorKind::OutOfMemory => {
-            Err(EvidenceError::PdfTooComplex {
-                reason: PdfComplexity::Memory,
-            })
-        }
-        // The parent closed the pipe without sending anything.
-        Err(_) => Err(EvidenceError::Empty),
-    };
-    if let Some(peak) = peak_rss_kib() {
-        eprintln!("{PREFIX}peak-rss-kib {peak}");
-    }
-    match result {
-        Ok(processed) if processed.media_type == MediaType::Pdf => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(&processed.bytes)
-                .and_then(|()| stdout.flush())
-            {
-                Ok(()) => ExitCode::SUCCESS,
-                // The parent stopped reading: it has given up on us.
-                Err(_) => ExitCode::FAILURE,
-            }
-        }
-        Ok(_) => refuse(&EvidenceError::Unsupported { detected: None }),
-        Err(error) => refuse(&error),
-    }
-}
-
-fn refuse(error: &EvidenceError) -> ExitCode {
-    eprintln!("{PREFIX}refused {}", encode(error));
-    ExitCode::from(REFUSED)
-}
-
-/// The child's own limits; see the module docs.
-fn confine(args: &WorkerArgs) -> std::io::Result<()> {
-    Resource::CORE.set(0, 0)?;
-    // SIGXCPU at the soft limit, SIGKILL at the hard one.
-    let cpu_seconds = args.time_ms.div_ceil(1000) + 1;
-    Resource::CPU.set(cpu_seconds, cpu_seconds + 1)?;
-    Resource::AS.set(args.memory_bytes, args.memory_bytes)
-}
-
-/// `VmHWM` of this process, from `/proc/self/status`.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// The refusal as the child writes it: a word, then the fields the message needs.
-pub fn encode(error: &EvidenceError) -> String {
-    match error {
-        EvidenceError::Empty => "empty".into(),
-        EvidenceError::TooLarge { max_bytes } => format!("too-large {max_bytes}"),
-        EvidenceError::Unsupported { .. } => "unsupported".into(),
-        EvidenceError::TooManyPixels { .. } | EvidenceError::Corrupt { .. } => "corrupt".into(),
-        EvidenceError::PasswordProtected => "password".into(),
-        EvidenceError::PdfTooComplex { reason } => format!("too-complex {}", reason_word(*reason)),
-        EvidenceError::PdfImageUnreadable { kind } => format!("image-unreadable {kind}"),
-        EvidenceError::PdfImageTooLarge {
-            width,
-            height,
-            max_pixels,
-        } => format!("image-too-large {width} {height} {max_pixels}"),
-    }
-}
-
-/// Reads what [`encode`] wrote; `None` for anything else.
-pub fn decode(line: &str) -> Option<EvidenceError> {
-    let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
-    let numbers: Vec<u64> = rest
-        .split(' ')
-        .filter_map(|number| number.parse().ok())
-        .collect();
-    Some(match (word, numbers.as_slice()) {
-        ("empty", _) => EvidenceError::Empty,
-        ("too-large", &[max_bytes]) => EvidenceError::TooLarge {
-            max_bytes: usize::try_from(max_bytes).ok()?,
-        },
-        ("unsupported", _) => EvidenceError::Unsupported { detected: None },
-        ("corrupt", _) => EvidenceError::Corrupt {
-            what: "PDF document",
-        },
-        ("password", _) => EvidenceError::PasswordProtected,
-        ("too-complex", _) => EvidenceError::PdfTooComplex {
-            reason: PdfComplexity::ALL
-                .iter()
-                .find(|(_, name)| *name == rest)
-                .map(|(reason, _)| *reason)?,
-        },
-        ("image-unreadable", _) => EvidenceError::PdfImageUnreadable {
-            kind: process::PDF_IMAGE_KINDS
-                .into_iter()
-                .find(|kind| *kind == rest)?,
-        },
-        ("image-too-large", &[width, height, max_pixels]) => EvidenceError::PdfImageTooLarge {
-            width: u32::try_from(width).ok()?,
-            height: u32::try_from(height).ok()?,
-            max_pixels,
-        },
-        _ => return None,
-    })
-}
-
-fn reason_word(reason: PdfComplexity) -> &'static str {
-    PdfComplexity::ALL
-        .iter()
-        .find(|(known, _)| *known == reason)
-        .map_or("objects", |(_, word)| word)
-}
 
 /// Why the worker gave no answer about the file: our problem, not the uploader's.
 #[derive(Debug, thiserror::Error)]
@@ -347,6 +206,7 @@ mod tests {
     use std::process::ExitStatus;
 
     use super::*;
+    use crate::evidence::process::MediaType;
 
     /// A wait status as the kernel reports it: `code << 8`, or the signal number.
     fn exited(code: i32) -> ExitStatus {
@@ -355,40 +215,6 @@ mod tests {
 
     fn killed_by(signal: i32) -> ExitStatus {
         ExitStatus::from_raw(signal)
-    }
-
-    #[test]
-    fn every_refusal_a_pdf_can_get_crosses_the_pipe_intact() {
-        let mut refusals = vec![
-            EvidenceError::Empty,
-            EvidenceError::TooLarge { max_bytes: 1234 },
-            EvidenceError::Unsupported { detected: None },
-            EvidenceError::Corrupt {
-                what: "PDF document",
-            },
-            EvidenceError::PasswordProtected,
-            EvidenceError::PdfImageTooLarge {
-                width: 9000,
-                height: 7000,
-                max_pixels: 40_000_000,
-            },
-        ];
-        refusals.extend(
-            PdfComplexity::ALL
-                .iter()
-                .map(|&(reason, _)| EvidenceError::PdfTooComplex { reason }),
-        );
-        refusals.extend(
-            process::PDF_IMAGE_KINDS
-                .iter()
-                .map(|&kind| EvidenceError::PdfImageUnreadable { kind }),
-        );
-        for refusal in refusals {
-            assert_eq!(decode(&encode(&refusal)), Some(refusal));
-        }
-        assert_eq!(decode("too-complex nonsense"), None);
-        assert_eq!(decode("image-unreadable GIF image"), None);
-        assert_eq!(decode(""), None);
     }
 
     #[test]
