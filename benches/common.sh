@@ -10,7 +10,8 @@ BASE_URL="http://127.0.0.1:$PORT"
 DATA_DIR=$(mktemp -d /tmp/fakewatch-bench.XXXXXX)
 SERVER_PID=
 
-for tool in wrk pgbench psql curl python3; do
+# A script that needs fewer tools sets BENCH_TOOLS before sourcing this.
+for tool in ${BENCH_TOOLS:-wrk pgbench psql curl python3}; do
     command -v "$tool" >/dev/null || { echo "install $tool first (apt-get install wrk postgresql-contrib curl python3)"; exit 1; }
 done
 

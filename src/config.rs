@@ -40,6 +40,10 @@ pub enum Command {
     /// Manage rights holders (brand owners) and their API tokens for takedown lists.
     #[command(subcommand)]
     RightsHolder(RightsHolderCommand),
+    /// Internal: clean one PDF from stdin to stdout under resource limits. The server runs this
+    /// as a child process for each PDF upload (see `evidence::pdf_worker`).
+    #[command(hide = true)]
+    PdfClean(crate::evidence::pdf_worker::WorkerArgs),
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -158,9 +162,32 @@ pub struct Config {
     )]
     pub max_image_pixels: u64,
 
-    /// Images processed at once, on threads off the async runtime (default: CPU count).
+    /// Images processed at once, on threads off the async runtime (default: CPU count). PDFs
+    /// count too: each is cleaned in a worker process, at most this many at once.
     #[arg(long, env = "FAKEWATCH_IMAGE_WORKERS", global = true)]
     pub image_workers: Option<usize>,
+
+    /// The executable run to clean PDFs (`<it> pdf-clean`); default: this program.
+    #[arg(long, env = "FAKEWATCH_PDF_WORKER", global = true)]
+    pub pdf_worker: Option<PathBuf>,
+
+    /// Seconds one PDF may take to clean; the worker process is killed a second later.
+    #[arg(
+        long,
+        env = "FAKEWATCH_PDF_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub pdf_timeout_secs: u64,
+
+    /// Address space of each PDF worker process, in MiB. Past it the PDF is refused.
+    #[arg(
+        long,
+        env = "FAKEWATCH_PDF_MEMORY_MIB",
+        default_value_t = 512,
+        global = true
+    )]
+    pub pdf_memory_mib: u64,
 
     /// Database connections in the pool. Small pools give lower tail latency on few cores.
     #[arg(
@@ -323,6 +350,9 @@ impl std::fmt::Debug for Config {
             .field("max_evidence_files", &self.max_evidence_files)
             .field("max_image_pixels", &self.max_image_pixels)
             .field("image_workers", &self.image_workers)
+            .field("pdf_worker", &self.pdf_worker)
+            .field("pdf_timeout_secs", &self.pdf_timeout_secs)
+            .field("pdf_memory_mib", &self.pdf_memory_mib)
             .field("db_connections", &self.db_connections)
             .field("db_timeout_secs", &self.db_timeout_secs)
             .field("request_timeout_secs", &self.request_timeout_secs)

@@ -70,6 +70,10 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             print!("{output}");
         }
         Command::Healthcheck => crate::healthcheck::check(config.listen).await?,
+        Command::PdfClean(_) => {
+            // main.rs runs the PDF worker before any runtime starts; it never gets here.
+            tracing::error!("pdf-clean runs on its own, without a runtime");
+        }
         Command::Serve => {
             let state = build_state(config).await?;
             let listener = bind(&state.config).await?;

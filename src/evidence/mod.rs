@@ -1,6 +1,8 @@
-//! Evidence files: processing on a bounded pool of threads, and content-addressed storage
-//! through `object_store` (a local directory, or S3-compatible storage in production).
+//! Evidence files: processing on a bounded pool of workers (threads for images, child
+//! processes for PDFs), and content-addressed storage through `object_store` (a local
+//! directory, or S3-compatible storage in production).
 
+pub mod pdf_worker;
 pub mod process;
 
 use std::sync::Arc;
@@ -14,6 +16,7 @@ use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload}
 use tokio::sync::Semaphore;
 
 use crate::config::Config;
+use pdf_worker::{PdfWorker, WorkerError};
 use process::{EvidenceError, Limits, MediaType, Processed};
 
 /// Processes and stores evidence. Cheap to clone.
@@ -22,6 +25,7 @@ pub struct EvidenceService {
     store: Arc<dyn ObjectStore>,
     workers: Arc<Semaphore>,
     limits: Limits,
+    pdf_worker: PdfWorker,
 }
 
 /// Whether a `put` wrote the file or found it already there (another report has it).
@@ -39,6 +43,8 @@ pub enum StoreSetupError {
     Store(#[from] object_store::Error),
     #[error("cannot create the evidence directory: {0}")]
     Io(#[from] std::io::Error),
+    #[error("cannot find this program's path to run PDF workers (set FAKEWATCH_PDF_WORKER): {0}")]
+    WorkerPath(std::io::Error),
 }
 
 impl EvidenceService {
@@ -56,15 +62,30 @@ impl EvidenceService {
         let limits = Limits {
             max_bytes: config.max_evidence_bytes,
             max_pixels: config.max_image_pixels,
+            pdf_time: std::time::Duration::from_secs(config.pdf_timeout_secs),
         };
-        Ok(Self::new(store, limits, config.image_workers()))
+        let program = match &config.pdf_worker {
+            Some(program) => program.clone(),
+            None => std::env::current_exe().map_err(StoreSetupError::WorkerPath)?,
+        };
+        let pdf_worker = PdfWorker {
+            program,
+            memory_bytes: config.pdf_memory_mib.saturating_mul(1024 * 1024),
+        };
+        Ok(Self::new(store, limits, config.image_workers(), pdf_worker))
     }
 
-    pub fn new(store: Arc<dyn ObjectStore>, limits: Limits, workers: usize) -> Self {
+    pub fn new(
+        store: Arc<dyn ObjectStore>,
+        limits: Limits,
+        workers: usize,
+        pdf_worker: PdfWorker,
+    ) -> Self {
         Self {
             store,
             workers: Arc::new(Semaphore::new(workers.max(1))),
             limits,
+            pdf_worker,
         }
     }
 
@@ -72,18 +93,27 @@ impl EvidenceService {
         self.limits
     }
 
-    /// Sniffs, decodes, strips and re-encodes one file. CPU-heavy work runs on blocking
-    /// threads, at most `image_workers` at once, so the async runtime keeps serving pages
-    /// while photos are being processed.
-    pub async fn process(&self, bytes: Bytes) -> Result<Processed, EvidenceError> {
+    /// Sniffs, decodes, strips and re-encodes one file, at most `image_workers` at once.
+    /// Images are processed on blocking threads, so the async runtime keeps serving pages;
+    /// PDFs in a worker process each ([`pdf_worker`]), which holds its permit until it has
+    /// exited. The outer error is ours (a worker that can't be run); the inner one is the
+    /// file's.
+    pub async fn process(
+        &self,
+        bytes: Bytes,
+    ) -> Result<Result<Processed, EvidenceError>, WorkerError> {
         let limits = self.limits;
         // The semaphore is never closed, so acquiring cannot fail.
         let _permit = self.workers.acquire().await;
+        let is_pdf = process::sniff(&bytes) == Ok(MediaType::Pdf);
+        if is_pdf && bytes.len() <= limits.max_bytes {
+            return self.pdf_worker.clean(&bytes, &limits).await;
+        }
         match tokio::task::spawn_blocking(move || process::process(&bytes, &limits)).await {
-            Ok(result) => result,
+            Ok(result) => Ok(result),
             // The processing code never panics on input (fuzzed in its tests); if it ever
             // does, refuse the file rather than the whole service.
-            Err(_) => Err(EvidenceError::Corrupt { what: "file" }),
+            Err(_) => Ok(Err(EvidenceError::Corrupt { what: "file" })),
         }
     }
 

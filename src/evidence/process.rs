@@ -25,6 +25,8 @@ macro_rules! fixture {
 mod image;
 mod pdf;
 
+use std::time::Duration;
+
 use sha2::{Digest, Sha256};
 
 const MIB: usize = 1024 * 1024;
@@ -36,7 +38,11 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Largest accepted image area (width × height), checked from the image header before
     /// decoding so that a small file claiming a huge canvas (a decompression bomb) costs nothing.
+    /// Applies to each image inside a PDF too.
     pub max_pixels: u64,
+    /// How long cleaning one PDF may take, checked between objects and steps. The PDF worker
+    /// process is also killed a little after it (see `evidence::pdf_worker`).
+    pub pdf_time: Duration,
 }
 
 impl Default for Limits {
@@ -44,6 +50,7 @@ impl Default for Limits {
         Self {
             max_bytes: 10 * MIB,
             max_pixels: 40_000_000,
+            pdf_time: Duration::from_secs(10),
         }
     }
 }
@@ -164,6 +171,84 @@ pub enum EvidenceError {
          the password (for example by printing it to a new PDF) and upload it again."
     )]
     PasswordProtected,
+    /// A PDF past one of the limits on parsing it (objects, unpacked bytes, time, memory):
+    /// most often a crafted file, sometimes a huge export.
+    #[error(
+        "This PDF is too complex to check: {reason}. Print it to a new PDF or save its pages as \
+         images, then upload that instead."
+    )]
+    PdfTooComplex { reason: PdfComplexity },
+    /// An image inside a PDF that we can't decode, so can't clean of metadata. `kind` is e.g.
+    /// `"JPEG 2000 image"`.
+    #[error(
+        "This PDF contains {} {kind}, which can't be checked for hidden data such as a \
+         location. Print it to a new PDF or save its pages as images, then upload that instead.",
+        indefinite_article(kind)
+    )]
+    PdfImageUnreadable { kind: &'static str },
+    /// An image inside a PDF over [`Limits::max_pixels`].
+    #[error(
+        "An image inside this PDF is {width}×{height} pixels; the limit is {} megapixels. Print \
+         the PDF to a new PDF at a lower resolution and upload it again.",
+        format_megapixels(*.max_pixels)
+    )]
+    PdfImageTooLarge {
+        width: u32,
+        height: u32,
+        max_pixels: u64,
+    },
+}
+
+/// What [`EvidenceError::PdfImageUnreadable`] may name.
+pub const PDF_IMAGE_KINDS: [&str; 4] = [
+    PDF_IMAGE_JPEG_2000,
+    PDF_IMAGE_DAMAGED_JPEG,
+    PDF_IMAGE_UNCOMMON_JPEG,
+    PDF_IMAGE_UNUSUAL_ENCODING,
+];
+pub(crate) const PDF_IMAGE_JPEG_2000: &str = "JPEG 2000 image";
+pub(crate) const PDF_IMAGE_DAMAGED_JPEG: &str = "damaged JPEG image";
+pub(crate) const PDF_IMAGE_UNCOMMON_JPEG: &str = "JPEG image in an uncommon variant";
+pub(crate) const PDF_IMAGE_UNUSUAL_ENCODING: &str = "image in an unusual encoding";
+
+/// Which limit a PDF went past; `Display` finishes the sentence "This PDF is too complex to
+/// check: …".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PdfComplexity {
+    /// Too many objects, or objects with too many elements.
+    Objects,
+    /// Its streams unpack to more bytes than the budget for one file.
+    Unpacked,
+    /// Object streams whose members share or overlap their bytes: never written by real
+    /// software, and the shape of the files that make parsers do the same work thousands of times.
+    Structure,
+    /// Past [`Limits::pdf_time`].
+    Time,
+    /// The worker process ran out of the memory it is allowed.
+    Memory,
+}
+
+impl PdfComplexity {
+    /// Every variant, with the word the PDF worker uses for it on its error line.
+    pub const ALL: [(Self, &'static str); 5] = [
+        (Self::Objects, "objects"),
+        (Self::Unpacked, "unpacked"),
+        (Self::Structure, "structure"),
+        (Self::Time, "time"),
+        (Self::Memory, "memory"),
+    ];
+}
+
+impl std::fmt::Display for PdfComplexity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Objects => "it holds more objects than we can check",
+            Self::Unpacked => "its compressed parts unpack to more data than we can check",
+            Self::Structure => "its internal structure is malformed",
+            Self::Time => "checking it took too long",
+            Self::Memory => "checking it needed too much memory",
+        })
+    }
 }
 
 /// Identifies an upload by its magic bytes. The file name and the browser-supplied type are
@@ -211,7 +296,7 @@ pub fn process(bytes: &[u8], limits: &Limits) -> Result<Processed, EvidenceError
             // file are relative to the header, so hand lopdf the file as it starts there.
             let start = pdf_header_offset(bytes).unwrap_or(0);
             let pdf = bytes.get(start..).unwrap_or(bytes);
-            (MediaType::Pdf, pdf::clean(pdf)?, None)
+            (MediaType::Pdf, pdf::clean(pdf, limits)?, None)
         }
     };
     Ok(Processed {
@@ -221,6 +306,19 @@ pub fn process(bytes: &[u8], limits: &Limits) -> Result<Processed, EvidenceError
         width: dimensions.map(|(width, _)| width),
         height: dimensions.map(|(_, height)| height),
     })
+}
+
+impl Processed {
+    /// A cleaned PDF (as [`process`] returns it, e.g. from the PDF worker process).
+    pub fn pdf(bytes: Vec<u8>) -> Self {
+        Self {
+            media_type: MediaType::Pdf,
+            sha256: hex::encode(Sha256::digest(&bytes)),
+            bytes,
+            width: None,
+            height: None,
+        }
+    }
 }
 
 /// The PDF spec lets `%PDF-` appear anywhere in the first 1024 bytes. We accept that, but

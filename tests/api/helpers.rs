@@ -88,6 +88,8 @@ impl TestApp {
         config.db_connections = 4;
         config.db_timeout_secs = 2;
         config.image_workers = Some(2);
+        // The server runs inside this test binary, so "this program" can't clean PDFs.
+        config.pdf_worker = Some(PathBuf::from(env!("CARGO_BIN_EXE_fakewatch")));
         adjust(&mut config);
 
         let state = startup::build_state(config).await.expect("app starts");
@@ -111,6 +113,7 @@ impl TestApp {
         config.data_dir = data_dir.clone();
         config.secret = Some("test-secret-test-secret-test-secret-test".into());
         config.static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
+        config.pdf_worker = Some(PathBuf::from(env!("CARGO_BIN_EXE_fakewatch")));
         let unused_port = {
             let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
             socket.local_addr().expect("address").port()

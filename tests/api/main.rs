@@ -6,6 +6,7 @@ mod clients;
 mod connections;
 mod demo_data;
 mod evidence;
+mod evidence_pdf;
 mod health;
 mod helpers;
 mod listing_seller;

@@ -156,6 +156,59 @@ fn decode_and_encode(
     })
 }
 
+/// A JPEG from inside a PDF, decoded and written again without any metadata.
+pub(super) struct EmbeddedJpeg {
+    pub bytes: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    /// The source had four channels (CMYK or YCCK), which the decoder turned into RGB.
+    pub was_cmyk: bool,
+}
+
+/// Re-encodes the JPEG data of an image inside a PDF, as photos are, but as stored: a PDF draws
+/// the stored pixels and ignores EXIF orientation. `before_decoding` is told how many bytes
+/// the pixels will take, from the header, and may refuse.
+pub(super) fn reencode_embedded_jpeg(
+    bytes: &[u8],
+    limits: &Limits,
+    before_decoding: impl FnOnce(u64) -> Result<(), EvidenceError>,
+) -> Result<EmbeddedJpeg, EvidenceError> {
+    let damaged = || EvidenceError::PdfImageUnreadable {
+        kind: super::PDF_IMAGE_DAMAGED_JPEG,
+    };
+    let embedded_error = |error: ImageError| match error {
+        ImageError::Unsupported(_) => EvidenceError::PdfImageUnreadable {
+            kind: super::PDF_IMAGE_UNCOMMON_JPEG,
+        },
+        _ => damaged(),
+    };
+    let mut decoder = JpegDecoder::new(Cursor::new(bytes)).map_err(embedded_error)?;
+    let (width, height) = decoder.dimensions();
+    if width == 0 || height == 0 {
+        return Err(damaged());
+    }
+    if u64::from(width) * u64::from(height) > limits.max_pixels {
+        return Err(EvidenceError::PdfImageTooLarge {
+            width,
+            height,
+            max_pixels: limits.max_pixels,
+        });
+    }
+    before_decoding(decoder.total_bytes())?;
+    let was_cmyk = decoder.original_color_type() == ExtendedColorType::Cmyk8;
+    decoder
+        .set_limits(decode_limits(limits))
+        .map_err(embedded_error)?;
+    let image = DynamicImage::from_decoder(decoder).map_err(embedded_error)?;
+    let bytes = encode_jpeg(&image, bytes.len()).ok_or_else(damaged)?;
+    Ok(EmbeddedJpeg {
+        bytes,
+        width: image.width(),
+        height: image.height(),
+        was_cmyk,
+    })
+}
+
 /// Size as displayed once `orientation` is applied: quarter turns swap the sides.
 fn displayed_size((width, height): (u32, u32), orientation: Orientation) -> (u32, u32) {
     match orientation {

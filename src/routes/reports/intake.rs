@@ -123,7 +123,8 @@ async fn process_all(state: &AppState, uploads: Vec<Upload>) -> Result<Vec<Proce
     let mut errors = FieldErrors::new();
     let mut processed = Vec::with_capacity(results.len());
     for (name, result) in names.iter().zip(results) {
-        match result {
+        // A PDF worker that can't be run is our fault: a 500, not a field error.
+        match result.map_err(AppError::internal)? {
             Ok(file) => processed.push(file),
             Err(e) => errors.add(EVIDENCE_FIELD, format!("{name}: {e}")),
         }
