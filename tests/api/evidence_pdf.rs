@@ -7,8 +7,9 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, fixture, valid_report};
 
-/// How long refusing a crafted PDF may take over HTTP, worker start included (debug build).
-const QUICKLY: Duration = Duration::from_secs(3);
+/// How long refusing a crafted PDF may take over HTTP, worker start included: well under a
+/// second in a debug build, so five seconds leave room for a busy CI machine.
+const QUICKLY: Duration = Duration::from_secs(5);
 
 async fn file_pdf(app: &TestApp, name: &str, bytes: Vec<u8>) -> (u16, Value, Duration) {
     let started = Instant::now();
@@ -98,8 +99,8 @@ async fn a_worker_past_the_deadline_is_killed_and_its_permit_given_back() {
         message(&body).contains("checking it took too long"),
         "{body}"
     );
-    // One second of deadline, one of grace.
-    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
+    // One second of deadline, one of grace, and room for a busy machine.
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
     // The single permit is free again: a photo goes through at once.
     let started = Instant::now();
     let response = app

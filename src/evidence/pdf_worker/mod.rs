@@ -136,7 +136,7 @@ impl PdfWorker {
         };
         tracing::info!(
             elapsed_ms = elapsed_ms(started),
-            peak_rss_kib = peak.unwrap_or("?"),
+            peak_rss_kib = %peak.unwrap_or("?"),
             %status,
             %verdict,
             "PDF worker done"

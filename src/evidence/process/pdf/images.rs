@@ -3,7 +3,7 @@
 //!
 //! | Stream filter | Done |
 //! |---|---|
-//! | `DCTDecode` (JPEG), alone or after other filters | decoded and re-encoded without metadata, within the pixel limit; the stream becomes plain `DCTDecode` |
+//! | `DCTDecode` (JPEG), alone or after other filters | decoded and re-encoded without metadata, within the pixel limit; the stream becomes plain `DCTDecode`. CMYK data comes out as RGB (the decoder converts it), so colours set up for a press may shift |
 //! | `JPXDecode` (JPEG 2000) | refused: it can carry XMP and GeoJP2 boxes, and we have no decoder to rewrite it |
 //! | `FlateDecode`, `LZWDecode`, `RunLengthDecode`, ASCII filters | kept: these hold bare pixels, with no place for metadata (the image's `/Metadata` is removed with the rest) |
 //! | `JBIG2Decode`, `CCITTFaxDecode` | kept: black-and-white scanner codecs without metadata fields (JBIG2's rarely used comment segments aside) |

@@ -8,12 +8,13 @@ use lopdf::{Document, Object, Stream, dictionary};
 use super::clean;
 use crate::evidence::process::{EvidenceError, Limits, PdfComplexity};
 
-/// Cleans `input`, expecting it refused for `reason` within a second (debug build).
+/// Cleans `input`, expecting it refused for `reason` quickly: in a few tens of milliseconds
+/// in a debug build, so three seconds leave room for a busy CI machine.
 fn assert_refused(input: &[u8], reason: PdfComplexity) {
     let started = Instant::now();
     assert_eq!(clean(input), Err(EvidenceError::PdfTooComplex { reason }));
     let elapsed = started.elapsed();
-    assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
+    assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
 }
 
 #[test]
@@ -51,7 +52,7 @@ fn deep_nesting_outside_object_streams_costs_nothing() {
     let bytes = String::from_utf8_lossy(&bytes).replace("/Kids[]", &format!("/Kids{nested}"));
     let started = Instant::now();
     assert!(clean(bytes.as_bytes()).is_err());
-    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(started.elapsed() < Duration::from_secs(3));
 }
 
 #[test]
