@@ -113,10 +113,14 @@ async fn a_worker_past_the_deadline_is_killed_and_its_permit_given_back() {
 
 #[tokio::test]
 async fn a_worker_out_of_memory_refuses_the_pdf_with_a_clear_message() {
-    // Less address space than the program already uses: every new mapping fails. (A tiny
-    // PDF could still be cleaned in heap the process already has, so use one with a photo.)
+    // Less address space than the program already uses: every new mapping fails. A small PDF
+    // could still be cleaned in heap the process already has, and a decoder may report a
+    // failed allocation as damage; 3 MiB (a receipt and a trailing comment) can't be read in.
     let app = TestApp::spawn_with(|config| config.pdf_memory_mib = 1).await;
-    let (status, body, _) = file_pdf(&app, "r.pdf", fixture("receipt_active.pdf")).await;
+    let mut pdf = fixture("receipt_active.pdf");
+    pdf.extend_from_slice(b"\n%");
+    pdf.resize(3 * 1024 * 1024, b' ');
+    let (status, body, _) = file_pdf(&app, "r.pdf", pdf).await;
     assert_eq!(status, 422, "{body}");
     assert!(
         message(&body).contains("checking it needed too much memory"),
