@@ -24,7 +24,7 @@ for i in $(seq 0 9); do files+=(-F "evidence=@$DATA_DIR/f$i.jpg;type=image/jpeg"
 
 flood() { # label, then env settings for the server
     local label=$1; shift
-    start_server env "$@" prlimit --as=$CAP
+    start_server env RUST_LOG=off "$@" prlimit --as=$CAP
     local started; started=$(date +%s.%N)
     seq 1 "$CLIENTS" | xargs -P "$CLIENTS" -I{} curl -s -o /dev/null \
         -w '%{http_code} %{time_total}\n' -F "report=<$DATA_DIR/report.json" "${files[@]}" \
@@ -32,7 +32,7 @@ flood() { # label, then env settings for the server
     local elapsed; elapsed=$(python3 -c "import time; print(f'{time.time() - $started:.1f}')")
     local hwm alive
     hwm=$(awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$SERVER_PID/status" 2>/dev/null || echo "gone")
-    alive=$(curl -sf -o /dev/null -w 'alive' "$BASE_URL/healthz" || echo "DEAD")
+    alive=$(curl -sf -o /dev/null "$BASE_URL/healthz" && echo "alive" || echo "DEAD")
     echo "== $label: $CLIENTS clients × 100 MiB in ${elapsed} s; peak RSS $hwm; server $alive"
     python3 - "$DATA_DIR/answers" <<'PY'
 import collections, statistics, sys
