@@ -176,7 +176,10 @@ async fn connection<S>(
                 // (hyper's graceful shutdown would wait for one), or one that was asked to
                 // close and did not.
                 if asked_to_close || !activity.has_served() {
-                    tracing::debug!(asked_to_close, "closed a connection that sent no request in time");
+                    tracing::debug!(
+                        asked_to_close,
+                        "closed a connection that sent no request in time"
+                    );
                     return;
                 }
             }
