@@ -237,8 +237,9 @@ pub struct Config {
     )]
     pub idle_timeout_secs: u64,
 
-    /// Connections open at once; beyond it, new ones wait to be accepted. Keep it well below
-    /// the open-files limit (`ulimit -n`).
+    /// Connections open at once; beyond it, the one idle longest (no request in progress) is
+    /// closed to make room, or, if all have a request, a new one waits for one to end. Keep it
+    /// well below the open-files limit (`ulimit -n`).
     #[arg(
         long,
         env = "FAKEWATCH_MAX_CONNECTIONS",

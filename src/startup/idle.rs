@@ -15,21 +15,36 @@ use axum::response::Response;
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use tokio::sync::watch;
+use tokio::time::Instant;
 
-/// Requests on one connection: those in progress, and how many ever started.
-#[derive(Debug, Default, Clone, Copy)]
+/// Requests on one connection: those in progress, how many ever started, and since when none
+/// has been in progress.
+#[derive(Debug, Clone, Copy)]
 struct Requests {
     in_progress: usize,
     started: u64,
+    idle_since: Instant,
 }
 
-/// The requests of one connection, shared by its service and its watchdog.
-#[derive(Debug, Clone, Default)]
+/// The requests of one connection, shared by its service, its watchdog and the [`Gate`].
+///
+/// [`Gate`]: super::gate::Gate
+#[derive(Debug, Clone)]
 pub struct Activity(Arc<watch::Sender<Requests>>);
+
+impl Default for Activity {
+    fn default() -> Activity {
+        Activity(Arc::new(watch::Sender::new(Requests {
+            in_progress: 0,
+            started: 0,
+            idle_since: Instant::now(),
+        })))
+    }
+}
 
 impl Activity {
     /// Counts a request in progress until the returned guard is dropped.
-    fn start(&self) -> InProgress {
+    pub(super) fn start(&self) -> InProgress {
         self.0.send_modify(|r| {
             r.in_progress += 1;
             r.started += 1;
@@ -40,6 +55,12 @@ impl Activity {
     /// Whether any request has started on this connection.
     pub fn has_served(&self) -> bool {
         self.0.borrow().started > 0
+    }
+
+    /// Since when the connection has had no request in progress; `None` while it has one.
+    pub fn idle_since(&self) -> Option<Instant> {
+        let requests = self.0.borrow();
+        (requests.in_progress == 0).then_some(requests.idle_since)
     }
 
     /// Resolves once the connection has had no request in progress for `before_first` (if it
@@ -83,11 +104,16 @@ impl Activity {
 
 /// One request in progress; dropping it ends the request.
 #[derive(Debug)]
-struct InProgress(Activity);
+pub(super) struct InProgress(Activity);
 
 impl Drop for InProgress {
     fn drop(&mut self) {
-        self.0.0.send_modify(|r| r.in_progress -= 1);
+        self.0.0.send_modify(|r| {
+            r.in_progress -= 1;
+            if r.in_progress == 0 {
+                r.idle_since = Instant::now();
+            }
+        });
     }
 }
 

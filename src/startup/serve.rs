@@ -63,7 +63,8 @@ pub async fn run(
             () = &mut signal => break,
             accepted = accept(&listener, &gate, &mut full) => accepted,
         };
-        let Some(admitted) = gate.admit(place, peer.ip()) else {
+        let activity = Activity::default();
+        let Some(admitted) = gate.admit(place, peer.ip(), activity.clone()) else {
             let _ = stream.try_write(REFUSED);
             if let Some(refused) = refusals.due() {
                 tracing::warn!(
@@ -80,7 +81,7 @@ pub async fn run(
             builder.clone(),
             limits,
             closing_rx.clone(),
-            admitted,
+            (admitted, activity),
         ));
     }
     drop(listener);
@@ -89,33 +90,43 @@ pub async fn run(
     closing.closed().await;
 }
 
-/// Waits for a place under the total cap, then for a connection.
+/// Waits for a connection, then takes a place for it under the total cap, making room if need
+/// be. Room is made for a connection that has come, never ahead of one.
 async fn accept(
     listener: &TcpListener,
     gate: &Gate,
     full: &mut Warned,
 ) -> (Place, TcpStream, SocketAddr) {
-    let place = match gate.try_place() {
-        Some(place) => place,
-        None => {
-            if let Some(times) = full.due() {
-                tracing::warn!(
-                    times,
-                    "FAKEWATCH_MAX_CONNECTIONS are open; new connections wait to be accepted"
-                );
-            }
-            gate.place().await
-        }
-    };
-    loop {
+    let (stream, peer) = loop {
         match listener.accept().await {
-            Ok((stream, peer)) => return (place, stream, peer),
+            Ok(accepted) => break accepted,
             Err(e) if is_connection_error(&e) => {}
             // Out of file descriptors, most likely: wait for some to close, as axum does.
             Err(e) => {
                 tracing::error!(error = %e, "accept error");
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
+        }
+    };
+    if let Some(place) = gate.try_place() {
+        return (place, stream, peer);
+    }
+    loop {
+        let made_room = gate.make_room();
+        if let Some(times) = full.due() {
+            tracing::warn!(
+                times,
+                made_room,
+                "FAKEWATCH_MAX_CONNECTIONS are open: closing the idlest to make room, \
+                 or waiting for a request to end"
+            );
+        }
+        // A connection asked to make room closes at once, unless a request started on it
+        // meanwhile; then, or when all are busy, look again shortly. Meanwhile the next
+        // newcomers wait in the backlog.
+        let retry = Duration::from_millis(if made_room { 100 } else { 250 });
+        if let Ok(place) = tokio::time::timeout(retry, gate.place()).await {
+            return (place, stream, peer);
         }
     }
 }
@@ -127,7 +138,7 @@ async fn connection<S>(
     builder: Arc<Builder<TokioExecutor>>,
     limits: Limits,
     mut closing: watch::Receiver<()>,
-    _admitted: Admitted,
+    (admitted, activity): (Admitted, Activity),
 ) where
     S: Service<
             axum::http::Request<hyper::body::Incoming>,
@@ -138,7 +149,6 @@ async fn connection<S>(
         + 'static,
     S::Future: Send + 'static,
 {
-    let activity = Activity::default();
     let tracker = activity.clone();
     let service = ServiceBuilder::new()
         .map_future(move |future| tracker.track(future))
@@ -166,11 +176,21 @@ async fn connection<S>(
                 // (hyper's graceful shutdown would wait for one), or one that was asked to
                 // close and did not.
                 if asked_to_close || !activity.has_served() {
-                    tracing::debug!(asked_to_close, "closed a connection that sent no request in time");
+                    tracing::debug!(
+                        asked_to_close,
+                        "closed a connection that sent no request in time"
+                    );
                     return;
                 }
             }
             _ = closing.changed(), if !asked_to_close => {}
+            () = admitted.asked_to_make_room() => {
+                if activity.idle_since().is_some() {
+                    tracing::debug!("closed an idle connection to make room for a new one");
+                    return;
+                }
+                continue;
+            }
         }
         // HTTP/1.1 closes once the response in progress (if any) has been sent; HTTP/2 sends
         // GOAWAY and closes once its streams are done.
