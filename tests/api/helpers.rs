@@ -53,6 +53,8 @@ impl TestApp {
     }
 
     /// Starts the app as [`TestApp::spawn_with`] does, with a switch for a graceful shutdown.
+    // Used by the `connections` test binary, which shares this file.
+    #[allow(dead_code)]
     pub async fn spawn_stoppable(adjust: impl FnOnce(&mut Config)) -> (TestApp, Stop) {
         let (app, listener, state) = Self::prepare(adjust).await;
         let (signal, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -293,11 +295,14 @@ impl Drop for TestApp {
 }
 
 /// Shuts a server started by [`TestApp::spawn_stoppable`] down.
+// Used by the `connections` test binary, which shares this file.
+#[allow(dead_code)]
 pub struct Stop {
     signal: tokio::sync::oneshot::Sender<()>,
     server: tokio::task::JoinHandle<Result<(), startup::StartupError>>,
 }
 
+#[allow(dead_code)]
 impl Stop {
     /// Starts the graceful shutdown; the handle resolves once every connection has closed.
     pub fn now(self) -> tokio::task::JoinHandle<Result<(), startup::StartupError>> {

@@ -3,7 +3,6 @@
 
 mod browser;
 mod clients;
-mod connections;
 mod demo_data;
 mod evidence;
 mod evidence_pdf;

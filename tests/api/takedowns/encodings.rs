@@ -5,7 +5,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use super::holder;
+use super::{holder, largest_brand};
 use crate::clients::{ENCODINGS, Fetched, fetch_both_ways};
 use crate::helpers::TestApp;
 
@@ -36,13 +36,7 @@ fn rows(format: &str, fetched: &Fetched) -> usize {
 async fn every_format_and_preset_of_the_largest_brand_arrives_whole_with_every_encoding() {
     let app = TestApp::spawn().await;
     app.demo_data(8_000, 11).await;
-    let brand: String = sqlx::query_scalar(
-        "select b.slug from brand b join report r using (brand_id)
-         group by b.brand_id order by count(*) desc, b.slug limit 1",
-    )
-    .fetch_one(&app.db)
-    .await
-    .expect("largest brand");
+    let brand = largest_brand(&app).await;
     let token = holder(&app, "Brand Owner", &[&brand]).await;
 
     let mut queries: Vec<(String, &str)> = ["csv", "json", "ndjson", "txt"]

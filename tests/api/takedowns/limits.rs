@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
-use super::{export, holder};
+use super::{export, holder, largest_brand};
 use crate::helpers::TestApp;
 
 /// An app with demo data whose largest brand's JSON list is far larger than what the
@@ -19,13 +19,7 @@ async fn app_with_a_large_brand(
 ) -> (TestApp, String) {
     let app = TestApp::spawn_with(adjust).await;
     app.demo_data(20_000, 5).await;
-    let brand: String = sqlx::query_scalar(
-        "select b.slug from brand b join report r using (brand_id)
-         group by b.brand_id order by count(*) desc, b.slug limit 1",
-    )
-    .fetch_one(&app.db)
-    .await
-    .expect("largest brand");
+    let brand = largest_brand(&app).await;
     sqlx::query(
         "insert into evidence (public_id, report_id, sha256, media_type, byte_size, storage_key)
          select md5(r.report_id || '/' || g), r.report_id,

@@ -52,6 +52,17 @@ const FULL_COLUMNS: [&str; 24] = [
 /// The seller of `valid_report()`.
 const SELLER_PAGE: &str = "/sellers/aliexpress/1102345678";
 
+/// The slug of the brand with the most reports (in demo data).
+async fn largest_brand(app: &TestApp) -> String {
+    sqlx::query_scalar(
+        "select b.slug from brand b join report r using (brand_id)
+         group by b.brand_id order by count(*) desc, b.slug limit 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("largest brand")
+}
+
 /// Runs an operator command and returns what it prints.
 async fn admin(app: &TestApp, command: RightsHolderCommand) -> String {
     rights_holder(&app.db, command)

@@ -3,6 +3,15 @@
 //! whose client left. Real sockets against the real server; timeouts of a second or two, and
 //! bounds with wide margins, since the machine may be busy.
 
+// A test binary of its own, run after the others rather than beside them: these tests time
+// connections against timeouts of a second or two, and the `api` binary's hundred tests at
+// once (demo data, exports, uploads) kept a 2-core machine busy enough to skew them. They
+// share the `api` binary's `TestApp`, of which they use a part.
+#![allow(dead_code)]
+
+#[path = "../api/helpers.rs"]
+mod helpers;
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
