@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -213,12 +213,29 @@ pub async fn serve_until(
 
 /// Binds the configured address.
 pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
-    TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| StartupError::Listen {
-            addr: config.listen,
-            source,
-        })
+    listen(config.listen).map_err(|source| StartupError::Listen {
+        addr: config.listen,
+        source,
+    })
+}
+
+/// Connections the kernel may hold before they are accepted. The standard library's 128
+/// overflowed when a few hundred clients connected at once (the excess were reset); Linux caps
+/// it at `net.core.somaxconn`, 4096 by default.
+const LISTEN_BACKLOG: u32 = 1024;
+
+/// Binds `addr` for serving, with a listen backlog of [`LISTEN_BACKLOG`].
+pub fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    // As the standard library does, so that a restarted server can bind at once.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 async fn shutdown_signal() {

@@ -109,6 +109,18 @@ impl Gate {
         }
     }
 
+    /// Whether the client at `ip` has fewer connections open than its share.
+    pub fn within_share(&self, ip: IpAddr) -> bool {
+        self.per_client == 0
+            || self
+                .book()
+                .per_client
+                .get(&client_of(ip))
+                .copied()
+                .unwrap_or(0)
+                < self.per_client
+    }
+
     /// Admits a connection from `ip` into `place`, unless its client already has its share.
     pub fn admit(&self, place: Place, ip: IpAddr, activity: Activity) -> Option<Admitted> {
         let mut book = self.book();

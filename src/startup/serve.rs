@@ -59,19 +59,22 @@ pub async fn run(
     let (mut full, mut refusals) = (Warned::default(), Warned::default());
     let mut signal = pin!(signal);
     loop {
-        let (place, stream, peer) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             () = &mut signal => break,
-            accepted = accept(&listener, &gate, &mut full) => accepted,
+            accepted = accept(&listener) => accepted,
+        };
+        // Before a place is sought, so that a refused client never makes room.
+        if !gate.within_share(peer.ip()) {
+            refuse(&stream, &mut refusals);
+            continue;
+        }
+        let place = tokio::select! {
+            () = &mut signal => break,
+            place = take_place(&gate, &mut full) => place,
         };
         let activity = Activity::default();
         let Some(admitted) = gate.admit(place, peer.ip(), activity.clone()) else {
-            let _ = stream.try_write(REFUSED);
-            if let Some(refused) = refusals.due() {
-                tracing::warn!(
-                    refused,
-                    "refused connections from addresses at FAKEWATCH_MAX_CONNECTIONS_PER_IP"
-                );
-            }
+            refuse(&stream, &mut refusals);
             continue;
         };
         let Ok(service) = make_service.call(peer).await;
@@ -90,16 +93,11 @@ pub async fn run(
     closing.closed().await;
 }
 
-/// Waits for a connection, then takes a place for it under the total cap, making room if need
-/// be. Room is made for a connection that has come, never ahead of one.
-async fn accept(
-    listener: &TcpListener,
-    gate: &Gate,
-    full: &mut Warned,
-) -> (Place, TcpStream, SocketAddr) {
-    let (stream, peer) = loop {
+/// Waits for a connection.
+async fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
+    loop {
         match listener.accept().await {
-            Ok(accepted) => break accepted,
+            Ok(accepted) => return accepted,
             Err(e) if is_connection_error(&e) => {}
             // Out of file descriptors, most likely: wait for some to close, as axum does.
             Err(e) => {
@@ -107,9 +105,14 @@ async fn accept(
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }
-    };
+    }
+}
+
+/// A place under the total cap for a connection that has come, making room if need be (never
+/// ahead of a connection). Meanwhile the next newcomers wait in the listen backlog.
+async fn take_place(gate: &Gate, full: &mut Warned) -> Place {
     if let Some(place) = gate.try_place() {
-        return (place, stream, peer);
+        return place;
     }
     loop {
         let made_room = gate.make_room();
@@ -122,12 +125,22 @@ async fn accept(
             );
         }
         // A connection asked to make room closes at once, unless a request started on it
-        // meanwhile; then, or when all are busy, look again shortly. Meanwhile the next
-        // newcomers wait in the backlog.
+        // meanwhile; then, or when all are busy, look again shortly.
         let retry = Duration::from_millis(if made_room { 100 } else { 250 });
         if let Ok(place) = tokio::time::timeout(retry, gate.place()).await {
-            return (place, stream, peer);
+            return place;
         }
+    }
+}
+
+/// Answers a client over its cap and closes the connection.
+fn refuse(stream: &TcpStream, refusals: &mut Warned) {
+    let _ = stream.try_write(REFUSED);
+    if let Some(refused) = refusals.due() {
+        tracing::warn!(
+            refused,
+            "refused connections from addresses at FAKEWATCH_MAX_CONNECTIONS_PER_IP"
+        );
     }
 }
 

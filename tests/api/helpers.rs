@@ -81,9 +81,7 @@ impl TestApp {
         config.data_dir = data_dir.clone();
         config.secret = Some("test-secret-test-secret-test-secret-test".into());
         // Bind first, so that links the app makes carry the real port.
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = startup::listen(([127, 0, 0, 1], 0).into()).expect("bind");
         config.listen = listener.local_addr().expect("address");
         config.public_url = Some(format!("http://{}", config.listen));
         config.static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");

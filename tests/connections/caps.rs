@@ -160,3 +160,25 @@ async fn when_every_connection_at_the_cap_has_a_request_newcomers_wait_for_one_t
         .expect("served once a request ended");
     assert!(answer.starts_with("HTTP/1.1 200"), "answered {answer:?}");
 }
+
+#[tokio::test]
+async fn a_client_over_its_share_is_refused_without_closing_anyone_elses_connection() {
+    let app = TestApp::spawn_with(|c| {
+        c.header_timeout_secs = 30;
+        c.max_connections = 2;
+        c.max_connections_per_ip = 1;
+    })
+    .await;
+    let ordinary = connect_from(&app, ORDINARY).await;
+    let _slow = connect_from(&app, SLOW).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let mut extra = connect_from(&app, SLOW).await;
+    let (answer, _) = read_until_closed(&mut extra, Instant::now(), Duration::from_secs(2))
+        .await
+        .expect("closed at once");
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 503"));
+    let mut byte = [0u8; 1];
+    let read = tokio::time::timeout(Duration::from_millis(500), ordinary.peek(&mut byte)).await;
+    assert!(read.is_err(), "the ordinary client's connection was closed");
+}

@@ -18,6 +18,8 @@ fn a_client_gets_its_share_and_its_places_come_back() {
         admit(&gate, "192.0.2.1").is_none(),
         "a third from the same address"
     );
+    assert!(!gate.within_share(ip("192.0.2.1")));
+    assert!(gate.within_share(ip("192.0.2.2")));
     let _other = admit(&gate, "192.0.2.2").expect("another address has its own share");
     assert_eq!(
         gate.places.available_permits(),
