@@ -17,8 +17,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub secret: Arc<Secret>,
     pub evidence: EvidenceService,
-    /// Takedown exports running at once. Each holds a database connection for as long as its
-    /// client reads, so they get at most half the pool and the public pages keep the rest.
+    /// Takedown exports running at once. Each holds a database connection while it reads its
+    /// cursor, so they get at most half the pool (and searches a quarter: pages keep the rest).
     pub exports: Arc<Semaphore>,
     /// Exports per rights holder, so that one organisation's scripts can't take every slot.
     pub holder_exports: PerKeyLimit<i64>,
