@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use sqlx::PgPool;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::config::Config;
 use crate::evidence::EvidenceService;
@@ -27,6 +27,9 @@ pub struct AppState {
     pub searches: Arc<Semaphore>,
     /// Evidence bytes that uploads in progress hold in memory, one permit per byte.
     pub upload_memory: Arc<Semaphore>,
+    /// Woken when a transaction that queued mail has committed, so that the mail goes out at
+    /// once rather than at the sender's next poll.
+    pub mail_waiting: Arc<Notify>,
 }
 
 impl AppState {
@@ -43,6 +46,7 @@ impl AppState {
             exports: Arc::new(Semaphore::new(share(2))),
             searches: Arc::new(Semaphore::new(share(4))),
             upload_memory: Arc::new(Semaphore::new(upload_memory)),
+            mail_waiting: Arc::new(Notify::new()),
         }
     }
 

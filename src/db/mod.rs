@@ -3,6 +3,7 @@
 
 pub mod brand_page;
 pub mod brands;
+pub mod confirmations;
 pub mod evidence;
 pub mod home;
 pub mod listings;

@@ -21,20 +21,19 @@ pub struct ReportWrite<'a> {
     pub manage_token_hash: &'a [u8],
 }
 
-/// The outcome of [`upsert`]: a new report, or the reporter's earlier one, updated.
+/// A report just written.
 #[derive(Debug, sqlx::FromRow)]
-pub struct Upserted {
+pub struct Inserted {
     pub report_id: i64,
     pub public_id: String,
-    pub created: bool,
 }
 
-/// Inserts the report, or, when the same reporter already has a live report on this listing,
-/// updates that one (one report per reporter and listing). An update keeps the earlier
-/// manage token (whoever files again only knows the email) and goes back to unverified.
-/// Its seller name moves the reporter's vote (trigger `report_count_seller_names_*`).
+/// Inserts a new report. Filing again on the same listing makes another report, whoever files
+/// it: knowing someone's address must neither change their report nor reveal that it exists.
+/// The newer report replaces the earlier one only when its reporter confirms the address
+/// (`db::confirmations`).
 #[tracing::instrument(skip_all)]
-pub async fn upsert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> sqlx::Result<Upserted> {
+pub async fn insert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> sqlx::Result<Inserted> {
     let r = w.report;
     let reasons: Vec<&str> = r.reasons.iter().map(|r| r.as_str()).collect();
     sqlx::query_as(
@@ -43,21 +42,7 @@ pub async fn upsert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> sqlx::Resul
                              reporter_email, reporter_key, reporter_fingerprint, manage_token_hash,
                              seller_name)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         on conflict (listing_id, reporter_key) where status <> 'withdrawn' do update set
-             seller_id = excluded.seller_id,
-             seller_name = excluded.seller_name,
-             brand_id = excluded.brand_id,
-             product_title = excluded.product_title,
-             price_amount = excluded.price_amount,
-             price_currency = excluded.price_currency,
-             order_date = excluded.order_date,
-             reasons = excluded.reasons,
-             description = excluded.description,
-             reporter_email = excluded.reporter_email,
-             -- Changed content needs checking again.
-             status = 'unverified'
-         -- xmax is 0 only for a freshly inserted row version.
-         returning report_id, public_id, (xmax = 0) as created",
+         returning report_id, public_id",
     )
     .bind(w.public_id)
     .bind(w.listing_id)

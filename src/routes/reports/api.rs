@@ -121,11 +121,7 @@ pub async fn create(
 
     let filed = intake::file_report(&state, &input, files, Client { ip }).await?;
     let body = FiledJson::new(&filed, &state.config.public_base());
-    let status = if filed.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
+    let status = StatusCode::CREATED;
     let location = format!("/api/v1/reports/{}", filed.public_id);
     Ok((status, [(header::LOCATION, location)], Json(body)).into_response())
 }

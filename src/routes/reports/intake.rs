@@ -26,10 +26,8 @@ use crate::state::AppState;
 #[derive(Debug)]
 pub struct Filed {
     pub public_id: String,
-    /// False when this updated the reporter's earlier report on the same listing.
-    pub created: bool,
-    /// The manage token, shown once; `None` when this updated an earlier report.
-    pub manage_token: Option<String>,
+    /// The manage token, shown once.
+    pub manage_token: String,
     /// The report as filed: its seller is the one the listing is recorded under.
     pub report: NewReport,
     /// The seller and brand as stored, which may be spelled differently from the input.
@@ -93,7 +91,6 @@ async fn file(
     let c = result?;
     Ok(Filed {
         public_id: c.report.public_id,
-        created: c.report.created,
         manage_token: c.manage_token,
         report: NewReport {
             seller: c.identity,
@@ -137,8 +134,8 @@ async fn process_all(state: &AppState, uploads: Vec<Upload>) -> Result<Vec<Proce
 }
 
 struct Committed {
-    report: db::reports::Upserted,
-    manage_token: Option<String>,
+    report: db::reports::Inserted,
+    manage_token: String,
     identity: SellerIdentity,
     seller: SellerRow,
     brand: BrandRow,
@@ -198,7 +195,7 @@ async fn store_and_commit(
             None => return Ok(None),
         },
     };
-    let upserted = db::reports::upsert(
+    let inserted = db::reports::insert(
         &mut tx,
         &db::reports::ReportWrite {
             public_id: &public_id,
@@ -231,34 +228,22 @@ async fn store_and_commit(
     if !identity.name_based {
         seller.display_name = db::sellers::refresh_shown_name(&mut tx, seller.seller_id).await?;
     }
-    db::evidence::insert_all(&mut tx, upserted.report_id, &rows).await?;
-    let all_evidence = if upserted.created && files.is_empty() {
+    db::evidence::insert_all(&mut tx, inserted.report_id, &rows).await?;
+    if let (Some(email), Some(key)) = (&report.email, &reporter_key) {
+        db::confirmations::queue_mail(&mut tx, key, email.as_str()).await?;
+    }
+    let evidence = if files.is_empty() {
         Vec::new()
     } else {
-        db::evidence::list_for_report(&mut tx, upserted.report_id).await?
+        db::evidence::list_for_report(&mut tx, inserted.report_id).await?
     };
-    // An update adds files to the earlier report; the limit holds for the sum.
-    let max_files = state.config.max_evidence_files;
-    if all_evidence.len() > max_files {
-        return Err(FieldErrors::single(
-            EVIDENCE_FIELD,
-            format!(
-                "Your earlier report on this listing already has files; together they would be \
-                 more than {max_files}."
-            ),
-        )
-        .into());
-    }
     tx.commit().await?;
-    // Knowing an email is not proof of being its owner: an update neither hands out a new
-    // manage token nor shows the earlier report's files, only what this submission sent.
-    let evidence = all_evidence
-        .into_iter()
-        .filter(|row| hashes.contains(&row.sha256))
-        .collect();
+    if reporter_key.is_some() {
+        state.mail_waiting.notify_one();
+    }
     Ok(Some(Committed {
-        manage_token: upserted.created.then_some(manage_token),
-        report: upserted,
+        manage_token,
+        report: inserted,
         identity,
         seller,
         brand,

@@ -19,8 +19,6 @@ use crate::state::AppState;
 
 /// Carries the manage token across the redirect after filing, for this one report page.
 const MANAGE_COOKIE: &str = "fw_manage";
-/// The cookie's value after an update, which hands out no token.
-const UPDATED: &str = "updated";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "reports/show.html")]
@@ -28,18 +26,12 @@ pub struct ReportPage {
     pub report: ReportFacts,
     /// Present only on the receipt, right after filing.
     pub manage_url: Option<String>,
-    /// The receipt of a filing that updated the reporter's earlier report.
-    pub updated: bool,
 }
 
 /// Keeps the token for the receipt page: short-lived, scoped to the report's path, unreadable
 /// by scripts, and removed when the receipt shows it.
 pub fn remember_manage_token(jar: CookieJar, filed: &Filed, secure: bool) -> CookieJar {
-    let value = filed
-        .manage_token
-        .clone()
-        .unwrap_or_else(|| UPDATED.to_owned());
-    let cookie = Cookie::build((MANAGE_COOKIE, value))
+    let cookie = Cookie::build((MANAGE_COOKIE, filed.manage_token.clone()))
         .path(format!("/reports/{}", filed.public_id))
         .http_only(true)
         .secure(secure)
@@ -61,10 +53,9 @@ pub async fn show(
         .await?
         .ok_or(AppError::ReportNotFound)?;
     let facts = ReportFacts::from(&report);
-    let flash = jar.get(MANAGE_COOKIE).map(|c| c.value().to_owned());
-    let updated = flash.as_deref() == Some(UPDATED);
-    let manage = flash
-        .filter(|_| !updated)
+    let manage = jar
+        .get(MANAGE_COOKIE)
+        .map(|c| c.value().to_owned())
         .map(|token| manage_url(&state.config.public_base(), &id, &token));
     let jar = jar.remove(Cookie::build(MANAGE_COOKIE).path(format!("/reports/{id}")));
     let status = if facts.status == ReportStatus::Withdrawn && manage.is_none() {
@@ -75,7 +66,6 @@ pub async fn show(
     let page = ReportPage {
         report: facts,
         manage_url: manage,
-        updated,
     };
     Ok((status, jar, [("cache-control", "no-store")], page).into_response())
 }

@@ -138,17 +138,14 @@ impl From<&PublicReport> for ReportJson {
 pub struct FiledJson {
     pub id: String,
     pub status: &'static str,
-    /// False when this updated the reporter's earlier report on the same listing.
-    pub created: bool,
     pub listing: ListingJson,
     pub seller: SellerJson,
     pub brand: BrandJson,
     /// Only this submission's files.
     pub evidence: Vec<EvidenceJson>,
-    /// Shown once, for a new report; `null` when this updated an earlier one, whose private
-    /// link from its first receipt still works.
-    pub manage_token: Option<String>,
-    pub manage_url: Option<String>,
+    /// Shown once: it opens the report for editing, withdrawing or erasing.
+    pub manage_token: String,
+    pub manage_url: String,
     pub url: String,
 }
 
@@ -158,7 +155,6 @@ impl FiledJson {
         FiledJson {
             id: filed.public_id.clone(),
             status: ReportStatus::Unverified.as_str(),
-            created: filed.created,
             listing: ListingJson {
                 marketplace: r.listing.marketplace.as_str().to_owned(),
                 listing_id: r.listing.listing_id.clone(),
@@ -177,10 +173,7 @@ impl FiledJson {
             },
             evidence: filed.evidence.iter().map(EvidenceJson::from).collect(),
             manage_token: filed.manage_token.clone(),
-            manage_url: filed
-                .manage_token
-                .as_ref()
-                .map(|token| manage_url(public_base, &filed.public_id, token)),
+            manage_url: manage_url(public_base, &filed.public_id, &filed.manage_token),
             url: format!("{public_base}/reports/{}", filed.public_id),
         }
     }
