@@ -305,6 +305,50 @@ pub struct Config {
         global = true
     )]
     pub upload_memory_bytes: usize,
+
+    /// SMTP server for outgoing mail: `smtp://host:25` (plain), `smtp://user:pass@host:587`
+    /// (STARTTLS, required with a password), `smtps://user:pass@host:465` (TLS). Unset: mails
+    /// are written as .eml files to `<data dir>/outbox/`.
+    #[arg(
+        long,
+        env = "FAKEWATCH_SMTP_URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub smtp_url: Option<String>,
+
+    /// PEM file of CA certificates to trust for the SMTP server's TLS, besides the system's
+    /// (a relay with a certificate from a private CA).
+    #[arg(long, env = "FAKEWATCH_SMTP_CA_FILE", global = true)]
+    pub smtp_ca_file: Option<PathBuf>,
+
+    /// Sender of outgoing mail, as a mailbox: `Name <address>` or a bare address.
+    #[arg(
+        long,
+        env = "FAKEWATCH_MAIL_FROM",
+        default_value = "Fakewatch <noreply@localhost>",
+        value_parser = parse_mailbox,
+        global = true
+    )]
+    pub mail_from: lettre::message::Mailbox,
+
+    /// Seconds before a mail the SMTP server did not take is tried again; the wait doubles at
+    /// each failure, up to an hour.
+    #[arg(
+        long,
+        env = "FAKEWATCH_MAIL_RETRY_SECS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        global = true
+    )]
+    pub mail_retry_secs: u64,
+}
+
+/// FAKEWATCH_MAIL_FROM, checked when the settings are read.
+fn parse_mailbox(raw: &str) -> Result<lettre::message::Mailbox, String> {
+    raw.parse().map_err(|e| {
+        format!("{e}: expected a mailbox such as `Fakewatch <noreply@fakewatch.example>`")
+    })
 }
 
 impl Config {
@@ -333,6 +377,11 @@ impl Config {
     /// The database URL with any password replaced, fit for logs and error messages.
     pub fn redacted_database_url(&self) -> String {
         redact_url_password(&self.database_url)
+    }
+
+    /// The SMTP URL with any password replaced, fit for logs and error messages.
+    pub fn redacted_smtp_url(&self) -> Option<String> {
+        self.smtp_url.as_deref().map(redact_url_password)
     }
 }
 
@@ -366,6 +415,10 @@ impl std::fmt::Debug for Config {
             .field("idle_timeout_secs", &self.idle_timeout_secs)
             .field("max_connections", &self.max_connections)
             .field("max_connections_per_ip", &self.max_connections_per_ip)
+            .field("smtp_url", &self.redacted_smtp_url())
+            .field("smtp_ca_file", &self.smtp_ca_file)
+            .field("mail_from", &self.mail_from)
+            .field("mail_retry_secs", &self.mail_retry_secs)
             .finish()
     }
 }
@@ -378,7 +431,7 @@ fn redact_url_password(raw: &str) -> String {
             url.to_string()
         }
         Ok(url) => url.to_string(),
-        Err(_) => "<unparseable database URL>".to_owned(),
+        Err(_) => "<unparseable URL>".to_owned(),
     }
 }
 
@@ -396,6 +449,34 @@ mod tests {
             redact_url_password("postgres://localhost/fakewatch"),
             "postgres://localhost/fakewatch"
         );
+    }
+
+    #[test]
+    fn smtp_password_is_redacted_in_debug() {
+        let cli = Cli::try_parse_from([
+            "fakewatch",
+            "--smtp-url",
+            "smtps://mailer:s3cr%40t@mail.example:465",
+        ])
+        .expect("parses");
+        let shown = format!("{:?}", cli.config);
+        assert!(
+            shown.contains("smtps://mailer:***@mail.example:465"),
+            "{shown}"
+        );
+        assert!(!shown.contains("s3cr"), "{shown}");
+    }
+
+    #[test]
+    fn mail_from_must_be_a_mailbox() {
+        let cli = Cli::try_parse_from(["fakewatch", "--mail-from", "Fakewatch <fw@example.org>"])
+            .expect("parses");
+        assert_eq!(cli.config.mail_from.email.to_string(), "fw@example.org");
+        let error = Cli::try_parse_from(["fakewatch", "--mail-from", "not an address"])
+            .expect_err("refused")
+            .to_string();
+        assert!(error.contains("--mail-from"), "{error}");
+        assert!(error.contains("expected a mailbox"), "{error}");
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub mod evidence;
 pub mod healthcheck;
 /// Concurrency limits per key (per rights holder).
 pub mod limits;
+/// Outgoing mail: the SMTP (or outbox) transport, the confirmation mail, the queue's sender.
+pub mod mail;
 /// A panic in a request becomes a logged 500 answer.
 pub mod panic;
 /// HTTP handlers and the route table.

@@ -34,6 +34,8 @@ pub enum StartupError {
     Secret { dir: String, source: std::io::Error },
     #[error(transparent)]
     EvidenceStore(#[from] crate::evidence::StoreSetupError),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailSetupError),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -101,8 +103,11 @@ pub async fn demo_data(
         .map_err(StartupError::DemoData)
 }
 
-/// Connects to (creating and migrating) the database and opens the evidence store.
+/// Checks the mail settings, connects to (creating and migrating) the database and opens the
+/// evidence store.
 pub async fn build_state(config: Config) -> Result<AppState, StartupError> {
+    // First: a mistake in the mail settings is found before anything else is touched.
+    let mailer = crate::mail::Mailer::from_config(&config)?;
     let db = db::prepare_for_serving(&config).await?;
     let (secret, source) = Secret::load_or_create(config.secret.as_deref(), &config.data_dir)
         .map_err(|source| StartupError::Secret {
@@ -116,7 +121,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartupError> {
         );
     }
     let evidence = EvidenceService::from_config(&config)?;
-    Ok(AppState::new(db, config, secret, evidence))
+    Ok(AppState::new(db, config, secret, evidence, mailer))
 }
 
 /// The whole application: routes, static files and the middleware stack.
@@ -193,7 +198,8 @@ pub async fn serve(listener: TcpListener, state: AppState) -> Result<(), Startup
 }
 
 /// Serves until `signal` resolves, then stops accepting, lets requests in flight finish, and
-/// returns once every connection has closed.
+/// returns once every connection has closed. The mail sender runs meanwhile, and stops then
+/// (mail still queued waits in the database for the next start).
 pub async fn serve_until(
     listener: TcpListener,
     state: AppState,
@@ -207,7 +213,12 @@ pub async fn serve_until(
         max_connections_per_client: usize::try_from(config.max_connections_per_ip)
             .unwrap_or(usize::MAX),
     };
+    let (stop_mail, mail_stopped) = tokio::sync::oneshot::channel();
+    let sender = tokio::spawn(crate::mail::sender::run(state.clone(), mail_stopped));
     serve::run(listener, app(state), limits, signal).await;
+    let _ = stop_mail.send(());
+    // The sender stops at once: a mail it was sending stays queued (its transaction rolls back).
+    let _ = sender.await;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use tokio::sync::{Notify, Semaphore};
 use crate::config::Config;
 use crate::evidence::EvidenceService;
 use crate::limits::PerKeyLimit;
+use crate::mail::Mailer;
 use crate::security::Secret;
 
 /// Shared by all handlers through `State<AppState>`; cheap to clone.
@@ -30,10 +31,18 @@ pub struct AppState {
     /// Woken when a transaction that queued mail has committed, so that the mail goes out at
     /// once rather than at the sender's next poll.
     pub mail_waiting: Arc<Notify>,
+    /// Where the mail sender sends mail (an SMTP server, or the outbox directory).
+    pub mailer: Mailer,
 }
 
 impl AppState {
-    pub fn new(db: PgPool, config: Config, secret: Secret, evidence: EvidenceService) -> Self {
+    pub fn new(
+        db: PgPool,
+        config: Config,
+        secret: Secret,
+        evidence: EvidenceService,
+        mailer: Mailer,
+    ) -> Self {
         let pool = config.db_connections;
         let share = |divisor: u32| usize::try_from(pool / divisor).unwrap_or(1).max(1);
         let upload_memory = config.upload_memory_bytes.min(Semaphore::MAX_PERMITS);
@@ -47,6 +56,7 @@ impl AppState {
             searches: Arc::new(Semaphore::new(share(4))),
             upload_memory: Arc::new(Semaphore::new(upload_memory)),
             mail_waiting: Arc::new(Notify::new()),
+            mailer,
         }
     }
 

@@ -52,6 +52,18 @@ impl TestApp {
         app
     }
 
+    /// Starts the app with mail going to the SMTP server at `smtp_url`, retried after 1 s,
+    /// 2 s, 4 s… when it fails, after `adjust` has changed the config further.
+    pub async fn spawn_with_smtp(smtp_url: &str, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let smtp_url = smtp_url.to_owned();
+        Self::spawn_with(|config| {
+            config.smtp_url = Some(smtp_url);
+            config.mail_retry_secs = 1;
+            adjust(config);
+        })
+        .await
+    }
+
     /// Starts the app as [`TestApp::spawn_with`] does, with a switch for a graceful shutdown.
     // Used by the `connections` test binary, which shares this file.
     #[allow(dead_code)]
@@ -123,11 +135,13 @@ impl TestApp {
             .connect_lazy(&format!("postgres://127.0.0.1:{unused_port}/nothing"))
             .expect("lazy pool");
         let evidence = fakewatch::evidence::EvidenceService::from_config(&config).expect("store");
+        let mailer = fakewatch::mail::Mailer::from_config(&config).expect("mailer");
         let state = fakewatch::state::AppState::new(
             db,
             config,
             fakewatch::security::Secret::from_bytes(b"0123456789abcdef0123456789abcdef"),
             evidence,
+            mailer,
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -258,6 +272,15 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// The mails written to `<data dir>/outbox/` (no SMTP server configured), as raw bytes.
+    pub fn outbox(&self) -> Vec<Vec<u8>> {
+        files_under(&self.data_dir.join("outbox"))
+            .iter()
+            .filter(|path| path.extension().is_some_and(|e| e == "eml"))
+            .map(|path| std::fs::read(path).expect("outbox file"))
+            .collect()
     }
 
     /// Files in the evidence store, to check that nothing lingers.
@@ -409,4 +432,80 @@ pub fn with_field<'a>(
         out.push((name, value));
     }
     out
+}
+
+/// Everything logged on this thread while the guard lives, at every level down to debug: the
+/// test's own events, and its app's (`#[tokio::test]` runs the app's tasks on the test's
+/// thread).
+///
+/// One global subscriber writes each thread's events to that thread's capture, if any. Not
+/// `tracing::subscriber::set_default`: with a single scoped subscriber alive, tracing caches
+/// whether a call site is wanted by asking the thread that reaches it first, so events that
+/// another test's thread reached first were lost to the capture (seen with tests in parallel).
+pub fn capture_logs() -> (CapturedLogs, CaptureGuard) {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        // A dynamic filter: `filter_fn` would ask once per call site, on whichever thread
+        // reaches it first, and cache the answer.
+        let capturing = tracing_subscriber::filter::dynamic_filter_fn(|_, _| {
+            CAPTURE.with(|capture| capture.borrow().is_some())
+        })
+        .with_max_level_hint(tracing::level_filters::LevelFilter::DEBUG);
+        let layer = tracing_subscriber::fmt::layer()
+            .with_writer(|| ThreadCapture)
+            .with_ansi(false)
+            .with_filter(tracing::level_filters::LevelFilter::DEBUG)
+            .with_filter(capturing);
+        let _ = tracing_subscriber::registry().with(layer).try_init();
+    });
+    let logs = CapturedLogs::default();
+    CAPTURE.with(|capture| *capture.borrow_mut() = Some(logs.clone()));
+    (logs, CaptureGuard(()))
+}
+
+thread_local! {
+    static CAPTURE: std::cell::RefCell<Option<CapturedLogs>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Ends this thread's capture when dropped.
+pub struct CaptureGuard(());
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        CAPTURE.with(|capture| capture.borrow_mut().take());
+    }
+}
+
+/// Log lines kept in memory, for tests to read.
+#[derive(Clone, Default)]
+pub struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    pub fn text(&self) -> String {
+        let bytes = self.0.lock().map(|b| b.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+/// Writes to the current thread's capture.
+struct ThreadCapture;
+
+impl std::io::Write for ThreadCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        CAPTURE.with(|capture| {
+            if let Some(logs) = capture.borrow().as_ref()
+                && let Ok(mut bytes) = logs.0.lock()
+            {
+                bytes.extend_from_slice(buf);
+            }
+        });
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
