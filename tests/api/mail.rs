@@ -33,11 +33,16 @@ async fn queued_mails(app: &TestApp) -> i64 {
 async fn failed_attempt(app: &TestApp) -> (i32, String) {
     let query = "select attempts, last_error from mail where attempts > 0";
     wait_until("a failed attempt is recorded", async || {
-        sqlx::query(query)
+        let failed = sqlx::query(query)
             .fetch_optional(&app.db)
             .await
             .expect("query")
-            .is_some()
+            .is_some();
+        assert!(
+            failed || queued_mails(app).await > 0,
+            "the mail left the queue (sent or dropped) instead of failing"
+        );
+        failed
     })
     .await;
     let (attempts, error): (i32, Option<String>) =
