@@ -1,10 +1,12 @@
 use super::*;
 
-/// `n` different buyers, one unverified report each, all filed today.
+/// `n` different buyers who confirmed their address, one unverified report each, all filed
+/// today.
 fn buyers(n: u64) -> Signals {
     Signals {
         reports: n,
         distinct_reporters: n,
+        confirmed_reporters: n,
         weighted_reporters: n as f64,
         ..Signals::default()
     }
@@ -288,6 +290,7 @@ fn confidence_is_bounded_and_never_nan() {
                 let s = Signals {
                     reports: n,
                     distinct_reporters: n,
+                    confirmed_reporters: n,
                     weighted_reporters: w,
                     verified_reports: n,
                     weighted_verified_reporters: wv,
