@@ -88,6 +88,8 @@ pub struct PublicReport {
     pub brand_name: String,
     /// The brand owner's outcome for the listing, if any (`genuine` disputes the report).
     pub outcome: Option<String>,
+    /// The reporter confirmed their address for it, or a moderator verified it.
+    pub counts: bool,
 }
 
 #[tracing::instrument(skip_all)]
@@ -102,7 +104,8 @@ pub async fn find_public(
                 l.marketplace, l.external_id as listing_external_id, l.canonical_url,
                 s.seller_key, s.display_name as seller_name, s.name_based as seller_name_based,
                 s.store_url,
-                b.slug as brand_slug, b.display_name as brand_name, lb.outcome
+                b.slug as brand_slug, b.display_name as brand_name, lb.outcome,
+                (r.confirmed_at is not null or r.status = 'verified') as counts
          from report r
          join listing l on l.listing_id = r.listing_id
          join seller s on s.seller_id = r.seller_id

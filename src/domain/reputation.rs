@@ -193,7 +193,8 @@ pub fn assess(signals: &Signals) -> Reputation {
     } else if c.genuine > 0 && c.genuine >= c.removed {
         Label::Disputed
     } else if c.reporters >= REPEATED_MIN_REPORTERS
-        && (report_confidence >= REPEATED_MIN_SCORE || outcome_score >= REPEATED_MIN_SCORE)
+        && (reaches(report_confidence, REPEATED_MIN_SCORE)
+            || reaches(outcome_score, REPEATED_MIN_SCORE))
     {
         Label::RepeatedReports
     } else {
@@ -205,6 +206,13 @@ pub fn assess(signals: &Signals) -> Reputation {
         outcome_score,
         explanation: explain(signals, &c, report_confidence),
     }
+}
+
+/// Whether `score` reaches `threshold` as people read it: in whole percent, as pages show it.
+/// Three buyers who reported a minute ago weigh 2.99999…, not 3; the page says 50 %, and so
+/// must the rule that reads it.
+fn reaches(score: f64, threshold: f64) -> bool {
+    (score * 100.0).round() >= (threshold * 100.0).round()
 }
 
 /// Signals made consistent: weights finite, within 0..=their counts, verified within all.
@@ -225,12 +233,9 @@ struct Clean {
 
 impl From<&Signals> for Clean {
     fn from(s: &Signals) -> Self {
-        // A report is someone's, and a reporter who counts is a reporter.
+        // A reporter who counts is a reporter.
         let reporters = s.confirmed_reporters;
-        let everyone = s
-            .distinct_reporters
-            .max(u64::from(s.reports > 0))
-            .max(reporters);
+        let everyone = s.distinct_reporters.max(reporters);
         // u64 → f64 rounds above 2^53; harmless for a count of people.
         let weighted = clamp_or_zero(s.weighted_reporters, reporters as f64);
         Clean {
@@ -330,15 +335,19 @@ fn explain_reports(s: &Signals, c: &Clean, report_confidence: f64, out: &mut Vec
     let unconfirmed = c.everyone - c.reporters;
     if unconfirmed > 0 {
         let who = match (unconfirmed, c.everyone) {
-            (1, 1) => "This buyer has".to_owned(),
+            (1, 1) => "This buyer has not".to_owned(),
             (n, m) if n == m => format!("None of the {m} buyers has"),
-            (1, m) => format!("1 of the {m} buyers has"),
-            (n, m) => format!("{n} of the {m} buyers have"),
+            (1, m) => format!("1 of the {m} buyers has not"),
+            (n, m) => format!("{n} of the {m} buyers have not"),
         };
         out.push(format!(
-            "{who} not confirmed an email address, and no moderator has verified {} yet: such \
+            "{who} confirmed an email address, and no moderator has verified {} yet: such \
              reports are shown but not counted, because anyone can type made-up addresses.",
-            if unconfirmed == 1 { "their report" } else { "their reports" }
+            if unconfirmed == 1 {
+                "their report"
+            } else {
+                "their reports"
+            }
         ));
     }
     if s.verified_reports > 0 {
@@ -356,12 +365,13 @@ fn explain_reports(s: &Signals, c: &Clean, report_confidence: f64, out: &mut Vec
     }
     let with_evidence = s.reporters_with_evidence.min(c.reporters);
     if with_evidence > 0 {
+        // "confirmed" only where some buyers are not.
+        let kind = if unconfirmed > 0 { "confirmed " } else { "" };
         let who = match (with_evidence, c.reporters) {
-            (_, 1) if c.everyone == 1 => "The buyer".to_owned(),
-            (_, 1) => "The confirmed buyer".to_owned(),
-            (2, 2) => "Both confirmed buyers".to_owned(),
-            (e, n) if e == n => format!("All {n} confirmed buyers"),
-            (e, n) => format!("{e} of the {n} confirmed buyers"),
+            (_, 1) => format!("The {kind}buyer"),
+            (2, 2) => format!("Both {kind}buyers"),
+            (e, n) if e == n => format!("All {n} {kind}buyers"),
+            (e, n) => format!("{e} of the {n} {kind}buyers"),
         };
         out.push(format!(
             "{who} attached evidence, which counts a little more."

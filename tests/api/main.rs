@@ -13,6 +13,7 @@ mod openapi;
 mod reads;
 mod report_api;
 mod report_form;
+mod reporters;
 mod seller_names;
 mod sellers;
 mod takedowns;

@@ -131,7 +131,10 @@ pub async fn confirm(
     let changed = db::confirmations::confirm(&mut tx, &key, &form.report).await?;
     recount_names(&mut tx, &changed).await?;
     tx.commit().await?;
-    tracing::info!(reports = changed.reports, "reporter confirmed their address");
+    tracing::info!(
+        reports = changed.reports,
+        "reporter confirmed their address"
+    );
     let mut conn = state.db.acquire().await?;
     let done = Some(Done::Confirmed(changed.reports));
     render(&state, &mut conn, jar, token, &key, done).await
@@ -151,7 +154,10 @@ pub async fn disown(
     let changed = db::confirmations::disown(&mut tx, &key, &form.report).await?;
     recount_names(&mut tx, &changed).await?;
     tx.commit().await?;
-    tracing::info!(reports = changed.reports, "reports disowned by the address owner");
+    tracing::info!(
+        reports = changed.reports,
+        "reports disowned by the address owner"
+    );
     let mut conn = state.db.acquire().await?;
     let done = Some(Done::Disowned(changed.reports));
     render(&state, &mut conn, jar, token, &key, done).await
