@@ -5,6 +5,7 @@ use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 
 use crate::domain::report::NewReport;
+use crate::domain::report::edit::ReportContent;
 
 /// Everything needed to write a report besides the checked input.
 #[derive(Debug)]
@@ -180,4 +181,32 @@ pub async fn reporter_email(
         .bind(report_id)
         .fetch_one(conn)
         .await
+}
+
+/// Replaces a live report's content with its reporter's edit, and returns whether it was live.
+/// An edited report is unverified again (a moderator checked the old text); a withdrawn or
+/// rejected one is left as it is.
+#[tracing::instrument(skip_all)]
+pub async fn update_content(
+    conn: &mut PgConnection,
+    report_id: i64,
+    content: &ReportContent,
+) -> sqlx::Result<bool> {
+    let reasons: Vec<&str> = content.reasons.iter().map(|r| r.as_str()).collect();
+    let updated = sqlx::query(
+        "update report set product_title = $2, price_amount = $3, price_currency = $4,
+                           order_date = $5, reasons = $6, description = $7,
+                           status = 'unverified'
+         where report_id = $1 and status in ('unverified', 'verified')",
+    )
+    .bind(report_id)
+    .bind(&content.product_title)
+    .bind(content.price.map(|p| p.amount()))
+    .bind(content.price.map(|p| p.currency_code()))
+    .bind(content.order_date)
+    .bind(&reasons)
+    .bind(&content.description)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
 }

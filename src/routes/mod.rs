@@ -73,6 +73,11 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         )
         .route("/reports/{id}/withdraw", post(reports::manage::withdraw))
         .route(
+            "/reports/{id}/manage/{token}/edit",
+            get(reports::edit::show),
+        )
+        .route("/reports/{id}/edit", post(reports::edit::update))
+        .route(
             "/confirm/{token}",
             get(reports::confirm::show).post(reports::confirm::confirm),
         )
@@ -80,7 +85,9 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/api/v1/reports", post(reports::api::create).layer(uploads))
         .route(
             "/api/v1/reports/{id}",
-            get(reports::api::show).delete(reports::api::withdraw),
+            get(reports::api::show)
+                .delete(reports::api::withdraw)
+                .patch(reports::edit::patch),
         )
         .route(
             "/api/v1/reports/{id}/evidence/{evidence_id}",

@@ -12,6 +12,7 @@ mod listing_seller;
 mod openapi;
 mod reads;
 mod report_api;
+mod report_edit;
 mod report_form;
 mod reporters;
 mod seller_names;

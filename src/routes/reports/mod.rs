@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod confirm;
+pub mod edit;
 pub mod form;
 mod intake;
 pub mod manage;

@@ -252,7 +252,7 @@ impl From<&PublicReport> for ReportFacts {
 }
 
 /// The stored price, with the currency's own number of decimals.
-fn price_of(r: &PublicReport) -> Option<Money> {
+pub(super) fn price_of(r: &PublicReport) -> Option<Money> {
     let currency = iso_currency::Currency::from_code(r.price_currency.as_deref()?)?;
     Money::new(r.price_amount?, currency).ok()
 }
