@@ -9,6 +9,7 @@ use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, SinglePart};
 
 use crate::db::confirmations::PendingReport;
+use crate::domain::excerpt::first_words;
 use crate::security::random_token;
 
 /// How long a confirmation link works.
@@ -19,7 +20,8 @@ pub const SUBJECT: &str = "Confirm your Fakewatch report";
 /// Reports listed by name in one mail; the rest are counted.
 const LISTED: usize = 10;
 
-/// Words of the description quoted for each report.
+/// Words of the description quoted for each report: as many as the confirmation page shows
+/// (`routes::reports::confirm::DESCRIPTION_WORDS`), so that the two read the same.
 const QUOTED_WORDS: usize = 12;
 
 /// A longer word is cut: the quote is there to be recognised, not read.
@@ -96,7 +98,7 @@ fn line(report: &PendingReport) -> ReportLine {
         url: one_line(&report.canonical_url),
         brand: one_line(&report.brand_name),
         seller: one_line(&report.seller_name),
-        words: first_words(&report.description, QUOTED_WORDS),
+        words: quoted_words(&report.description, QUOTED_WORDS),
     }
 }
 
@@ -109,36 +111,25 @@ fn one_line(text: &str) -> String {
         .join(" ")
 }
 
-/// The first `count` words of a description, to recognise it by, with `...` when there is
-/// more. Links become `[link]`: the mail goes to an address anyone may type, and must not
-/// carry someone else's link to click under our name.
-pub fn first_words(description: &str, count: usize) -> String {
-    let words: Vec<String> = one_line(description)
-        .split(' ')
-        .filter(|w| !w.is_empty())
+/// The first `count` words of a description, to recognise it by, as the confirmation page
+/// quotes them, except that links become `[link]`: the mail goes to an address anyone may
+/// type, and must not carry someone else's link to click under our name.
+pub fn quoted_words(description: &str, count: usize) -> String {
+    let words: Vec<String> = description
+        .split_whitespace()
+        .take(count + 1)
         .map(|word| {
-            if looks_like_link(word) {
+            let word: String = word.chars().filter(|c| !c.is_control()).collect();
+            if looks_like_link(&word) {
                 "[link]".to_owned()
             } else if word.chars().count() > MAX_WORD_CHARS {
-                word.chars()
-                    .take(MAX_WORD_CHARS)
-                    .chain("...".chars())
-                    .collect()
+                word.chars().take(MAX_WORD_CHARS).chain(['…']).collect()
             } else {
-                word.to_owned()
+                word
             }
         })
         .collect();
-    let mut quoted = words
-        .iter()
-        .take(count)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if words.len() > count {
-        quoted.push_str("...");
-    }
-    quoted
+    first_words(&words.join(" "), count)
 }
 
 /// What a mail program would turn into a link: a scheme, `www.`, or a dotted name
@@ -185,7 +176,16 @@ mod tests {
             "https://fakewatch.example/confirm/TOKEN",
         )
         .expect("composed");
-        String::from_utf8(message.formatted()).expect("utf-8")
+        // Headers as they are, the body as a person reads it (an ellipsis makes it
+        // quoted-printable).
+        let raw = String::from_utf8(message.formatted()).expect("ascii");
+        let (head, body) = raw.split_once("\r\n\r\n").expect("head and body");
+        if !head.contains("Content-Transfer-Encoding: quoted-printable") {
+            return raw;
+        }
+        let body = quoted_printable::decode(body, quoted_printable::ParseMode::Strict)
+            .expect("quoted-printable");
+        format!("{head}\r\n\r\n{}", String::from_utf8(body).expect("utf-8"))
     }
 
     #[test]
@@ -207,16 +207,13 @@ mod tests {
         assert!(mail.contains("Brand: Louis Vuitton"), "{mail}");
         assert!(mail.contains("Seller: Luxury Outlet Store"), "{mail}");
         assert!(
-            mail.contains(
-                "\"The monogram pattern is misaligned at the seams and the price was...\""
-            ),
+            mail.contains("\"The monogram pattern is misaligned at the seams and the price was…\""),
             "{mail}"
         );
         assert!(
             mail.contains("\r\nhttps://fakewatch.example/confirm/TOKEN\r\n"),
             "{mail}"
         );
-        assert!(mail.contains("Content-Transfer-Encoding: 7bit"), "{mail}");
         assert!(mail.contains("choose \"This wasn't me\""), "{mail}");
         assert!(mail.contains("a report about"), "{mail}");
     }
@@ -240,25 +237,25 @@ mod tests {
     }
 
     #[test]
-    fn first_words_stop_at_the_count() {
-        assert_eq!(first_words("one two  three\nfour", 3), "one two three...");
-        assert_eq!(first_words("one two", 3), "one two");
-        assert_eq!(first_words("", 3), "");
+    fn quoted_words_stop_at_the_count() {
+        assert_eq!(quoted_words("one two  three\nfour", 3), "one two three…");
+        assert_eq!(quoted_words("one two", 3), "one two");
+        assert_eq!(quoted_words("", 3), "");
     }
 
     #[test]
     fn links_in_the_description_are_not_passed_on() {
         assert_eq!(
-            first_words(
+            quoted_words(
                 "Log in at https://evil.example/login or www.evil.example now",
                 12
             ),
             "Log in at [link] or [link] now"
         );
-        assert_eq!(first_words("see evil.example/login.", 12), "see [link]");
-        assert_eq!(first_words("mail me@evil.example", 12), "mail [link]");
+        assert_eq!(quoted_words("see evil.example/login.", 12), "see [link]");
+        assert_eq!(quoted_words("mail me@evil.example", 12), "mail [link]");
         assert_eq!(
-            first_words("It cost 29.90 USD, not 1.200,00. Seams.Bad", 12),
+            quoted_words("It cost 29.90 USD, not 1.200,00. Seams.Bad", 12),
             "It cost 29.90 USD, not 1.200,00. [link]"
         );
     }
@@ -266,6 +263,6 @@ mod tests {
     #[test]
     fn long_words_are_cut() {
         let long = "a".repeat(100);
-        assert_eq!(first_words(&long, 12), format!("{}...", "a".repeat(30)));
+        assert_eq!(quoted_words(&long, 12), format!("{}…", "a".repeat(30)));
     }
 }

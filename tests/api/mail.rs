@@ -109,7 +109,7 @@ async fn a_report_with_an_email_sends_one_confirmation_mail_through_smtp() {
         "https://www.aliexpress.com/item/1005006543210987.html",
         "Brand: Louis Vuitton",
         "Seller: Luxury Outlet Store",
-        "\"The monogram pattern is misaligned at the seams and the price was...\"",
+        "\"The monogram pattern is misaligned at the seams and the price was…\"",
         "choose \"This wasn't me\"",
     ] {
         assert!(mail.body.contains(what), "{what:?} in:\n{}", mail.body);
@@ -145,6 +145,19 @@ async fn a_report_with_an_email_sends_one_confirmation_mail_through_smtp() {
         "the link confirms this reporter"
     );
     assert_eq!(tables_holding(&app, &token).await, Vec::<String>::new());
+
+    // The link opens the confirmation page, whose button confirms the report.
+    let path = format!("/confirm/{token}");
+    let page = app.get(&path).await.text().await.expect("page");
+    assert!(page.contains("1005006543210987"), "{page}");
+    let confirmed = app.press_confirmation_button(&path, "").await;
+    assert_eq!(confirmed.status(), 200);
+    let confirmed_at: Option<time::OffsetDateTime> =
+        sqlx::query_scalar("select confirmed_at from report")
+            .fetch_one(&app.db)
+            .await
+            .expect("report");
+    assert!(confirmed_at.is_some());
 
     // One mail, not more, a moment later.
     tokio::time::sleep(Duration::from_millis(500)).await;
