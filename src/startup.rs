@@ -43,6 +43,8 @@ pub enum StartupError {
     Admin(#[from] crate::admin::AdminError),
     #[error("demo data: {0}")]
     DemoData(sqlx::Error),
+    #[error("purge: {0}")]
+    Purge(sqlx::Error),
     #[error("unhealthy: {0}")]
     Unhealthy(#[from] crate::healthcheck::Unhealthy),
 }
@@ -53,7 +55,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Runs one command of the binary: migrate, generate demo data, or serve.
+/// Runs one command of the binary: migrate, generate demo data, purge, or serve.
 pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     match command {
         Command::Migrate => {
@@ -70,6 +72,15 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             print!("{output}");
         }
         Command::Healthcheck => crate::healthcheck::check(config.listen).await?,
+        Command::Purge => {
+            let pool = db::prepare(&config).await?;
+            let store = EvidenceService::from_config(&config)?;
+            let retention = crate::privacy::Retention::from(&config);
+            let summary = crate::privacy::purge(&pool, &store, &retention)
+                .await
+                .map_err(StartupError::Purge)?;
+            print!("{summary}");
+        }
         Command::PdfClean(_) => {
             // main.rs runs the PDF worker before any runtime starts; it never gets here.
             tracing::error!("pdf-clean runs on its own, without a runtime");
