@@ -82,9 +82,10 @@ pub async fn scrub(
     keys.dedup();
 
     let storage_keys: Vec<String> = sqlx::query_scalar(
-        "select distinct storage_key from (
+        "with deleted as (
              delete from evidence where report_id = any($1) returning storage_key
-         ) deleted",
+         )
+         select distinct storage_key from deleted",
     )
     .bind(&scrubbed)
     .fetch_all(&mut *conn)

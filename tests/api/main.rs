@@ -10,6 +10,7 @@ mod health;
 mod helpers;
 mod listing_seller;
 mod openapi;
+mod privacy;
 mod reads;
 mod report_api;
 mod report_form;
