@@ -376,10 +376,16 @@ async fn the_logs_hold_no_email_address_client_address_or_fingerprint() {
             secrets.push(("a fingerprint", rendering.to_lowercase()));
         }
     }
-    for (what, secret) in secrets {
-        let lines: Vec<&str> = lowercase.lines().filter(|l| l.contains(&secret)).collect();
-        assert!(lines.is_empty(), "{what} is logged: {lines:#?}");
-    }
+    let leaks: Vec<String> = secrets
+        .iter()
+        .flat_map(|(what, secret)| {
+            lowercase
+                .lines()
+                .filter(|line| line.contains(secret.as_str()))
+                .map(move |line| format!("{what}: {line}"))
+        })
+        .collect();
+    assert!(leaks.is_empty(), "logged: {leaks:#?}");
     // Nor are the request bodies.
     let description = with_email["description"].as_str().expect("description");
     for body_text in [ORDER_DATE, description] {
