@@ -55,7 +55,7 @@ impl Server {
             .expect("a free port")
             .port();
         let base = format!("http://127.0.0.1:{port}");
-        let mut child = fakewatch(&url.to_string(), &data_dir)
+        let mut child = fakewatch(url.as_str(), &data_dir)
             .arg("serve")
             .env("FAKEWATCH_LISTEN", format!("127.0.0.1:{port}"))
             .env("FAKEWATCH_PUBLIC_URL", &base)
