@@ -99,10 +99,10 @@ pub async fn scrub(
     })
 }
 
-/// Deletes queued mail and confirmations of these reporter keys: all queued mail and unsent
-/// confirmations when the reporter erases, and everything of a key that no report holds any
-/// more. Confirmations of the last 24 hours keep counting against the address's mail budget
-/// under a hash of its key (`confirmation_budget`, migration 0010). Returns (mails,
+/// Deletes queued mail and confirmations of these reporter keys (sorted): all queued mail and
+/// unsent confirmations when the reporter erases, and everything of a key that no report holds
+/// any more. Confirmations of the last 24 hours keep counting against the address's mail
+/// budget under a hash of its key (`confirmation_budget`, migration 0010). Returns (mails,
 /// confirmations) deleted.
 async fn forget_addresses(
     conn: &mut PgConnection,
@@ -113,6 +113,16 @@ async fn forget_addresses(
         return Ok((0, 0));
     }
     let erase = queued == QueuedMail::Delete;
+    // The lock `confirmations::queue_mail` takes per address, so that a filing of the same
+    // address counts its budget either before or after this, never half-way. In key order
+    // (the caller sorted them), so that two purges never wait for each other in a circle.
+    sqlx::query(
+        "select count(pg_advisory_xact_lock(hashtextextended(encode(k, 'hex'), 8)))
+         from unnest($1::bytea[]) k",
+    )
+    .bind(keys)
+    .execute(&mut *conn)
+    .await?;
     let mails = sqlx::query(
         "delete from mail m
          where m.reporter_key = any($1)

@@ -82,7 +82,11 @@ pub struct ReportJson {
     pub price: Option<PriceJson>,
     /// The month of the order, `YYYY-MM`; never its day, which could tell the seller whose
     /// order it was.
-    #[schema(value_type = Option<String>, pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-03")]
+    #[schema(
+        value_type = Option<String>,
+        pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        example = "2026-03"
+    )]
     pub order_month: Option<OrderMonth>,
     pub reasons: Vec<String>,
     pub description: String,

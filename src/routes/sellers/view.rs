@@ -83,7 +83,11 @@ pub struct ReportItem {
     #[serde(skip)]
     pub reason_labels: Vec<&'static str>,
     /// The month of the order, `YYYY-MM`; never its day.
-    #[schema(value_type = Option<String>, pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", example = "2026-03")]
+    #[schema(
+        value_type = Option<String>,
+        pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        example = "2026-03"
+    )]
     pub order_month: Option<OrderMonth>,
     /// The first 280 characters of the description.
     pub excerpt: String,

@@ -43,6 +43,12 @@ fn printed(output: &str, what: &str) -> u64 {
         .unwrap_or_else(|| panic!("no {what:?} in {output}"))
 }
 
+/// Sets columns of one report, e.g. `"created_at = now() - interval '31 days'"`.
+async fn set(app: &TestApp, public_id: &str, columns: &str) {
+    let statement = format!("update report set {columns} where public_id = $1");
+    sql(app, &statement, public_id).await;
+}
+
 /// Runs a statement of the test's own, with the report's public id as `$1`.
 async fn sql(app: &TestApp, statement: &str, public_id: &str) {
     sqlx::query(sqlx::AssertSqlSafe(statement.to_owned()))
@@ -81,37 +87,42 @@ async fn purge_removes_exactly_what_outlived_its_retention() {
     let app = TestApp::spawn().await;
     let text = "A report that waits for the purge to come by.";
     let old_unconfirmed = file(&app, Some("old-unconfirmed@example.com"), text, &[]).await;
-    sql(
+    set(
         &app,
-        "update report set created_at = now() - interval '31 days' where public_id = $1",
         &old_unconfirmed.id,
+        "created_at = now() - interval '31 days'",
     )
     .await;
     let young_unconfirmed = file(&app, Some("young-unconfirmed@example.com"), text, &[]).await;
-    sql(
+    set(
         &app,
-        "update report set created_at = now() - interval '29 days' where public_id = $1",
         &young_unconfirmed.id,
+        "created_at = now() - interval '29 days'",
     )
     .await;
     let old_confirmed = file(&app, Some("old-confirmed@example.com"), text, &[]).await;
-    sql(&app, "update report set created_at = now() - interval '40 days', confirmed_at = now() - interval '40 days' where public_id = $1", &old_confirmed.id).await;
+    set(
+        &app,
+        &old_confirmed.id,
+        "created_at = now() - interval '40 days', confirmed_at = now() - interval '40 days'",
+    )
+    .await;
     let old_withdrawn = file(&app, Some("old-withdrawn@example.com"), text, &[photo()]).await;
     app.delete_report_api(&old_withdrawn.id, Some(&old_withdrawn.token))
         .await;
-    sql(
+    set(
         &app,
-        "update report set withdrawn_at = now() - interval '31 days' where public_id = $1",
         &old_withdrawn.id,
+        "withdrawn_at = now() - interval '31 days'",
     )
     .await;
     let young_withdrawn = file(&app, Some("young-withdrawn@example.com"), text, &[]).await;
     app.delete_report_api(&young_withdrawn.id, Some(&young_withdrawn.token))
         .await;
-    sql(
+    set(
         &app,
-        "update report set withdrawn_at = now() - interval '29 days' where public_id = $1",
         &young_withdrawn.id,
+        "withdrawn_at = now() - interval '29 days'",
     )
     .await;
     // Withdrawn before migration 0010, which has no withdrawn_at: counted from updated_at.
@@ -119,7 +130,12 @@ async fn purge_removes_exactly_what_outlived_its_retention() {
     app.delete_report_api(&legacy_withdrawn.id, Some(&legacy_withdrawn.token))
         .await;
     exec(&app, "alter table report disable trigger report_updated_at").await;
-    sql(&app, "update report set withdrawn_at = null, updated_at = now() - interval '31 days' where public_id = $1", &legacy_withdrawn.id).await;
+    set(
+        &app,
+        &legacy_withdrawn.id,
+        "withdrawn_at = null, updated_at = now() - interval '31 days'",
+    )
+    .await;
     exec(&app, "alter table report enable trigger report_updated_at").await;
     let old_fingerprint = super::fingerprint_hex(&app.db, &old_unconfirmed.id).await;
 
@@ -144,7 +160,8 @@ async fn purge_removes_exactly_what_outlived_its_retention() {
     }
     for (hours_expired, token) in [(48, "a"), (12, "b")] {
         let statement = format!(
-            "insert into email_confirmation (reporter_key, token_hash, sent_at, expires_at, created_at)
+            "insert into email_confirmation (reporter_key, token_hash, sent_at, expires_at,
+                                             created_at)
              values (sha256('someone'::bytea), sha256('{token}'::bytea),
                      now() - interval '{hours_expired} hours' - interval '1 day',
                      now() - interval '{hours_expired} hours',
