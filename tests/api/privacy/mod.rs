@@ -6,6 +6,7 @@
 mod erase;
 mod logs;
 mod order_month;
+mod page;
 mod purge;
 
 use serde_json::Value;
