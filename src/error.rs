@@ -35,6 +35,16 @@ pub enum AppError {
     ManageTokenMissing,
     #[error("This manage link or token is not valid for this report.")]
     ManageTokenInvalid,
+    #[error(
+        "This confirmation link is not valid: it has expired (links work for 7 days) or was \
+         mistyped. File again, or use a newer mail from us, to get a fresh link."
+    )]
+    ConfirmationLinkInvalid,
+    #[error(
+        "This report can no longer be edited: it was withdrawn, or a moderator rejected it. \
+         File a new report instead."
+    )]
+    ReportNotEditable,
     #[error("This request needs an API token: Authorization: Bearer <token>.")]
     ApiTokenMissing,
     #[error("This API token is not valid: it is mistyped, revoked or unknown.")]
@@ -91,9 +101,11 @@ impl AppError {
             | AppError::SellerNotFound
             | AppError::BrandNotFound
             | AppError::EvidenceNotFound
+            | AppError::ConfirmationLinkInvalid
             | AppError::PageNotFound => StatusCode::NOT_FOUND,
             AppError::ManageTokenMissing => StatusCode::UNAUTHORIZED,
             AppError::ManageTokenInvalid => StatusCode::FORBIDDEN,
+            AppError::ReportNotEditable => StatusCode::CONFLICT,
             AppError::ApiTokenMissing | AppError::ApiTokenInvalid => StatusCode::UNAUTHORIZED,
             AppError::BrandNotInScope(_) | AppError::EvidenceLinkInvalid => StatusCode::FORBIDDEN,
             AppError::EvidenceLinkExpired | AppError::ReportWithdrawn | AppError::ReportErased => {

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::MatchedPath;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use tokio::net::{TcpListener, TcpSocket};
 use tower::ServiceBuilder;
@@ -159,9 +160,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                             .get(REQUEST_ID)
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or_default();
-                        // The path only: query strings and manage tokens stay out of logs.
-                        let path = request.uri().path();
-                        let path = if path.contains("/manage/") { "/reports/…/manage/…" } else { path };
+                        let path = logged_path(request);
                         tracing::info_span!("request", method = %request.method(), path, request_id = %id)
                     },
                 ))
@@ -180,6 +179,21 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 .layer(axum::middleware::from_fn(crate::panic::catch_panic)),
         )
         .with_state(state)
+}
+
+/// The path a request is logged under. Never its query string (searches, signed links); and
+/// for a path that carries a secret (manage and confirmation links), the route's template
+/// (`/confirm/{token}`), so that nobody who reads the logs can use the link.
+fn logged_path<B>(request: &axum::http::Request<B>) -> &str {
+    let path = request.uri().path();
+    match request.extensions().get::<MatchedPath>() {
+        Some(route) if route.as_str().contains("{token}") => route.as_str(),
+        Some(_) => path,
+        // No route matched (a 404): the path may still hold a token, mistyped around it.
+        None if path.contains("/manage/") => "/reports/…/manage/…",
+        None if path.starts_with("/confirm/") => "/confirm/…",
+        None => path,
+    }
 }
 
 /// Links carry a content version (`?v=`), so found files can be cached for a year; a 404

@@ -6,6 +6,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::domain::order_month::OrderMonth;
 use crate::domain::report::NewReport;
+use crate::domain::report::edit::ReportContent;
 
 /// Everything needed to write a report besides the checked input.
 #[derive(Debug)]
@@ -95,6 +96,8 @@ pub struct PublicReport {
     pub brand_name: String,
     /// The brand owner's outcome for the listing, if any (`genuine` disputes the report).
     pub outcome: Option<String>,
+    /// The reporter confirmed their address for it, or a moderator verified it.
+    pub counts: bool,
 }
 
 #[tracing::instrument(skip_all)]
@@ -109,7 +112,8 @@ pub async fn find_public(
                 l.marketplace, l.external_id as listing_external_id, l.canonical_url,
                 s.seller_key, s.display_name as seller_name, s.name_based as seller_name_based,
                 s.store_url,
-                b.slug as brand_slug, b.display_name as brand_name, lb.outcome
+                b.slug as brand_slug, b.display_name as brand_name, lb.outcome,
+                (r.confirmed_at is not null or r.status = 'verified') as counts
          from report r
          join listing l on l.listing_id = r.listing_id
          join seller s on s.seller_id = r.seller_id
@@ -188,4 +192,32 @@ pub async fn private_facts(conn: &mut PgConnection, report_id: i64) -> sqlx::Res
         .bind(report_id)
         .fetch_one(conn)
         .await
+}
+
+/// Replaces a live report's content with its reporter's edit, and returns whether it was live.
+/// An edited report is unverified again (a moderator checked the old text); a withdrawn or
+/// rejected one is left as it is.
+#[tracing::instrument(skip_all)]
+pub async fn update_content(
+    conn: &mut PgConnection,
+    report_id: i64,
+    content: &ReportContent,
+) -> sqlx::Result<bool> {
+    let reasons: Vec<&str> = content.reasons.iter().map(|r| r.as_str()).collect();
+    let updated = sqlx::query(
+        "update report set product_title = $2, price_amount = $3, price_currency = $4,
+                           order_date = $5, reasons = $6, description = $7,
+                           status = 'unverified'
+         where report_id = $1 and status in ('unverified', 'verified')",
+    )
+    .bind(report_id)
+    .bind(&content.product_title)
+    .bind(content.price.map(|p| p.amount()))
+    .bind(content.price.map(|p| p.currency_code()))
+    .bind(content.order_date)
+    .bind(&reasons)
+    .bind(&content.description)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
 }

@@ -1,5 +1,6 @@
 //! Pure logic: no I/O, no HTTP, no SQL. Everything here is unit-tested beside the code.
 
+pub mod excerpt;
 pub mod fold;
 pub mod listing_url;
 pub mod lookup;

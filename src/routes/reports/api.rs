@@ -262,7 +262,7 @@ pub async fn evidence(
     Ok(serve_evidence(&state, &mut conn, report_id, &evidence_id).await?)
 }
 
-fn bearer_token(headers: &HeaderMap) -> Result<&str, AppError> {
+pub(super) fn bearer_token(headers: &HeaderMap) -> Result<&str, AppError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .ok_or(AppError::ManageTokenMissing)?

@@ -95,6 +95,9 @@ pub struct ReportJson {
     pub outcome: Option<String>,
     /// The brand owner declared the listing genuine, disputing this report.
     pub disputed: bool,
+    /// Counts in the seller's reputation: its reporter confirmed their email address, or a
+    /// moderator verified it. Other reports are published but marked "email not confirmed".
+    pub counted: bool,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
@@ -125,6 +128,7 @@ impl From<&PublicReport> for ReportJson {
                 name: r.brand_name.clone(),
             },
             product_title: r.product_title.clone(),
+            counted: r.counts,
             price: price_of(r).map(|m| PriceJson {
                 amount: m.amount_string(),
                 currency: m.currency_code().to_owned(),
@@ -217,6 +221,9 @@ pub struct ReportFacts {
     pub erased_on: Option<String>,
     /// The brand owner's outcome for the listing, in words.
     pub outcome: Option<&'static str>,
+    /// Counts in the seller's reputation: its reporter confirmed their email address, or a
+    /// moderator verified it.
+    pub counted: bool,
 }
 
 impl From<&PublicReport> for ReportFacts {
@@ -234,6 +241,7 @@ impl From<&PublicReport> for ReportFacts {
             brand_name: r.brand_name.clone(),
             brand_slug: r.brand_slug.clone(),
             product_title: r.product_title.clone(),
+            counted: r.counts,
             price: price_of(r).map(|m| format!("{} {}", m.amount_string(), m.currency_code())),
             order_month: r.order_month,
             reasons: r
@@ -255,7 +263,7 @@ impl From<&PublicReport> for ReportFacts {
 }
 
 /// The stored price, with the currency's own number of decimals.
-fn price_of(r: &PublicReport) -> Option<Money> {
+pub(super) fn price_of(r: &PublicReport) -> Option<Money> {
     let currency = iso_currency::Currency::from_code(r.price_currency.as_deref()?)?;
     Money::new(r.price_amount?, currency).ok()
 }

@@ -43,7 +43,11 @@ impl From<&Reputation> for ReputationJson {
 pub struct Counts {
     pub reports: i64,
     pub verified: i64,
+    /// Distinct reporters among the live reports, confirmed or not.
     pub distinct_reporters: i64,
+    /// Of those, the ones who count in the reputation: they confirmed their email address,
+    /// or a moderator verified their report.
+    pub confirmed_reporters: i64,
     pub last_30_days: i64,
     pub last_365_days: i64,
 }
@@ -95,6 +99,10 @@ pub struct ReportItem {
     pub canonical_url: String,
     /// The brand owner declared this listing genuine, disputing the report.
     pub disputed: bool,
+    /// Whether the report counts in the reputation: its reporter confirmed their email
+    /// address, or a moderator verified it. Reports that don't are shown, marked "email not
+    /// confirmed".
+    pub counted: bool,
 }
 
 /// What a brand owner recorded about one of the seller's listings.
@@ -192,6 +200,7 @@ impl SellerView {
                 reports: page.reports,
                 verified: page.verified_reports,
                 distinct_reporters: page.distinct_reporters,
+                confirmed_reporters: page.confirmed_reporters,
                 last_30_days: page.last_30_days,
                 last_365_days: page.last_365_days,
             },
@@ -283,6 +292,7 @@ pub fn report_item(r: ReportSummary) -> ReportItem {
         excerpt,
         listing_id: r.listing_id,
         canonical_url: r.canonical_url,
+        counted: r.counts,
         disputed: r.disputed,
     }
 }

@@ -1,6 +1,6 @@
-//! No email address, client IP or fingerprint in any log line: the real binary, run at
-//! `RUST_LOG=trace` on a fresh database, files reports, fails requests and erases one, and its
-//! whole output (and that of a `fakewatch purge` after it) is searched for them.
+//! No email address, client IP, fingerprint or link token in any log line: the real binary,
+//! run at `RUST_LOG=trace` on a fresh database, files reports, fails requests and erases one,
+//! and its whole output (and that of a `fakewatch purge` after it) is searched for them.
 //!
 //! The server listens on 127.0.0.1, which its start-up line prints; the client connects from
 //! another loopback address, 127.41.97.23, so that finding that address means a client's
@@ -30,6 +30,7 @@ const EMAIL: &str = "Leak.Probe+logs@leakcheck-mail.test";
 const CLIENT_IP: [u8; 4] = [127, 41, 97, 23];
 const FORWARDED_FOR: &str = "198.51.100.77";
 const SECRET: &str = "test-secret-test-secret-test-secret-test";
+const CONFIRM_TOKEN: &str = "Zq7ConfirmTokenProbe4pXw9";
 
 /// The server process, its database and data dir; dropped with the test.
 struct Server {
@@ -297,6 +298,15 @@ async fn the_logs_hold_no_email_address_client_address_or_fingerprint() {
         .send()
         .await;
     assert_eq!(manage.expect("request").status(), 200);
+    // Links with a secret in the path: a confirmation link, and one mistyped past its route.
+    for path in [
+        format!("/confirm/{CONFIRM_TOKEN}"),
+        format!("/confirm/{CONFIRM_TOKEN}/typo"),
+        format!("/reports/{id}/manage/{token}/typo/x"),
+    ] {
+        let response = client.get(format!("{base}{path}")).send().await;
+        assert!(response.is_ok(), "{path}");
+    }
 
     // The hashes as stored, before the erasure below deletes one of them.
     let db = PgPool::connect(&server.database_url)
@@ -370,6 +380,9 @@ async fn the_logs_hold_no_email_address_client_address_or_fingerprint() {
         ("the email's domain", "leakcheck-mail.test".to_owned()),
         ("the client address", client_ip),
         ("the forwarded client address", FORWARDED_FOR.to_owned()),
+        // Not personal data, but whoever reads the logs must not be able to use the links.
+        ("a manage token", token.to_lowercase()),
+        ("a confirmation token", CONFIRM_TOKEN.to_lowercase()),
     ];
     for hash in &hashes {
         for rendering in renderings(hash) {
