@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-/// `fakewatch [serve|migrate|demo-data|rights-holder …]`.
+/// `fakewatch [serve|migrate|demo-data|rights-holder|purge …]`.
 #[derive(Debug, Parser)]
 #[command(
     name = "fakewatch",
@@ -37,6 +37,9 @@ pub enum Command {
     },
     /// Exit 0 when the server on FAKEWATCH_LISTEN answers 200 on /healthz (for containers).
     Healthcheck,
+    /// Delete reporters' personal data that has outlived its retention (FAKEWATCH_RETAIN_*)
+    /// and print what went; for cron, any time, as often as you like (docs/privacy.md).
+    Purge,
     /// Manage rights holders (brand owners) and their API tokens for takedown lists.
     #[command(subcommand)]
     RightsHolder(RightsHolderCommand),
@@ -306,6 +309,35 @@ pub struct Config {
     )]
     pub upload_memory_bytes: usize,
 
+    /// Days an email address that was never confirmed stays on its reports (`fakewatch
+    /// purge`); then they stay public as anonymous reports.
+    #[arg(
+        long,
+        env = "FAKEWATCH_RETAIN_UNCONFIRMED_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub retain_unconfirmed_days: u32,
+
+    /// Days a withdrawn report keeps its personal data (address, order details, text,
+    /// evidence) after its withdrawal (`fakewatch purge`).
+    #[arg(
+        long,
+        env = "FAKEWATCH_RETAIN_WITHDRAWN_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub retain_withdrawn_days: u32,
+
+    /// Days rights holders' export log is kept (`fakewatch purge`).
+    #[arg(
+        long,
+        env = "FAKEWATCH_RETAIN_EXPORT_LOG_DAYS",
+        default_value_t = 365,
+        global = true
+    )]
+    pub retain_export_log_days: u32,
+
     /// SMTP server for outgoing mail: `smtp://host:25` (plain), `smtp://user:pass@host:587`
     /// (STARTTLS, required with a password), `smtps://user:pass@host:465` (TLS). Unset: mails
     /// are written as .eml files to `<data dir>/outbox/`.
@@ -415,6 +447,9 @@ impl std::fmt::Debug for Config {
             .field("idle_timeout_secs", &self.idle_timeout_secs)
             .field("max_connections", &self.max_connections)
             .field("max_connections_per_ip", &self.max_connections_per_ip)
+            .field("retain_unconfirmed_days", &self.retain_unconfirmed_days)
+            .field("retain_withdrawn_days", &self.retain_withdrawn_days)
+            .field("retain_export_log_days", &self.retain_export_log_days)
             .field("smtp_url", &self.redacted_smtp_url())
             .field("smtp_ca_file", &self.smtp_ca_file)
             .field("mail_from", &self.mail_from)

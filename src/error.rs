@@ -21,6 +21,8 @@ pub enum AppError {
     ReportNotFound,
     #[error("This report was withdrawn by its reporter.")]
     ReportWithdrawn,
+    #[error("This report was withdrawn and its reporter's data erased.")]
+    ReportErased,
     #[error("Nobody has reported this seller on Fakewatch yet.")]
     SellerNotFound,
     #[error("Nobody has reported this brand on Fakewatch yet.")]
@@ -106,7 +108,9 @@ impl AppError {
             AppError::ReportNotEditable => StatusCode::CONFLICT,
             AppError::ApiTokenMissing | AppError::ApiTokenInvalid => StatusCode::UNAUTHORIZED,
             AppError::BrandNotInScope(_) | AppError::EvidenceLinkInvalid => StatusCode::FORBIDDEN,
-            AppError::EvidenceLinkExpired | AppError::ReportWithdrawn => StatusCode::GONE,
+            AppError::EvidenceLinkExpired | AppError::ReportWithdrawn | AppError::ReportErased => {
+                StatusCode::GONE
+            }
             AppError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

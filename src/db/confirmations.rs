@@ -26,7 +26,11 @@ pub async fn queue_mail(
         .await?;
     let queued: Option<i64> = sqlx::query_scalar(
         "with budget as (
-             select count(*) as sent_today,
+             select count(*)
+                    -- Confirmations of the address's erased reports still count (0010).
+                    + (select count(*) from confirmation_budget
+                       where budget_key = confirmation_budget_key($1)
+                         and counted_from > now() - interval '24 hours') as sent_today,
                     count(*) filter (where sent_at is null) as waiting
              from email_confirmation
              where reporter_key = $1 and created_at > now() - interval '24 hours'

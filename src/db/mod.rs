@@ -8,6 +8,7 @@ pub mod evidence;
 pub mod home;
 pub mod listings;
 pub mod mail;
+pub mod privacy;
 pub mod reports;
 pub mod rights_holders;
 pub mod search;

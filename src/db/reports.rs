@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 
+use crate::domain::order_month::OrderMonth;
 use crate::domain::report::NewReport;
 use crate::domain::report::edit::ReportContent;
 
@@ -73,11 +74,17 @@ pub struct PublicReport {
     pub product_title: Option<String>,
     pub price_amount: Option<Decimal>,
     pub price_currency: Option<String>,
-    pub order_date: Option<Date>,
+    /// The month of the order, never its day (see `domain::order_month`).
+    #[sqlx(json(nullable))]
+    pub order_month: Option<OrderMonth>,
     pub reasons: Vec<String>,
+    /// Empty once erased.
     pub description: String,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// When the reporter's data was erased (by them, or by the retention purge); the report
+    /// is then withdrawn and holds nothing they gave.
+    pub erased_at: Option<OffsetDateTime>,
     pub marketplace: String,
     pub listing_external_id: String,
     pub canonical_url: String,
@@ -100,8 +107,8 @@ pub async fn find_public(
 ) -> sqlx::Result<Option<PublicReport>> {
     sqlx::query_as(
         "select r.report_id, r.public_id, r.status, r.product_title, r.price_amount,
-                r.price_currency, r.order_date, r.reasons, r.description, r.created_at,
-                r.updated_at,
+                r.price_currency, to_jsonb(to_char(r.order_date, 'YYYY-MM')) as order_month,
+                r.reasons, r.description, r.created_at, r.updated_at, r.erased_at,
                 l.marketplace, l.external_id as listing_external_id, l.canonical_url,
                 s.seller_key, s.display_name as seller_name, s.name_based as seller_name_based,
                 s.store_url,
@@ -171,13 +178,17 @@ pub async fn withdraw(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<O
     .await
 }
 
-/// The reporter's private contact, shown only to the reporter through the manage link.
+/// What only the reporter sees, through the manage link: their address and the exact day
+/// of the order (public pages show its month).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PrivateFacts {
+    pub reporter_email: Option<String>,
+    pub order_date: Option<Date>,
+}
+
 #[tracing::instrument(skip_all)]
-pub async fn reporter_email(
-    conn: &mut PgConnection,
-    report_id: i64,
-) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("select reporter_email from report where report_id = $1")
+pub async fn private_facts(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<PrivateFacts> {
+    sqlx::query_as("select reporter_email, order_date from report where report_id = $1")
         .bind(report_id)
         .fetch_one(conn)
         .await

@@ -7,6 +7,7 @@ use sqlx::types::Json;
 use time::OffsetDateTime;
 
 use crate::domain::Marketplace;
+use crate::domain::order_month::OrderMonth;
 use crate::domain::reputation::{HALF_LIFE_DAYS, Signals};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -41,6 +42,9 @@ pub struct ReportSummary {
     pub brand_name: String,
     pub product_title: Option<String>,
     pub reasons: Vec<String>,
+    /// Never the day (see `domain::order_month`).
+    #[serde(default)]
+    pub order_month: Option<OrderMonth>,
     pub description: String,
     pub listing_id: String,
     pub canonical_url: String,
@@ -196,6 +200,7 @@ pub const PAGE_SQL: &str = "with s as (
                         'counts', r.confirmed_at is not null or r.status = 'verified',
                         'brand_slug', b.slug, 'brand_name', b.display_name,
                         'product_title', r.product_title, 'reasons', r.reasons,
+                        'order_month', to_char(r.order_date, 'YYYY-MM'),
                         'description', r.description, 'listing_id', l.external_id,
                         'canonical_url', l.canonical_url,
                         'disputed', coalesce(lb.outcome = 'genuine', false))

@@ -6,6 +6,7 @@ pub mod listing_url;
 pub mod lookup;
 pub mod marketplace;
 pub mod money;
+pub mod order_month;
 pub mod outcome;
 pub mod reason;
 pub mod report;

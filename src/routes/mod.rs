@@ -36,6 +36,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/healthz", get(health::healthz))
         .route("/about/reputation", get(pages::reputation))
+        .route("/about/privacy", get(pages::privacy))
         .route("/sellers", get(sellers::search))
         .route("/sellers/{marketplace}/{seller_key}", get(sellers::show))
         .route(
@@ -72,6 +73,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             get(reports::manage::evidence),
         )
         .route("/reports/{id}/withdraw", post(reports::manage::withdraw))
+        .route("/reports/{id}/erase", post(reports::manage::erase))
         .route(
             "/reports/{id}/manage/{token}/edit",
             get(reports::edit::show),

@@ -16,7 +16,7 @@ use sqlx::{Connection, PgPool};
 
 /// The server tests create their databases on: `FAKEWATCH_TEST_DATABASE_URL`, else
 /// `DATABASE_URL`, else local PostgreSQL.
-fn server_url() -> String {
+pub fn server_url() -> String {
     std::env::var("FAKEWATCH_TEST_DATABASE_URL")
         .or_else(|_| std::env::var("DATABASE_URL"))
         .unwrap_or_else(|_| "postgres://localhost/postgres".into())
@@ -263,6 +263,38 @@ impl TestApp {
             request = request.bearer_auth(token);
         }
         request.send().await.expect("request")
+    }
+
+    /// `DELETE /api/v1/reports/{id}?erase=true` with the manage token.
+    pub async fn erase_report_api(&self, id: &str, token: &str) -> Response {
+        self.client
+            .delete(self.url(&format!("/api/v1/reports/{id}?erase=true")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// `POST /reports/{id}/erase` as the manage page's form sends it, with the CSRF token
+    /// from that page; `confirm` ticks the box.
+    pub async fn post_erase_form(&self, id: &str, token: &str, confirm: bool) -> Response {
+        let page = self
+            .get(&format!("/reports/{id}/manage/{token}"))
+            .await
+            .text()
+            .await
+            .expect("manage page");
+        let csrf = csrf_token_in(&page);
+        let mut fields = vec![("csrf_token", csrf.as_str()), ("token", token)];
+        if confirm {
+            fields.push(("confirm", "yes"));
+        }
+        self.client
+            .post(self.url(&format!("/reports/{id}/erase")))
+            .form(&fields)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn get_evidence_api(&self, id: &str, evidence_id: &str, token: &str) -> Response {

@@ -11,6 +11,7 @@ mod helpers;
 mod listing_seller;
 mod mail;
 mod openapi;
+mod privacy;
 mod reads;
 mod report_api;
 mod report_edit;

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{CookieJar, Form, WithRejection};
 use serde::Deserialize;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use super::form::ReasonOption;
 use super::manage::authorize;
@@ -26,12 +26,13 @@ use crate::routes::api::ApiPath;
 use crate::routes::csrf;
 use crate::state::AppState;
 
-/// The report's current content, as the edit starts from it.
-fn content_of(report: &PublicReport) -> ReportContent {
+/// The report's current content, as the edit starts from it. The public view has only the
+/// month of the order; the day comes from the private facts.
+fn content_of(report: &PublicReport, order_date: Option<Date>) -> ReportContent {
     ReportContent {
         product_title: report.product_title.clone(),
         price: price_of(report),
-        order_date: report.order_date,
+        order_date,
         reasons: report
             .reasons
             .iter()
@@ -52,8 +53,11 @@ async fn save(
     let report = db::reports::find_public(&mut tx, id)
         .await?
         .ok_or(AppError::ReportNotFound)?;
+    let order_date = db::reports::private_facts(&mut tx, report_id)
+        .await?
+        .order_date;
     let today = OffsetDateTime::now_utc().date();
-    let content = edit.apply(&content_of(&report), today)?;
+    let content = edit.apply(&content_of(&report, order_date), today)?;
     if !db::reports::update_content(&mut tx, report_id, &content).await? {
         return Err(AppError::ReportNotEditable);
     }
@@ -90,7 +94,7 @@ impl EditForm {
         }
     }
 
-    fn from_report(report: &PublicReport, token: String) -> Self {
+    fn from_report(report: &PublicReport, order_date: Option<Date>, token: String) -> Self {
         EditForm {
             csrf_token: None,
             token,
@@ -100,7 +104,7 @@ impl EditForm {
                 .map(|a| a.normalize().to_string())
                 .unwrap_or_default(),
             currency: report.price_currency.clone().unwrap_or_default(),
-            order_date: report.order_date.map(|d| d.to_string()).unwrap_or_default(),
+            order_date: order_date.map(|d| d.to_string()).unwrap_or_default(),
             reasons: report.reasons.clone(),
             description: report.description.clone(),
         }
@@ -147,15 +151,18 @@ pub async fn show(
     jar: CookieJar,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.acquire().await?;
-    authorize(&mut conn, &id, &token).await?;
+    let report_id = authorize(&mut conn, &id, &token).await?;
     let report = db::reports::find_public(&mut conn, &id)
         .await?
         .ok_or(AppError::ReportNotFound)?;
     if !matches!(report.status.as_str(), "unverified" | "verified") {
         return Err(AppError::ReportNotEditable);
     }
+    let order_date = db::reports::private_facts(&mut conn, report_id)
+        .await?
+        .order_date;
     let (jar, csrf_token) = csrf::issue(jar, &state.secret, state.secure_cookies());
-    let values = EditForm::from_report(&report, token);
+    let values = EditForm::from_report(&report, order_date, token);
     let mut page = EditPage::new(id, values, FieldErrors::new(), csrf_token);
     page.verified = report.status == "verified";
     Ok((jar, [(header::CACHE_CONTROL, "no-store")], page).into_response())

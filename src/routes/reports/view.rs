@@ -8,6 +8,7 @@ use super::intake::Filed;
 use crate::db::evidence::EvidenceRow;
 use crate::db::reports::PublicReport;
 use crate::domain::money::Money;
+use crate::domain::order_month::OrderMonth;
 use crate::domain::reason::Reason;
 use crate::domain::status::ReportStatus;
 
@@ -79,7 +80,14 @@ pub struct ReportJson {
     pub brand: BrandJson,
     pub product_title: Option<String>,
     pub price: Option<PriceJson>,
-    pub order_date: Option<String>,
+    /// The month of the order, `YYYY-MM`; never its day, which could tell the seller whose
+    /// order it was.
+    #[schema(
+        value_type = Option<String>,
+        pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        example = "2026-03"
+    )]
+    pub order_month: Option<OrderMonth>,
     pub reasons: Vec<String>,
     pub description: String,
     /// The brand owner's outcome for this listing: `removed`, `confirmed_counterfeit`,
@@ -125,7 +133,7 @@ impl From<&PublicReport> for ReportJson {
                 amount: m.amount_string(),
                 currency: m.currency_code().to_owned(),
             }),
-            order_date: r.order_date.map(|d| d.to_string()),
+            order_month: r.order_month,
             reasons: r.reasons.clone(),
             description: r.description.clone(),
             outcome: r.outcome.clone(),
@@ -205,10 +213,12 @@ pub struct ReportFacts {
     pub brand_slug: String,
     pub product_title: Option<String>,
     pub price: Option<String>,
-    pub order_date: Option<String>,
+    pub order_month: Option<OrderMonth>,
     pub reasons: Vec<&'static str>,
     pub description: String,
     pub created: String,
+    /// `YYYY-MM-DD` of the erasure of the reporter's data, if erased.
+    pub erased_on: Option<String>,
     /// The brand owner's outcome for the listing, in words.
     pub outcome: Option<&'static str>,
     /// Counts in the seller's reputation: its reporter confirmed their email address, or a
@@ -233,7 +243,7 @@ impl From<&PublicReport> for ReportFacts {
             product_title: r.product_title.clone(),
             counted: r.counts,
             price: price_of(r).map(|m| format!("{} {}", m.amount_string(), m.currency_code())),
-            order_date: r.order_date.map(|d| d.to_string()),
+            order_month: r.order_month,
             reasons: r
                 .reasons
                 .iter()
@@ -242,6 +252,7 @@ impl From<&PublicReport> for ReportFacts {
                 .collect(),
             description: r.description.clone(),
             created: r.created_at.date().to_string(),
+            erased_on: r.erased_at.map(|at| at.date().to_string()),
             outcome: r
                 .outcome
                 .as_deref()

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use crate::db::seller_page::{
     BrandCount, ListingCount, MonthCount, OutcomeEntry, ReportSummary, SellerPage,
 };
+use crate::domain::order_month::OrderMonth;
 use crate::domain::outcome::Outcome;
 use crate::domain::reason::Reason;
 use crate::domain::reputation::{self, Reputation};
@@ -85,6 +86,13 @@ pub struct ReportItem {
     pub reasons: Vec<String>,
     #[serde(skip)]
     pub reason_labels: Vec<&'static str>,
+    /// The month of the order, `YYYY-MM`; never its day.
+    #[schema(
+        value_type = Option<String>,
+        pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        example = "2026-03"
+    )]
+    pub order_month: Option<OrderMonth>,
     /// The first 280 characters of the description.
     pub excerpt: String,
     pub listing_id: String,
@@ -280,6 +288,7 @@ pub fn report_item(r: ReportSummary) -> ReportItem {
         },
         product_title: r.product_title,
         reasons: r.reasons,
+        order_month: r.order_month,
         excerpt,
         listing_id: r.listing_id,
         canonical_url: r.canonical_url,
