@@ -150,7 +150,7 @@ impl Mailer {
         let result = match &self.transport {
             Transport::Smtp { smtp, .. } => {
                 // lettre's timeout bounds each step; this bounds a server that answers slowly
-                // at every step, since the queue's row stays locked meanwhile.
+                // at every step, well within the sender's lease on the mail.
                 match tokio::time::timeout(SMTP_TIMEOUT * 2, smtp.send(message)).await {
                     Ok(sent) => sent.map(drop).map_err(|e| error_chain(&e)),
                     Err(_) => Err("the SMTP server took too long".to_owned()),

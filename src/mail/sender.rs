@@ -1,11 +1,12 @@
 //! The sender: a task beside the server that works through the mail queue in PostgreSQL.
 //!
-//! Each mail is claimed in a transaction (`for update skip locked`: instances sharing the
-//! database never send the same mail), sent, and its outcome recorded before the commit. A
-//! mail the server took leaves the queue; one it did not is tried again later, after
-//! `FAKEWATCH_MAIL_RETRY_SECS` doubled at each failure, up to an hour. Nothing is lost while
-//! the server is down, and a crash mid-send leaves the mail queued (it may then arrive twice;
-//! only the later link works).
+//! Each due mail is leased (`db::mail::claim_due`: instances sharing the database never send
+//! the same mail at once), sent, and its outcome recorded. A mail the server took leaves the
+//! queue; one it did not is tried again later, after `FAKEWATCH_MAIL_RETRY_SECS` doubled at
+//! each failure, up to an hour. Nothing is lost while the server is down, and a sender that
+//! dies mid-send leaves the mail to be tried again once its lease has run out (it may then
+//! arrive twice; only the later link works). No database transaction or connection is held
+//! while the mail server is talked to.
 
 use std::time::Duration;
 
@@ -20,6 +21,10 @@ use crate::state::AppState;
 /// How often the queue is looked at when nothing wakes the sender sooner: for mail another
 /// instance queued, or after a database error.
 const POLL: Duration = Duration::from_secs(5);
+
+/// How long a claimed mail is the sender's: well beyond the longest a send may take (a
+/// minute, see `mail::Mailer::send`), so that no other instance takes it meanwhile.
+const LEASE_SECS: u64 = 300;
 
 /// The longest wait between attempts at one mail.
 const MAX_RETRY_SECS: u64 = 3600;
@@ -52,7 +57,11 @@ async fn send_due(state: &AppState) -> Duration {
             }
         }
     }
-    match db::mail::next_retry_in(&state.db).await {
+    let next = match state.db.acquire().await {
+        Ok(mut conn) => db::mail::next_due_in(&mut conn).await,
+        Err(e) => Err(e),
+    };
+    match next {
         Ok(Some(secs)) => Duration::try_from_secs_f64(secs).map_or(POLL, |due| due.min(POLL)),
         Ok(None) => POLL,
         Err(e) => {
@@ -64,32 +73,34 @@ async fn send_due(state: &AppState) -> Duration {
 
 /// Claims one due mail and sends it; `false` when none is due.
 async fn send_one(state: &AppState) -> sqlx::Result<bool> {
-    let mut tx = state.db.begin().await?;
-    let Some(mail) = db::mail::claim_due(&mut tx).await? else {
+    let claimed = db::mail::claim_due(&mut *state.db.acquire().await?, LEASE_SECS).await?;
+    let Some(mail) = claimed else {
         return Ok(false);
     };
     match &mail.kind {
         DueKind::Confirmation {
             email_confirmation_id,
             reporter_key,
-        } => send_confirmation(state, &mut tx, &mail, *email_confirmation_id, reporter_key).await?,
+        } => send_confirmation(state, &mail, *email_confirmation_id, reporter_key).await?,
     }
-    tx.commit().await?;
     Ok(true)
 }
 
 #[tracing::instrument(skip_all, fields(mail_id = mail.mail_id, attempts = mail.attempts))]
 async fn send_confirmation(
     state: &AppState,
-    conn: &mut sqlx::PgConnection,
     mail: &DueMail,
     email_confirmation_id: i64,
     reporter_key: &[u8],
 ) -> sqlx::Result<()> {
-    let reports = db::confirmations::pending_reports(&mut *conn, reporter_key).await?;
+    let reports = {
+        let mut conn = state.db.acquire().await?;
+        db::confirmations::pending_reports(&mut conn, reporter_key).await?
+    };
     if reports.is_empty() {
         tracing::info!("confirmation mail dropped unsent: no pending report left to confirm");
-        return db::mail::discard_confirmation(conn, email_confirmation_id).await;
+        let mut conn = state.db.acquire().await?;
+        return db::mail::discard_confirmation(&mut conn, mail, email_confirmation_id).await;
     }
     let token = random_token(32);
     let site = state.config.public_base();
@@ -99,35 +110,38 @@ async fn send_confirmation(
         Ok(message) => message,
         Err(e @ ComposeError::BadAddress) => {
             tracing::warn!(error = %e, "confirmation mail dropped unsent");
-            return db::mail::discard_confirmation(conn, email_confirmation_id).await;
+            let mut conn = state.db.acquire().await?;
+            return db::mail::discard_confirmation(&mut conn, mail, email_confirmation_id).await;
         }
-        Err(e @ ComposeError::Build(_)) => {
-            return retry(state, conn, mail, &e.to_string()).await;
-        }
+        Err(e @ ComposeError::Build(_)) => return retry(state, mail, &e.to_string()).await,
     };
-    match state.mailer.send(message).await {
-        Ok(()) => {
-            tracing::info!(reports = reports.len(), "confirmation mail sent");
-            db::mail::confirmation_sent(
-                conn,
-                mail.mail_id,
-                email_confirmation_id,
-                &hash_token(&token),
-                LINK_VALID_DAYS,
-            )
-            .await
-        }
-        Err(e) => retry(state, conn, mail, &e.to_string()).await,
+    // Sent with no connection held: the server may take its time.
+    if let Err(e) = state.mailer.send(message).await {
+        return retry(state, mail, &e.to_string()).await;
     }
+    let mut conn = state.db.acquire().await?;
+    let hash = hash_token(&token);
+    let stored = db::mail::confirmation_sent(
+        &mut conn,
+        mail,
+        email_confirmation_id,
+        &hash,
+        LINK_VALID_DAYS,
+    )
+    .await?;
+    if stored {
+        tracing::info!(reports = reports.len(), "confirmation mail sent");
+    } else {
+        tracing::info!(
+            "confirmation mail sent, but it left the queue meanwhile (erased or purged) or \
+             another sender took it over: its link leads nowhere"
+        );
+    }
+    Ok(())
 }
 
 /// Puts the mail back for later, saying why (`error` names no address) in the log and the row.
-async fn retry(
-    state: &AppState,
-    conn: &mut sqlx::PgConnection,
-    mail: &DueMail,
-    error: &str,
-) -> sqlx::Result<()> {
+async fn retry(state: &AppState, mail: &DueMail, error: &str) -> sqlx::Result<()> {
     let delay = retry_delay_secs(state.config.mail_retry_secs, mail.attempts);
     tracing::warn!(
         mail_id = mail.mail_id,
@@ -136,7 +150,8 @@ async fn retry(
         error,
         "mail not sent; it stays queued"
     );
-    db::mail::retry_later(conn, mail.mail_id, delay, error).await
+    let mut conn = state.db.acquire().await?;
+    db::mail::retry_later(&mut conn, mail, delay, error).await
 }
 
 /// Seconds to wait after a mail's attempt failed, when `failed_before` attempts had failed

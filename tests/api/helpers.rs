@@ -64,6 +64,42 @@ impl TestApp {
         .await
     }
 
+    /// Starts the app with its mail server down (nothing listens on the SMTP port; the next
+    /// attempt is an hour away), so that queued mail stays in the queue: for tests about the
+    /// queue's rows rather than about sending them (the outbox would take them at once).
+    pub async fn spawn_with_mail_server_down() -> TestApp {
+        let closed = {
+            let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+            socket.local_addr().expect("address").port()
+        };
+        Self::spawn_with_smtp(&format!("smtp://127.0.0.1:{closed}"), |config| {
+            config.mail_retry_secs = 3600;
+        })
+        .await
+    }
+
+    /// Waits until the mail sender has tried every queued mail at least once: then, with the
+    /// mail server down, the queue stays as it is for an hour, and with the outbox it is
+    /// empty. Tests that change rows under a queued mail wait for this first, or race the
+    /// sender (which drops a mail whose address has nothing left to confirm).
+    pub async fn mail_queue_settled(&self) {
+        let start = std::time::Instant::now();
+        loop {
+            let untried: i64 = sqlx::query_scalar("select count(*) from mail where attempts = 0")
+                .fetch_one(&self.db)
+                .await
+                .expect("count");
+            if untried == 0 {
+                return;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "the mail sender did not try {untried} queued mails"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// Starts the app as [`TestApp::spawn_with`] does, with a switch for a graceful shutdown.
     // Used by the `connections` test binary, which shares this file.
     #[allow(dead_code)]

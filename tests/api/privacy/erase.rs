@@ -73,7 +73,7 @@ async fn assert_erased(app: &TestApp, filed: &super::Filed, traces: &Traces) {
 
 #[tokio::test]
 async fn erasing_through_the_api_leaves_nothing_of_the_reporter_in_any_table() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_mail_server_down().await;
     let (filed, traces) = file_and_trace(&app).await;
 
     let response = app.erase_report_api(&filed.id, &filed.token).await;
@@ -92,7 +92,7 @@ async fn erasing_through_the_api_leaves_nothing_of_the_reporter_in_any_table() {
 
 #[tokio::test]
 async fn erasing_needs_the_reports_own_manage_token() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_mail_server_down().await;
     let (filed, traces) = file_and_trace(&app).await;
     let other = file(
         &app,
@@ -119,7 +119,7 @@ async fn erasing_needs_the_reports_own_manage_token() {
 
 #[tokio::test]
 async fn withdrawing_without_erase_keeps_the_data_for_the_retention_period() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_mail_server_down().await;
     let (filed, traces) = file_and_trace(&app).await;
 
     let withdraw = app.delete_report_api(&filed.id, Some(&filed.token)).await;
@@ -142,7 +142,7 @@ async fn withdrawing_without_erase_keeps_the_data_for_the_retention_period() {
 
 #[tokio::test]
 async fn the_manage_pages_button_erases_only_once_the_box_is_ticked() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_mail_server_down().await;
     let (filed, traces) = file_and_trace(&app).await;
     let manage = app
         .get(&format!("/reports/{}/manage/{}", filed.id, filed.token))
@@ -177,7 +177,7 @@ async fn the_manage_pages_button_erases_only_once_the_box_is_ticked() {
 
 #[tokio::test]
 async fn the_erase_form_needs_its_csrf_token() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_mail_server_down().await;
     let (filed, traces) = file_and_trace(&app).await;
     let response = app
         .client
@@ -192,7 +192,7 @@ async fn the_erase_form_needs_its_csrf_token() {
 
 #[tokio::test]
 async fn an_evidence_file_another_report_holds_stays_until_that_one_is_erased_too() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_mail_server_down().await;
     let first = file(
         &app,
         Some("first@example.com"),
@@ -249,7 +249,7 @@ async fn an_evidence_file_another_report_holds_stays_until_that_one_is_erased_to
 
 #[tokio::test]
 async fn erasing_deletes_the_mail_queued_for_that_address_only() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_mail_server_down().await;
     let mine = file(
         &app,
         Some("mine@example.com"),
@@ -280,7 +280,7 @@ async fn erasing_deletes_the_mail_queued_for_that_address_only() {
 
 #[tokio::test]
 async fn erasing_does_not_give_an_address_more_than_its_daily_confirmation_mails() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_mail_server_down().await;
     let victim = "victim@example.com";
     let queued = "select count(*) from mail where to_address = 'victim@example.com'";
     // Someone files with another person's address, erases, and files again: each time a
@@ -319,7 +319,7 @@ async fn erasing_does_not_give_an_address_more_than_its_daily_confirmation_mails
 
 #[tokio::test]
 async fn erasing_a_report_erases_the_earlier_versions_it_replaced() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_mail_server_down().await;
     let earlier = file(
         &app,
         Some(EMAIL),

@@ -25,7 +25,8 @@ pub struct Filed {
 }
 
 /// Files a report through the JSON API (multipart when it has files) with this address,
-/// description and listing, ordered on [`ORDER_DATE`].
+/// description and listing, ordered on [`ORDER_DATE`]; returns once the mail sender has
+/// tried the mail it queued (see [`TestApp::mail_queue_settled`]).
 pub async fn file(
     app: &TestApp,
     email: Option<&str>,
@@ -43,6 +44,7 @@ pub async fn file(
     };
     assert_eq!(response.status(), 201, "{:?}", response.text().await);
     let filed: Value = response.json().await.expect("json");
+    app.mail_queue_settled().await;
     Filed {
         id: filed["id"].as_str().expect("id").to_owned(),
         token: filed["manage_token"].as_str().expect("token").to_owned(),

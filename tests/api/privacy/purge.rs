@@ -84,7 +84,7 @@ async fn erased(app: &TestApp, public_id: &str) -> bool {
 
 #[tokio::test]
 async fn purge_removes_exactly_what_outlived_its_retention() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_mail_server_down().await;
     let text = "A report that waits for the purge to come by.";
     let old_unconfirmed = file(&app, Some("old-unconfirmed@example.com"), text, &[]).await;
     set(
@@ -245,7 +245,7 @@ async fn purge_removes_exactly_what_outlived_its_retention() {
 
 #[tokio::test]
 async fn purge_follows_its_retention_settings() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_mail_server_down().await;
     let withdrawn = file(
         &app,
         Some("now@example.com"),
@@ -290,7 +290,7 @@ async fn purge_follows_its_retention_settings() {
 
 #[tokio::test]
 async fn purge_works_through_more_rows_than_fit_in_one_batch() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with_mail_server_down().await;
     let model = file(&app, None, "The model row the bulk reports copy.", &[]).await;
     for status in ["withdrawn", "unverified"] {
         let statement = format!(
