@@ -1,11 +1,14 @@
 //! Pure logic: no I/O, no HTTP, no SQL. Everything here is unit-tested beside the code.
 
+pub mod client;
+pub mod cross_site;
 pub mod fold;
 pub mod listing_url;
 pub mod lookup;
 pub mod marketplace;
 pub mod money;
 pub mod outcome;
+pub mod rate_limit;
 pub mod reason;
 pub mod report;
 pub mod reputation;
