@@ -164,6 +164,11 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                 .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
                 .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+                // Before any handler and body: another site's page changes nothing here.
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    routes::refuse_cross_site,
+                ))
                 // Innermost, so that its 500 passes every layer above on its way out
                 // (request id, compression, problem details, security headers).
                 .layer(axum::middleware::from_fn(crate::panic::catch_panic)),
@@ -207,8 +212,33 @@ pub async fn serve_until(
         max_connections_per_client: usize::try_from(config.max_connections_per_ip)
             .unwrap_or(usize::MAX),
     };
+    let sweeper = tokio::spawn(sweep_rate_limits(state.db.clone()));
     serve::run(listener, app(state), limits, signal).await;
+    sweeper.abort();
     Ok(())
+}
+
+/// How often the server deletes rate-limit counters nothing reads any more.
+const RATE_LIMIT_SWEEP: Duration = Duration::from_secs(300);
+
+/// Deletes expired rate-limit counters every [`RATE_LIMIT_SWEEP`], so that the table holds
+/// about two windows' worth of clients whether or not `fakewatch purge` runs. With several
+/// instances each sweeps; a sweep finds little, through the index on `expires_at`.
+async fn sweep_rate_limits(db: sqlx::PgPool) {
+    let start = tokio::time::Instant::now() + RATE_LIMIT_SWEEP;
+    let mut every = tokio::time::interval_at(start, RATE_LIMIT_SWEEP);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        every.tick().await;
+        let swept = match db.acquire().await {
+            Ok(mut conn) => db::rate_limits::delete_expired(&mut conn).await,
+            Err(e) => Err(e),
+        };
+        match swept {
+            Ok(deleted) => tracing::debug!(deleted, "expired rate-limit counters deleted"),
+            Err(e) => tracing::warn!(error = %e, "cannot delete expired rate-limit counters"),
+        }
+    }
 }
 
 /// Binds the configured address.

@@ -13,6 +13,7 @@ use crate::db;
 use crate::db::brands::BrandRow;
 use crate::db::evidence::{EvidenceRow, NewEvidence};
 use crate::db::sellers::SellerRow;
+use crate::domain::client::ClientNet;
 use crate::domain::report::{NewReport, ReportInput};
 use crate::domain::seller::SellerIdentity;
 use crate::domain::validation::FieldErrors;
@@ -36,7 +37,8 @@ pub struct Filed {
     pub evidence: Vec<EvidenceRow>,
 }
 
-/// Who is filing, as far as the network tells: used only to count distinct reporters.
+/// Who is filing, as far as the network tells (behind trusted proxies, the address they
+/// forwarded for): used only to count distinct reporters.
 #[derive(Debug, Clone, Copy)]
 pub struct Client {
     pub ip: Option<IpAddr>,
@@ -266,8 +268,13 @@ fn reporter_identity(
             (Some(key), key)
         }
         None => {
-            let ip = client.ip.map(|ip| ip.to_string()).unwrap_or_default();
-            (None, state.secret.mac("reporter-ip", ip.as_bytes()))
+            // The client's network: an IPv4 address (hashed as before), or an IPv6 /64, so
+            // that one machine taking a new address per report stays one reporter.
+            let network = client
+                .ip
+                .map(|ip| ClientNet::of(ip).to_string())
+                .unwrap_or_default();
+            (None, state.secret.mac("reporter-ip", network.as_bytes()))
         }
     }
 }
