@@ -93,7 +93,23 @@ async fn reports_past_the_limit_from_one_ipv4_address_get_429_and_nothing_is_sav
         "{detail}"
     );
     assert!(detail.contains("try again in "), "{detail}");
+    // With evidence, as multipart: refused too, and the file is never stored.
+    let form = reqwest::multipart::Form::new()
+        .text("report", report(6).to_string())
+        .part(
+            "evidence",
+            reqwest::multipart::Part::bytes(fixture("photo.webp")).file_name("photo.webp"),
+        );
+    let with_file = reqwest::Client::new()
+        .post(app.url("/api/v1/reports"))
+        .header("x-forwarded-for", "203.0.113.5")
+        .multipart(form)
+        .send()
+        .await
+        .expect("request");
+    too_many(with_file, 3600).await;
     assert_eq!(reports_saved(&app).await, 3);
+    assert!(app.stored_files().is_empty());
 
     // Another address is another client; a refused attempt counts too, so the first client
     // stays refused.
