@@ -2,6 +2,8 @@
 
 use std::net::IpAddr;
 
+use sqlx::PgConnection;
+
 use crate::db;
 use crate::domain::client::ClientNet;
 use crate::domain::rate_limit::{Bucket, RateLimited, Verdict, judge};
@@ -19,6 +21,22 @@ pub async fn spend(
     client: Option<IpAddr>,
     bucket: Bucket,
 ) -> Result<(), AppError> {
+    if state.config.rate_limit(bucket) == 0 {
+        return Ok(());
+    }
+    let mut conn = state.db.acquire().await?;
+    spend_with(state, &mut conn, client, bucket).await
+}
+
+/// [`spend`] on a connection the caller holds and goes on using: a request that then runs a
+/// transaction spends one round trip on its limit, not a second trip to the pool (which pings
+/// the connection it hands out).
+pub async fn spend_with(
+    state: &AppState,
+    conn: &mut PgConnection,
+    client: Option<IpAddr>,
+    bucket: Bucket,
+) -> Result<(), AppError> {
     let limit = state.config.rate_limit(bucket);
     if limit == 0 {
         return Ok(());
@@ -27,8 +45,7 @@ pub async fn spend(
         .map(|ip| ClientNet::of(ip).to_string())
         .unwrap_or_default();
     let key = state.secret.mac(CLIENT_KEY, network.as_bytes());
-    let mut conn = state.db.acquire().await?;
-    let hits = db::rate_limits::hit(&mut conn, bucket, &key).await?;
+    let hits = db::rate_limits::hit(conn, bucket, &key).await?;
     match judge(bucket, limit, hits) {
         Verdict::Allowed => Ok(()),
         Verdict::Refused { retry_after } => {

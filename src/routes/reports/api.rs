@@ -95,7 +95,7 @@ pub async fn create(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let (input, files) = if content_type.starts_with("application/json") {
+    let (input, files, conn) = if content_type.starts_with("application/json") {
         // The route allows uploads of many megabytes; a JSON report needs a few kilobytes.
         let body = axum::body::to_bytes(request.into_body(), MAX_JSON_BYTES)
             .await
@@ -105,15 +105,18 @@ pub async fn create(
                     human_bytes(MAX_JSON_BYTES)
                 ))
             })?;
-        // Every attempt whose body could be read counts, before anything else is done.
-        rate_limit::spend(&state, ip, Bucket::Reports).await?;
+        // Every attempt whose body could be read counts, before anything else is done, on the
+        // connection that then runs the report's transaction.
+        let mut conn = state.db.acquire().await.map_err(AppError::from)?;
+        rate_limit::spend_with(&state, &mut conn, ip, Bucket::Reports).await?;
         let Json(input) = Json::<ReportInput>::from_bytes(&body).map_err(AppError::from)?;
-        (input, Vec::new())
+        (input, Vec::new(), Some(conn))
     } else if content_type.starts_with("multipart/form-data") {
         let multipart = Multipart::from_request(request, &state)
             .await
             .map_err(AppError::from)?;
-        read_multipart(&state, multipart, ip).await?
+        let (input, files) = read_multipart(&state, multipart, ip).await?;
+        (input, files, None)
     } else {
         return Err(AppError::UnsupportedMediaType(format!(
             "Send the report as application/json, or as multipart/form-data with a \"report\" \
@@ -127,7 +130,7 @@ pub async fn create(
         .into());
     };
 
-    let filed = intake::file_report(&state, &input, files, Client { ip }).await?;
+    let filed = intake::file_report(&state, &input, files, Client { ip }, conn).await?;
     let body = FiledJson::new(&filed, &state.config.public_base());
     let status = StatusCode::CREATED;
     let location = format!("/api/v1/reports/{}", filed.public_id);

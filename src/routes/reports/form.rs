@@ -156,7 +156,7 @@ pub async fn create(
         return Ok(show_again(&state, jar, input, body.problems, status));
     }
 
-    match intake::file_report(&state, &input, body.files, Client { ip }).await {
+    match intake::file_report(&state, &input, body.files, Client { ip }, None).await {
         Ok(filed) => {
             let jar = receipt::remember_manage_token(jar, &filed, state.secure_cookies());
             Ok((jar, Redirect::to(&format!("/reports/{}", filed.public_id))).into_response())
