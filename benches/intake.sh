@@ -7,8 +7,7 @@ DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-32}
 
-# The limit is raised far beyond what the run files, but still counted (0 would skip the count).
-start_server env FAKEWATCH_DB_CONNECTIONS=${DB_CONNECTIONS:-8} FAKEWATCH_RATE_LIMIT_REPORTS=1000000000
+start_server env FAKEWATCH_DB_CONNECTIONS=${DB_CONNECTIONS:-8}
 
 # Warm both paths (tables, indexes, prepared statements), then measure each in turn.
 pgbench -n -M prepared -c "$CLIENTS" -j 2 -T 3 -f benches/intake.sql "$BENCH_DB_URL" >/dev/null 2>&1
