@@ -162,7 +162,10 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
                 .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
                 .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
+                // Never a path (manage links carry their token): at most our origin, and
+                // links out carry rel=noreferrer. Not no-referrer, under which browsers send
+                // `Origin: null` with our own forms, which reads as another site's.
+                .layer(security_header(header::REFERRER_POLICY, "strict-origin"))
                 .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
                 // Before any handler and body: another site's page changes nothing here.
                 .layer(axum::middleware::from_fn_with_state(

@@ -27,15 +27,23 @@ pub struct Sender<'a> {
 /// Whether a state-changing request was sent by a page of another site: its `Origin` is
 /// `null`, unreadable, or neither the service's public origin (`public_base`) nor the
 /// request's own host, or its `Sec-Fetch-Site` is `cross-site`.
+///
+/// One exception: `Origin: null` with `Sec-Fetch-Site: same-origin` is a page of ours whose
+/// browser hides its origin (a `no-referrer` policy set by the user or an extension does
+/// that). Pages can't set `Sec-Fetch-*` headers, and another site's sandboxed frame or
+/// `data:` page, the usual senders of `null`, gets `cross-site`.
 pub fn is_cross_site(sender: &Sender<'_>, public_base: &str) -> bool {
-    if sender
-        .fetch_site
-        .is_some_and(|site| site.trim().eq_ignore_ascii_case("cross-site"))
-    {
+    let fetch_site = sender.fetch_site.map(str::trim);
+    if fetch_site.is_some_and(|site| site.eq_ignore_ascii_case("cross-site")) {
         return true;
     }
+    let vouched_same_origin =
+        fetch_site.is_some_and(|site| site.eq_ignore_ascii_case("same-origin"));
     let public = Url::parse(public_base).ok().map(|url| url.origin());
     sender.origins.iter().any(|origin| {
+        if vouched_same_origin && origin.trim() == "null" {
+            return false;
+        }
         // "null" (a sandboxed frame, a data: URL, a redirect across sites) parses to an
         // opaque origin and is never the same as ours.
         let Some(origin) = Url::parse(origin.trim())

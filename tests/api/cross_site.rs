@@ -60,13 +60,19 @@ async fn the_report_form_sent_from_another_site_is_refused_and_nothing_is_saved(
     }
     assert_eq!(reports_saved(&app).await, 0);
 
-    // The same form from our own page is filed.
+    // The same form from our own page is filed, also when the browser hides the page's
+    // origin (Origin: null) but vouches for it with Sec-Fetch-Site.
     let same_origin = report_form(&app)
         .await
         .header("origin", &app.address)
         .header("sec-fetch-site", "same-origin");
     assert_eq!(send(same_origin).await.status(), 303);
-    assert_eq!(reports_saved(&app).await, 1);
+    let hidden_origin = report_form(&app)
+        .await
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-origin");
+    assert_eq!(send(hidden_origin).await.status(), 303);
+    assert_eq!(reports_saved(&app).await, 2);
 }
 
 #[tokio::test]

@@ -89,6 +89,19 @@ fn null_and_garbage_origins_are_refused() {
 }
 
 #[test]
+fn a_null_origin_passes_only_when_the_browser_says_same_origin() {
+    // A page of ours under a no-referrer policy: the browser hides the origin but says where
+    // the request comes from in a header no page can set.
+    assert!(!from(&["null"], Some("same-origin"), None));
+    assert!(from(&["null"], None, None));
+    assert!(from(&["null"], Some("same-site"), None));
+    assert!(from(&["null"], Some("none"), None));
+    assert!(from(&["null"], Some("cross-site"), None));
+    // It vouches for a hidden origin, not for another one.
+    assert!(from(&["https://evil.example"], Some("same-origin"), None));
+}
+
+#[test]
 fn one_foreign_origin_among_several_is_enough() {
     assert!(from(
         &["https://fakewatch.example", "https://evil.example"],
