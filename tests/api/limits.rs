@@ -368,3 +368,27 @@ async fn searches_and_lookups_past_the_limit_get_429_on_pages_and_the_api() {
     );
     assert_eq!(app.get(seller_page).await.status(), 200);
 }
+
+#[tokio::test]
+async fn expired_counters_are_deleted_and_live_ones_kept() {
+    let app = TestApp::spawn_with(|config| config.rate_limit_search = 10).await;
+    assert_eq!(app.get("/api/v1/sellers?q=luxury").await.status(), 200);
+    // A counter from three hours ago, long past its use as anyone's previous window.
+    sqlx::query(
+        "insert into rate_limit (bucket, client_key, window_start, expires_at, hits)
+         values ('reports', sha256('old'), now() - interval '3 hours', now() - interval '1 hour', 7)",
+    )
+    .execute(&app.db)
+    .await
+    .expect("old counter");
+    let mut conn = app.db.acquire().await.expect("connection");
+    let deleted = fakewatch::db::rate_limits::delete_expired(&mut conn)
+        .await
+        .expect("purge");
+    assert_eq!(deleted, 1);
+    let left: Vec<String> = sqlx::query_scalar("select bucket from rate_limit")
+        .fetch_all(&app.db)
+        .await
+        .expect("rows");
+    assert_eq!(left, ["searches"]);
+}
