@@ -34,6 +34,12 @@ create unique index report_confirmed_reporter_listing_unique on report (listing_
 -- A confirmation finds the address's pending reports.
 create index report_pending_reporter_key_idx on report (reporter_key)
     where confirmed_at is null and reporter_key is not null;
+-- The seller page counts only confirmed (or verified) reporters: the index it aggregates from
+-- carries the confirmation too, so the page still reads no report rows.
+drop index report_live_seller_idx;
+create index report_live_seller_idx on report (seller_id, created_at desc, report_id desc)
+    include (status, reporter_fingerprint, listing_id, brand_id, confirmed_at)
+    where status in ('unverified', 'verified');
 create index report_replaced_by_idx on report (replaced_by) where replaced_by is not null;
 
 -- One row per confirmation mail: at most 5 per address per 24 h. The token is made when the

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::domain::client::TrustedProxies;
 
-/// `fakewatch [serve|migrate|demo-data|rights-holder …]`.
+/// `fakewatch [serve|migrate|demo-data|rights-holder|purge …]`.
 #[derive(Debug, Parser)]
 #[command(
     name = "fakewatch",
@@ -39,6 +39,9 @@ pub enum Command {
     },
     /// Exit 0 when the server on FAKEWATCH_LISTEN answers 200 on /healthz (for containers).
     Healthcheck,
+    /// Delete reporters' personal data that has outlived its retention (FAKEWATCH_RETAIN_*)
+    /// and print what went; for cron, any time, as often as you like (docs/privacy.md).
+    Purge,
     /// Manage rights holders (brand owners) and their API tokens for takedown lists.
     #[command(subcommand)]
     RightsHolder(RightsHolderCommand),
@@ -338,6 +341,35 @@ pub struct Config {
         global = true
     )]
     pub rate_limit_search: u32,
+
+    /// Days an email address that was never confirmed stays on its reports (`fakewatch
+    /// purge`); then they stay public as anonymous reports.
+    #[arg(
+        long,
+        env = "FAKEWATCH_RETAIN_UNCONFIRMED_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub retain_unconfirmed_days: u32,
+
+    /// Days a withdrawn report keeps its personal data (address, order details, text,
+    /// evidence) after its withdrawal (`fakewatch purge`).
+    #[arg(
+        long,
+        env = "FAKEWATCH_RETAIN_WITHDRAWN_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub retain_withdrawn_days: u32,
+
+    /// Days rights holders' export log is kept (`fakewatch purge`).
+    #[arg(
+        long,
+        env = "FAKEWATCH_RETAIN_EXPORT_LOG_DAYS",
+        default_value_t = 365,
+        global = true
+    )]
+    pub retain_export_log_days: u32,
 }
 
 impl Config {
@@ -410,6 +442,9 @@ impl std::fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("rate_limit_reports", &self.rate_limit_reports)
             .field("rate_limit_search", &self.rate_limit_search)
+            .field("retain_unconfirmed_days", &self.retain_unconfirmed_days)
+            .field("retain_withdrawn_days", &self.retain_withdrawn_days)
+            .field("retain_export_log_days", &self.retain_export_log_days)
             .finish()
     }
 }

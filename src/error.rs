@@ -22,6 +22,8 @@ pub enum AppError {
     ReportNotFound,
     #[error("This report was withdrawn by its reporter.")]
     ReportWithdrawn,
+    #[error("This report was withdrawn and its reporter's data erased.")]
+    ReportErased,
     #[error("Nobody has reported this seller on Fakewatch yet.")]
     SellerNotFound,
     #[error("Nobody has reported this brand on Fakewatch yet.")]
@@ -34,6 +36,16 @@ pub enum AppError {
     ManageTokenMissing,
     #[error("This manage link or token is not valid for this report.")]
     ManageTokenInvalid,
+    #[error(
+        "This confirmation link is not valid: it has expired (links work for 7 days) or was \
+         mistyped. File again, or use a newer mail from us, to get a fresh link."
+    )]
+    ConfirmationLinkInvalid,
+    #[error(
+        "This report can no longer be edited: it was withdrawn, or a moderator rejected it. \
+         File a new report instead."
+    )]
+    ReportNotEditable,
     #[error("This request needs an API token: Authorization: Bearer <token>.")]
     ApiTokenMissing,
     #[error("This API token is not valid: it is mistyped, revoked or unknown.")]
@@ -101,12 +113,16 @@ impl AppError {
             | AppError::SellerNotFound
             | AppError::BrandNotFound
             | AppError::EvidenceNotFound
+            | AppError::ConfirmationLinkInvalid
             | AppError::PageNotFound => StatusCode::NOT_FOUND,
             AppError::ManageTokenMissing => StatusCode::UNAUTHORIZED,
             AppError::ManageTokenInvalid => StatusCode::FORBIDDEN,
+            AppError::ReportNotEditable => StatusCode::CONFLICT,
             AppError::ApiTokenMissing | AppError::ApiTokenInvalid => StatusCode::UNAUTHORIZED,
             AppError::BrandNotInScope(_) | AppError::EvidenceLinkInvalid => StatusCode::FORBIDDEN,
-            AppError::EvidenceLinkExpired | AppError::ReportWithdrawn => StatusCode::GONE,
+            AppError::EvidenceLinkExpired | AppError::ReportWithdrawn | AppError::ReportErased => {
+                StatusCode::GONE
+            }
             AppError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

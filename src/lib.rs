@@ -20,6 +20,8 @@ pub mod healthcheck;
 pub mod limits;
 /// A panic in a request becomes a logged 500 answer.
 pub mod panic;
+/// Reporters' privacy: erasing on request, purging after the retention.
+pub mod privacy;
 /// HTTP handlers and the route table.
 pub mod routes;
 /// Secrets, HMACs and tokens.

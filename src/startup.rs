@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::MatchedPath;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use tokio::net::{TcpListener, TcpSocket};
 use tower::ServiceBuilder;
@@ -43,6 +44,8 @@ pub enum StartupError {
     Admin(#[from] crate::admin::AdminError),
     #[error("demo data: {0}")]
     DemoData(sqlx::Error),
+    #[error("purge: {0}")]
+    Purge(sqlx::Error),
     #[error("unhealthy: {0}")]
     Unhealthy(#[from] crate::healthcheck::Unhealthy),
 }
@@ -53,7 +56,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// Runs one command of the binary: migrate, generate demo data, or serve.
+/// Runs one command of the binary: migrate, generate demo data, purge, or serve.
 pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
     match command {
         Command::Migrate => {
@@ -70,6 +73,15 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             print!("{output}");
         }
         Command::Healthcheck => crate::healthcheck::check(config.listen).await?,
+        Command::Purge => {
+            let pool = db::prepare(&config).await?;
+            let store = EvidenceService::from_config(&config)?;
+            let retention = crate::privacy::Retention::from(&config);
+            let summary = crate::privacy::purge(&pool, &store, &retention)
+                .await
+                .map_err(StartupError::Purge)?;
+            print!("{summary}");
+        }
         Command::PdfClean(_) => {
             // main.rs runs the PDF worker before any runtime starts; it never gets here.
             tracing::error!("pdf-clean runs on its own, without a runtime");
@@ -148,9 +160,7 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                             .get(REQUEST_ID)
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or_default();
-                        // The path only: query strings and manage tokens stay out of logs.
-                        let path = request.uri().path();
-                        let path = if path.contains("/manage/") { "/reports/…/manage/…" } else { path };
+                        let path = logged_path(request);
                         tracing::info_span!("request", method = %request.method(), path, request_id = %id)
                     },
                 ))
@@ -177,6 +187,21 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 .layer(axum::middleware::from_fn(crate::panic::catch_panic)),
         )
         .with_state(state)
+}
+
+/// The path a request is logged under. Never its query string (searches, signed links); and
+/// for a path that carries a secret (manage and confirmation links), the route's template
+/// (`/confirm/{token}`), so that nobody who reads the logs can use the link.
+fn logged_path<B>(request: &axum::http::Request<B>) -> &str {
+    let path = request.uri().path();
+    match request.extensions().get::<MatchedPath>() {
+        Some(route) if route.as_str().contains("{token}") => route.as_str(),
+        Some(_) => path,
+        // No route matched (a 404): the path may still hold a token, mistyped around it.
+        None if path.contains("/manage/") => "/reports/…/manage/…",
+        None if path.starts_with("/confirm/") => "/confirm/…",
+        None => path,
+    }
 }
 
 /// Links carry a content version (`?v=`), so found files can be cached for a year; a 404

@@ -54,7 +54,7 @@ pub async fn load(
          ), live as (
              select r.report_id, r.public_id, r.seller_id, r.listing_id, r.brand_id, r.status,
                     r.reporter_fingerprint, r.created_at, r.product_title, r.reasons,
-                    r.description
+                    r.description, r.order_date, r.confirmed_at
              from report r join b on b.brand_id = r.brand_id
              where r.status in ('unverified', 'verified')
          ), totals as (
@@ -89,8 +89,10 @@ pub async fn load(
                         'id', public_id, 'status', status, 'created_at', created_at,
                         'brand_slug', (select slug from b), 'brand_name', (select display_name from b),
                         'product_title', product_title, 'reasons', reasons,
+                        'order_month', to_char(order_date, 'YYYY-MM'),
                         'description', description, 'listing_id', external_id,
-                        'canonical_url', canonical_url, 'disputed', disputed)
+                        'canonical_url', canonical_url, 'disputed', disputed,
+                        'counts', confirmed_at is not null or status = 'verified')
                       order by created_at desc, report_id desc), '[]') as j
              from (select live.*, l.external_id, l.canonical_url,
                           coalesce(lb.outcome = 'genuine', false) as disputed

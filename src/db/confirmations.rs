@@ -26,7 +26,11 @@ pub async fn queue_mail(
         .await?;
     let queued: Option<i64> = sqlx::query_scalar(
         "with budget as (
-             select count(*) as sent_today,
+             select count(*)
+                    -- Confirmations of the address's erased reports still count (0010).
+                    + (select count(*) from confirmation_budget
+                       where budget_key = confirmation_budget_key($1)
+                         and counted_from > now() - interval '24 hours') as sent_today,
                     count(*) filter (where sent_at is null) as waiting
              from email_confirmation
              where reporter_key = $1 and created_at > now() - interval '24 hours'
@@ -98,4 +102,123 @@ pub async fn reporter_for_token(
     .bind(token_hash)
     .fetch_optional(conn)
     .await
+}
+
+/// What a confirmation or a disowning changed.
+#[derive(Debug, Default)]
+pub struct Changed {
+    /// Reports now confirmed (or, for [`disown`], withdrawn).
+    pub reports: u64,
+    /// Sellers whose live reports changed: their shown name must be recounted in the same
+    /// transaction (`sellers::refresh_shown_name`).
+    pub sellers: Vec<i64>,
+}
+
+/// Locks the sellers of the address's pending reports among `public_ids`, in id order: intake
+/// and withdrawal lock the seller before its reports, and so must we.
+async fn lock_sellers(
+    conn: &mut PgConnection,
+    reporter_key: &[u8],
+    public_ids: &[String],
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "select s.seller_id from seller s
+         where s.seller_id in (
+             select r.seller_id from report r
+             where r.reporter_key = $1 and r.public_id = any($2)
+               and r.confirmed_at is null and r.status in ('unverified', 'verified')
+             union
+             -- The earlier confirmed reports that the confirmation will replace.
+             select old.seller_id from report r
+             join report old on old.listing_id = r.listing_id and old.reporter_key = r.reporter_key
+             where r.reporter_key = $1 and r.public_id = any($2)
+               and r.confirmed_at is null and r.status in ('unverified', 'verified')
+               and old.status in ('unverified', 'verified'))
+         order by s.seller_id
+         for update",
+    )
+    .bind(reporter_key)
+    .bind(public_ids)
+    .fetch_all(conn)
+    .await
+}
+
+/// The address's pending reports among the given public ids (`$1` key, `$2` ids).
+macro_rules! chosen_reports {
+    () => {
+        "select report_id, listing_id, created_at from report
+         where reporter_key = $1 and public_id = any($2)
+           and confirmed_at is null and status in ('unverified', 'verified')"
+    };
+}
+
+/// Confirms the address for those of `public_ids` that are its pending reports (the ones the
+/// confirmation page showed: a report filed since is not confirmed unseen). Per listing, the
+/// newest of them becomes the address's one live confirmed report: its earlier reports there,
+/// confirmed or among these, are withdrawn as replaced by it. Rejected reports stay rejected.
+#[tracing::instrument(skip_all, fields(reports = public_ids.len()))]
+pub async fn confirm(
+    conn: &mut PgConnection,
+    reporter_key: &[u8],
+    public_ids: &[String],
+) -> sqlx::Result<Changed> {
+    let sellers = lock_sellers(&mut *conn, reporter_key, public_ids).await?;
+    // The unique index allows one live confirmed report per address and listing: replace
+    // first, then confirm.
+    sqlx::query(concat!(
+        "with chosen as (",
+        chosen_reports!(),
+        "),
+         newest as (
+             select distinct on (listing_id) report_id, listing_id from chosen
+             order by listing_id, created_at desc, report_id desc
+         )
+         update report r set status = 'withdrawn', replaced_by = n.report_id
+         from newest n
+         where r.listing_id = n.listing_id and r.reporter_key = $1
+           and r.report_id <> n.report_id
+           and r.status in ('unverified', 'verified')
+           and (r.confirmed_at is not null
+                or r.report_id in (select report_id from chosen))"
+    ))
+    .bind(reporter_key)
+    .bind(public_ids)
+    .execute(&mut *conn)
+    .await?;
+    let confirmed = sqlx::query(concat!(
+        "update report set confirmed_at = now() where report_id in (select report_id from (",
+        chosen_reports!(),
+        ") c)"
+    ))
+    .bind(reporter_key)
+    .bind(public_ids)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Changed {
+        reports: confirmed.rows_affected(),
+        sellers,
+    })
+}
+
+/// "This wasn't me": withdraws those of `public_ids` that are the address's pending reports.
+#[tracing::instrument(skip_all, fields(reports = public_ids.len()))]
+pub async fn disown(
+    conn: &mut PgConnection,
+    reporter_key: &[u8],
+    public_ids: &[String],
+) -> sqlx::Result<Changed> {
+    let sellers = lock_sellers(&mut *conn, reporter_key, public_ids).await?;
+    let withdrawn = sqlx::query(
+        "update report set status = 'withdrawn'
+         where reporter_key = $1 and public_id = any($2)
+           and confirmed_at is null and status in ('unverified', 'verified')",
+    )
+    .bind(reporter_key)
+    .bind(public_ids)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Changed {
+        reports: withdrawn.rows_affected(),
+        sellers,
+    })
 }

@@ -7,6 +7,7 @@ pub mod confirmations;
 pub mod evidence;
 pub mod home;
 pub mod listings;
+pub mod privacy;
 pub mod rate_limits;
 pub mod reports;
 pub mod rights_holders;

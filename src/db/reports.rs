@@ -4,7 +4,9 @@ use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 
+use crate::domain::order_month::OrderMonth;
 use crate::domain::report::NewReport;
+use crate::domain::report::edit::ReportContent;
 
 /// Everything needed to write a report besides the checked input.
 #[derive(Debug)]
@@ -72,11 +74,17 @@ pub struct PublicReport {
     pub product_title: Option<String>,
     pub price_amount: Option<Decimal>,
     pub price_currency: Option<String>,
-    pub order_date: Option<Date>,
+    /// The month of the order, never its day (see `domain::order_month`).
+    #[sqlx(json(nullable))]
+    pub order_month: Option<OrderMonth>,
     pub reasons: Vec<String>,
+    /// Empty once erased.
     pub description: String,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// When the reporter's data was erased (by them, or by the retention purge); the report
+    /// is then withdrawn and holds nothing they gave.
+    pub erased_at: Option<OffsetDateTime>,
     pub marketplace: String,
     pub listing_external_id: String,
     pub canonical_url: String,
@@ -88,6 +96,8 @@ pub struct PublicReport {
     pub brand_name: String,
     /// The brand owner's outcome for the listing, if any (`genuine` disputes the report).
     pub outcome: Option<String>,
+    /// The reporter confirmed their address for it, or a moderator verified it.
+    pub counts: bool,
 }
 
 #[tracing::instrument(skip_all)]
@@ -97,12 +107,13 @@ pub async fn find_public(
 ) -> sqlx::Result<Option<PublicReport>> {
     sqlx::query_as(
         "select r.report_id, r.public_id, r.status, r.product_title, r.price_amount,
-                r.price_currency, r.order_date, r.reasons, r.description, r.created_at,
-                r.updated_at,
+                r.price_currency, to_jsonb(to_char(r.order_date, 'YYYY-MM')) as order_month,
+                r.reasons, r.description, r.created_at, r.updated_at, r.erased_at,
                 l.marketplace, l.external_id as listing_external_id, l.canonical_url,
                 s.seller_key, s.display_name as seller_name, s.name_based as seller_name_based,
                 s.store_url,
-                b.slug as brand_slug, b.display_name as brand_name, lb.outcome
+                b.slug as brand_slug, b.display_name as brand_name, lb.outcome,
+                (r.confirmed_at is not null or r.status = 'verified') as counts
          from report r
          join listing l on l.listing_id = r.listing_id
          join seller s on s.seller_id = r.seller_id
@@ -167,14 +178,46 @@ pub async fn withdraw(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<O
     .await
 }
 
-/// The reporter's private contact, shown only to the reporter through the manage link.
+/// What only the reporter sees, through the manage link: their address and the exact day
+/// of the order (public pages show its month).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PrivateFacts {
+    pub reporter_email: Option<String>,
+    pub order_date: Option<Date>,
+}
+
 #[tracing::instrument(skip_all)]
-pub async fn reporter_email(
-    conn: &mut PgConnection,
-    report_id: i64,
-) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("select reporter_email from report where report_id = $1")
+pub async fn private_facts(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<PrivateFacts> {
+    sqlx::query_as("select reporter_email, order_date from report where report_id = $1")
         .bind(report_id)
         .fetch_one(conn)
         .await
+}
+
+/// Replaces a live report's content with its reporter's edit, and returns whether it was live.
+/// An edited report is unverified again (a moderator checked the old text); a withdrawn or
+/// rejected one is left as it is.
+#[tracing::instrument(skip_all)]
+pub async fn update_content(
+    conn: &mut PgConnection,
+    report_id: i64,
+    content: &ReportContent,
+) -> sqlx::Result<bool> {
+    let reasons: Vec<&str> = content.reasons.iter().map(|r| r.as_str()).collect();
+    let updated = sqlx::query(
+        "update report set product_title = $2, price_amount = $3, price_currency = $4,
+                           order_date = $5, reasons = $6, description = $7,
+                           status = 'unverified'
+         where report_id = $1 and status in ('unverified', 'verified')",
+    )
+    .bind(report_id)
+    .bind(&content.product_title)
+    .bind(content.price.map(|p| p.amount()))
+    .bind(content.price.map(|p| p.currency_code()))
+    .bind(content.order_date)
+    .bind(&reasons)
+    .bind(&content.description)
+    .execute(conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
 }

@@ -7,6 +7,7 @@ use sqlx::types::Json;
 use time::OffsetDateTime;
 
 use crate::domain::Marketplace;
+use crate::domain::order_month::OrderMonth;
 use crate::domain::reputation::{HALF_LIFE_DAYS, Signals};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -41,12 +42,17 @@ pub struct ReportSummary {
     pub brand_name: String,
     pub product_title: Option<String>,
     pub reasons: Vec<String>,
+    /// Never the day (see `domain::order_month`).
+    #[serde(default)]
+    pub order_month: Option<OrderMonth>,
     pub description: String,
     pub listing_id: String,
     pub canonical_url: String,
     /// The brand owner declared the listing genuine: this report is disputed.
     #[serde(default)]
     pub disputed: bool,
+    /// The reporter confirmed their address for it, or a moderator verified it.
+    pub counts: bool,
 }
 
 /// A rights holder's outcome on one of the seller's listings.
@@ -73,6 +79,8 @@ pub struct SellerPage {
     pub last_reported_at: Option<OffsetDateTime>,
     pub reports: i64,
     pub distinct_reporters: i64,
+    /// Reporters who confirmed their address, or whose report a moderator verified.
+    pub confirmed_reporters: i64,
     pub weighted_reporters: f64,
     pub verified_reports: i64,
     pub weighted_verified_reporters: f64,
@@ -98,6 +106,7 @@ impl SellerPage {
         Signals {
             reports: count(self.reports),
             distinct_reporters: count(self.distinct_reporters),
+            confirmed_reporters: count(self.confirmed_reporters),
             weighted_reporters: self.weighted_reporters,
             verified_reports: count(self.verified_reports),
             weighted_verified_reporters: self.weighted_verified_reporters,
@@ -120,26 +129,34 @@ pub const PAGE_SQL: &str = "with s as (
          ), live as (
              -- Narrow on purpose: served from report_live_seller_idx alone.
              select r.report_id, r.listing_id, r.brand_id, r.status, r.reporter_fingerprint,
-                    r.created_at
+                    r.created_at,
+                    -- Who counts in the reputation: an address confirmed for this report, or
+                    -- a moderator's verification (docs/reputation.md).
+                    (r.confirmed_at is not null or r.status = 'verified') as counts
              from report r
              join s on s.seller_id = r.seller_id
              where r.status in ('unverified', 'verified')
          ), per_reporter as (
              -- The reputation counts people, not reports (see docs/reputation.md).
              select count(*) as reports,
+                    bool_or(counts) as counts,
                     count(*) filter (where status = 'verified') as verified_reports,
-                    extract(epoch from now() - max(created_at))::float8 / 86400 as age_days,
+                    extract(epoch from now() - max(created_at) filter (where counts))::float8
+                        / 86400 as age_days,
                     extract(epoch from now() - max(created_at) filter (where status = 'verified'))::float8
                         / 86400 as verified_age_days,
-                    bool_or(exists (select 1 from evidence e where e.report_id = live.report_id))
+                    bool_or(counts and exists (select 1 from evidence e
+                                               where e.report_id = live.report_id))
                         as has_evidence
              from live
              group by reporter_fingerprint
          ), stats as (
              select coalesce(sum(reports), 0)::int8 as reports,
                     count(*)::int8 as distinct_reporters,
+                    count(*) filter (where counts)::int8 as confirmed_reporters,
                     -- least(): power() raises an error on underflow.
-                    coalesce(sum(power(0.5::float8, least(greatest(age_days, 0) / $3, 1000))), 0)
+                    coalesce(sum(power(0.5::float8, least(greatest(age_days, 0) / $3, 1000)))
+                                 filter (where counts), 0)
                         as weighted_reporters,
                     coalesce(sum(verified_reports), 0)::int8 as verified_reports,
                     coalesce(sum(power(0.5::float8, least(greatest(verified_age_days, 0) / $3, 1000)))
@@ -180,8 +197,10 @@ pub const PAGE_SQL: &str = "with s as (
              -- Pick the page of reports first; only those rows are read in full.
              select coalesce(json_agg(json_build_object(
                         'id', r.public_id, 'status', r.status, 'created_at', r.created_at,
+                        'counts', r.confirmed_at is not null or r.status = 'verified',
                         'brand_slug', b.slug, 'brand_name', b.display_name,
                         'product_title', r.product_title, 'reasons', r.reasons,
+                        'order_month', to_char(r.order_date, 'YYYY-MM'),
                         'description', r.description, 'listing_id', l.external_id,
                         'canonical_url', l.canonical_url,
                         'disputed', coalesce(lb.outcome = 'genuine', false))
@@ -232,7 +251,8 @@ pub const PAGE_SQL: &str = "with s as (
          )
          select s.marketplace, s.seller_key, s.display_name, s.name_based, s.store_url,
                 s.created_at as first_seen, windows.last_reported_at,
-                stats.reports, stats.distinct_reporters, stats.weighted_reporters,
+                stats.reports, stats.distinct_reporters, stats.confirmed_reporters,
+                stats.weighted_reporters,
                 stats.verified_reports, stats.weighted_verified_reporters,
                 stats.reporters_with_evidence, windows.last_30_days, windows.last_365_days,
                 aliases.j as aliases, brands.j as brands, listings.j as listings,

@@ -90,7 +90,11 @@ macro_rules! export_rows {
  join seller s on s.seller_id = l.seller_id
  cross join lateral (
      select count(*) as reports,
-            count(distinct r.reporter_fingerprint) as distinct_reporters,
+            -- Reporters who confirmed their address (or were verified by a moderator): made-up
+            -- addresses must not pass a brand owner's min_reporters filter.
+            count(distinct r.reporter_fingerprint)
+                filter (where r.confirmed_at is not null or r.status = 'verified')
+                as distinct_reporters,
             count(*) filter (where r.status = 'verified') as verified_reports,
             min(r.created_at) as first_reported, max(r.created_at) as last_reported,
             (array_agg(r.product_title order by r.created_at desc)

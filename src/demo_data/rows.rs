@@ -29,7 +29,7 @@ pub(super) const LISTING_COPY: &str = "copy listing (listing_id, marketplace, ex
 pub(super) const REPORT_COPY: &str = "copy report (report_id, public_id, listing_id, seller_id, \
      brand_id, product_title, price_amount, price_currency, order_date, reasons, description, \
      reporter_email, reporter_key, reporter_fingerprint, status, manage_token_hash, created_at, \
-     updated_at, seller_name) from stdin (format text)";
+     updated_at, seller_name, confirmed_at) from stdin (format text)";
 
 /// Statuses with their shares in percent.
 const STATUSES: [(&str, u32); 4] = [
@@ -40,13 +40,18 @@ const STATUSES: [(&str, u32); 4] = [
 ];
 /// How often buyers tick each reason, in `Reason::ALL` order.
 const REASON_WEIGHTS: [u32; 8] = [30, 25, 30, 8, 10, 5, 3, 6];
-/// Share of reporters who gave an e-mail address (they get a `reporter_key` too).
-const EMAIL_PERCENT: u64 = 8;
+/// Share of reporters who gave an e-mail address (they get a `reporter_key` too). Most do:
+/// only confirmed addresses count in a seller's reputation, and the form says so.
+const EMAIL_PERCENT: u64 = 70;
+/// Share of those who then confirmed it (all their reports: one confirmation confirms every
+/// pending report of the address).
+const CONFIRMED_PERCENT: u64 = 85;
 
 /// Salts for `mix`, one per use of the seed here (`plan` and `catalog` use those below 100).
 const PUBLIC_ID: u64 = 100;
 const EMAIL_CHANCE: u64 = 101;
 const EMAIL_NAME: u64 = 102;
+const CONFIRMED_CHANCE: u64 = 103;
 /// Four salts each, one per 8 bytes.
 const FINGERPRINT: u64 = 110;
 const REPORTER_KEY: u64 = 120;
@@ -240,6 +245,8 @@ fn report_row(out: &mut String, rng: &mut StdRng, plan: &Plan, seed: u64, index:
     let listed_brand = &plan.brands[listing.brand as usize];
     let reporter = u64::from(report.reporter);
     let has_email = reporter_hash(seed, EMAIL_CHANCE, reporter) % 100 < EMAIL_PERCENT;
+    let confirmed =
+        has_email && reporter_hash(seed, CONFIRMED_CHANCE, reporter) % 100 < CONFIRMED_PERCENT;
     let status = weighted(rng, &STATUSES);
     let updated_us = if status == "unverified" {
         report.created_us
@@ -305,8 +312,16 @@ fn report_row(out: &mut String, rng: &mut StdRng, plan: &Plan, seed: u64, index:
         .timestamp(report.created_us)
         .timestamp(updated_us)
         // Its reporters spell the seller as its alias does: that spelling is the one shown.
-        .opt_text(seller.shape.alias.as_deref())
-        .end();
+        .opt_text(seller.shape.alias.as_deref());
+    if confirmed {
+        // Within minutes to a day of filing, from the mail's link; never after "now".
+        let delay =
+            60_000_000 + reporter_hash(seed, CONFIRMED_CHANCE + 1, reporter) % 86_400_000_000;
+        row.timestamp((report.created_us + delay as i64).min(plan.anchor_us - 1));
+    } else {
+        row.null();
+    }
+    row.end();
 }
 
 /// A random-looking, URL-safe 16-character id, like the service's own (12 random bytes in

@@ -406,7 +406,22 @@ fn report_rows_satisfy_the_schema_checks() {
         "{per_status:?}"
     );
     let emails = rows.iter().filter(|r| r[11] != "\\N").count();
-    assert!(share(emails) < 0.15, "e-mails are rare: {emails}");
+    assert!(
+        (0.55..0.85).contains(&share(emails)),
+        "most reporters give an e-mail: {emails}"
+    );
+    let confirmed = rows.iter().filter(|r| r[19] != "\\N").count();
+    assert!(
+        (0.45..0.75).contains(&share(confirmed)),
+        "most of them confirm it: {confirmed}"
+    );
+    for row in rows.iter().filter(|r| r[19] != "\\N") {
+        assert_ne!(
+            row[12], "\\N",
+            "a confirmed report has a reporter key: {row:?}"
+        );
+        assert!(row[19] >= row[16], "confirmed after filing: {row:?}");
+    }
 }
 
 #[test]

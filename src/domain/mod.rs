@@ -2,11 +2,13 @@
 
 pub mod client;
 pub mod cross_site;
+pub mod excerpt;
 pub mod fold;
 pub mod listing_url;
 pub mod lookup;
 pub mod marketplace;
 pub mod money;
+pub mod order_month;
 pub mod outcome;
 pub mod rate_limit;
 pub mod reason;

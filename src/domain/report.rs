@@ -11,6 +11,8 @@ pub use super::seller::{MAX_SELLER_NAME_CHARS, SellerIdentity};
 use super::seller::{SellerConflict, resolve};
 use super::validation::FieldErrors;
 
+pub mod edit;
+
 pub const MAX_BRAND_CHARS: usize = 100;
 pub const MAX_PRODUCT_TITLE_CHARS: usize = 300;
 pub const MIN_DESCRIPTION_CHARS: usize = 10;
@@ -47,7 +49,8 @@ pub struct ReportInput {
     /// What makes you think so, in your words.
     #[schema(required = true, min_length = 10, max_length = 5000)]
     pub description: String,
-    /// Private: recognises your later reports on the same listing as updates.
+    /// Private: we mail a link to confirm it. Only reports whose address is confirmed (or that
+    /// a moderator verified) count in a seller's reputation.
     #[schema(max_length = 254)]
     pub email: Option<String>,
 }

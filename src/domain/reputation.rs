@@ -45,15 +45,19 @@ pub struct Signals {
     pub reports: u64,
     /// Distinct reporter fingerprints among the live reports.
     pub distinct_reporters: u64,
-    /// Σ over distinct reporters of the age weight of that reporter's most recent live report
-    /// (see [`age_weight`]); the SQL computes this with the same half-life constant.
+    /// Distinct reporters who count: they confirmed their email address for a live report, or
+    /// a moderator verified one. Only these move the numbers and the label; anyone can type
+    /// fifty made-up addresses.
+    pub confirmed_reporters: u64,
+    /// Σ over confirmed reporters of the age weight of that reporter's most recent counting
+    /// report (see [`age_weight`]); the SQL computes this with the same half-life constant.
     pub weighted_reporters: f64,
     /// Live reports a moderator verified.
     pub verified_reports: u64,
     /// Distinct reporters with at least one verified report, age-weighted likewise (by their
     /// most recent verified report).
     pub weighted_verified_reporters: f64,
-    /// Distinct reporters with at least one evidence file on a live report.
+    /// Confirmed reporters with at least one evidence file on a counting report.
     pub reporters_with_evidence: u64,
     /// Listings whose rights holder recorded the outcome `confirmed_counterfeit`.
     pub confirmed_listings: u64,
@@ -78,9 +82,9 @@ pub fn age_weight(age_days: f64) -> f64 {
 pub enum Label {
     /// No live reports.
     NoReports,
-    /// Reports, but too few, too old or too weak to show a pattern.
+    /// Reports, but too few, too old, too weak or not confirmed, to show a pattern.
     SomeUnverifiedReports,
-    /// Several different reporters, enough to outweigh the benefit of the doubt.
+    /// Several different confirmed reporters, enough to outweigh the benefit of the doubt.
     RepeatedReports,
     /// A brand owner confirmed at least one listing as counterfeit.
     ConfirmedCounterfeits,
@@ -125,12 +129,13 @@ impl Label {
         match self {
             Label::NoReports => "Nobody has a live report against this seller.",
             Label::SomeUnverifiedReports => {
-                "Buyers reported this seller, but too few of them, or too long ago, to show a \
-                 pattern; reports are suspicions, not proof."
+                "Buyers reported this seller, but too few who confirmed who they are, or too \
+                 long ago, to show a pattern; reports are suspicions, not proof."
             }
             Label::RepeatedReports => {
-                "Several different buyers reported this seller recently enough to count; these \
-                 are still reports, not a brand owner's confirmation."
+                "Several different buyers who confirmed their email address reported this seller \
+                 recently enough to count; these are still reports, not a brand owner's \
+                 confirmation."
             }
             Label::ConfirmedCounterfeits => {
                 "A brand owner confirmed at least one of this seller's listings as counterfeit."
@@ -183,12 +188,13 @@ pub fn assess(signals: &Signals) -> Reputation {
     let outcome_score = c.outcome_score();
     let label = if c.confirmed > 0 {
         Label::ConfirmedCounterfeits
-    } else if c.reporters == 0 {
+    } else if c.everyone == 0 {
         Label::NoReports
     } else if c.genuine > 0 && c.genuine >= c.removed {
         Label::Disputed
     } else if c.reporters >= REPEATED_MIN_REPORTERS
-        && (report_confidence >= REPEATED_MIN_SCORE || outcome_score >= REPEATED_MIN_SCORE)
+        && (reaches(report_confidence, REPEATED_MIN_SCORE)
+            || reaches(outcome_score, REPEATED_MIN_SCORE))
     {
         Label::RepeatedReports
     } else {
@@ -202,10 +208,20 @@ pub fn assess(signals: &Signals) -> Reputation {
     }
 }
 
+/// Whether `score` reaches `threshold` as people read it: in whole percent, as pages show it.
+/// Three buyers who reported a minute ago weigh 2.99999…, not 3; the page says 50 %, and so
+/// must the rule that reads it.
+fn reaches(score: f64, threshold: f64) -> bool {
+    (score * 100.0).round() >= (threshold * 100.0).round()
+}
+
 /// Signals made consistent: weights finite, within 0..=their counts, verified within all.
 /// The SQL produces consistent numbers; this makes `assess` total when it does not.
 #[derive(Debug, Clone, Copy)]
 struct Clean {
+    /// Every distinct reporter, confirmed or not.
+    everyone: u64,
+    /// The reporters who count (confirmed or verified).
     reporters: u64,
     weighted: f64,
     weighted_verified: f64,
@@ -217,14 +233,17 @@ struct Clean {
 
 impl From<&Signals> for Clean {
     fn from(s: &Signals) -> Self {
+        // A reporter who counts is a reporter.
+        let reporters = s.confirmed_reporters;
+        let everyone = s.distinct_reporters.max(reporters);
         // u64 → f64 rounds above 2^53; harmless for a count of people.
-        let reporters_f = s.distinct_reporters as f64;
-        let weighted = clamp_or_zero(s.weighted_reporters, reporters_f);
+        let weighted = clamp_or_zero(s.weighted_reporters, reporters as f64);
         Clean {
-            reporters: s.distinct_reporters,
+            everyone,
+            reporters,
             weighted,
             weighted_verified: clamp_or_zero(s.weighted_verified_reporters, weighted),
-            with_evidence: s.reporters_with_evidence.min(s.distinct_reporters) as f64,
+            with_evidence: s.reporters_with_evidence.min(reporters) as f64,
             confirmed: s.confirmed_listings,
             removed: s.removed_listings,
             genuine: s.genuine_listings,
@@ -288,7 +307,7 @@ fn explain(s: &Signals, c: &Clean, report_confidence: f64) -> Vec<String> {
             count(c.removed, "reported listing", "reported listings")
         ));
     }
-    if c.reporters == 0 {
+    if c.everyone == 0 {
         out.push("No buyer has a live report against this seller.".to_owned());
     } else {
         explain_reports(s, c, report_confidence, &mut out);
@@ -300,17 +319,35 @@ fn explain(s: &Signals, c: &Clean, report_confidence: f64) -> Vec<String> {
 }
 
 fn explain_reports(s: &Signals, c: &Clean, report_confidence: f64, out: &mut Vec<String>) {
-    let buyers = if c.reporters == 1 {
+    let buyers = if c.everyone == 1 {
         "1 buyer".to_owned()
     } else {
-        format!("{} different buyers", c.reporters)
+        format!("{} different buyers", c.everyone)
     };
     out.push(format!("{buyers} reported this seller."));
-    if s.reports > c.reporters {
+    if s.reports > c.everyone {
         out.push(format!(
             "{} came from {}: each buyer counts once, however many reports they file.",
             count(s.reports, "report", "reports"),
-            count(c.reporters, "buyer", "buyers")
+            count(c.everyone, "buyer", "buyers")
+        ));
+    }
+    let unconfirmed = c.everyone - c.reporters;
+    if unconfirmed > 0 {
+        let who = match (unconfirmed, c.everyone) {
+            (1, 1) => "This buyer has not".to_owned(),
+            (n, m) if n == m => format!("None of the {m} buyers has"),
+            (1, m) => format!("1 of the {m} buyers has not"),
+            (n, m) => format!("{n} of the {m} buyers have not"),
+        };
+        out.push(format!(
+            "{who} confirmed an email address, and no moderator has verified {} yet: such \
+             reports are shown but not counted, because anyone can type made-up addresses.",
+            if unconfirmed == 1 {
+                "their report"
+            } else {
+                "their reports"
+            }
         ));
     }
     if s.verified_reports > 0 {
@@ -328,25 +365,28 @@ fn explain_reports(s: &Signals, c: &Clean, report_confidence: f64, out: &mut Vec
     }
     let with_evidence = s.reporters_with_evidence.min(c.reporters);
     if with_evidence > 0 {
+        // "confirmed" only where some buyers are not.
+        let kind = if unconfirmed > 0 { "confirmed " } else { "" };
         let who = match (with_evidence, c.reporters) {
-            (_, 1) => "The buyer".to_owned(),
-            (2, 2) => "Both buyers".to_owned(),
-            (e, n) if e == n => format!("All {n} buyers"),
-            (e, n) => format!("{e} of the {n} buyers"),
+            (_, 1) => format!("The {kind}buyer"),
+            (2, 2) => format!("Both {kind}buyers"),
+            (e, n) if e == n => format!("All {n} {kind}buyers"),
+            (e, n) => format!("{e} of the {n} {kind}buyers"),
         };
         out.push(format!(
             "{who} attached evidence, which counts a little more."
         ));
     }
     // One decimal is what the sentence shows; below that the difference is not worth a line.
-    if c.reporters as f64 - c.weighted >= 0.05 {
+    if c.reporters > 0 && c.reporters as f64 - c.weighted >= 0.05 {
         out.push(format!(
             "Older reports count for less: a report's weight halves every {HALF_LIFE_DAYS:.0} \
              days, so {} count as {:.1}.",
-            if c.reporters == 1 {
-                "this buyer"
-            } else {
-                "these buyers"
+            match (c.reporters, unconfirmed) {
+                (1, 0) => "this buyer",
+                (1, _) => "the confirmed buyer",
+                (_, 0) => "these buyers",
+                _ => "the confirmed buyers",
             },
             c.weighted
         ));

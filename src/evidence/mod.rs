@@ -2,6 +2,7 @@
 //! processes for PDFs), and content-addressed storage through `object_store` (a local
 //! directory, or S3-compatible storage in production).
 
+pub mod cleanup;
 pub mod pdf_worker;
 pub mod process;
 
@@ -16,6 +17,7 @@ use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload}
 use tokio::sync::Semaphore;
 
 use crate::config::Config;
+pub use cleanup::{Cleanup, delete_unreferenced};
 use pdf_worker::{PdfWorker, WorkerError};
 use process::{EvidenceError, Limits, MediaType, Processed};
 

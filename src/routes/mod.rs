@@ -39,6 +39,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/healthz", get(health::healthz))
         .route("/about/reputation", get(pages::reputation))
+        .route("/about/privacy", get(pages::privacy))
         .route("/sellers", get(sellers::search))
         .route("/sellers/{marketplace}/{seller_key}", get(sellers::show))
         .route(
@@ -75,10 +76,23 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             get(reports::manage::evidence),
         )
         .route("/reports/{id}/withdraw", post(reports::manage::withdraw))
+        .route("/reports/{id}/erase", post(reports::manage::erase))
+        .route(
+            "/reports/{id}/manage/{token}/edit",
+            get(reports::edit::show),
+        )
+        .route("/reports/{id}/edit", post(reports::edit::update))
+        .route(
+            "/confirm/{token}",
+            get(reports::confirm::show).post(reports::confirm::confirm),
+        )
+        .route("/confirm/{token}/not-me", post(reports::confirm::disown))
         .route("/api/v1/reports", post(reports::api::create).layer(uploads))
         .route(
             "/api/v1/reports/{id}",
-            get(reports::api::show).delete(reports::api::withdraw),
+            get(reports::api::show)
+                .delete(reports::api::withdraw)
+                .patch(reports::edit::patch),
         )
         .route(
             "/api/v1/reports/{id}/evidence/{evidence_id}",
@@ -145,16 +159,24 @@ impl From<JsonRejection> for AppError {
 /// Form bodies that cannot be read: an HTML error page that says why.
 impl From<FormRejection> for AppError {
     fn from(rejection: FormRejection) -> Self {
-        match rejection.status() {
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType(
-                "Send the form as application/x-www-form-urlencoded.".into(),
-            ),
-            StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge(rejection.body_text()),
-            _ => AppError::BadRequest(format!(
-                "The form could not be read: {}",
-                rejection.body_text()
-            )),
-        }
+        unreadable_form(rejection.status(), rejection.body_text())
+    }
+}
+
+fn unreadable_form(status: StatusCode, text: String) -> AppError {
+    match status {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType(
+            "Send the form as application/x-www-form-urlencoded.".into(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge(text),
+        _ => AppError::BadRequest(format!("The form could not be read: {text}")),
+    }
+}
+
+/// axum-extra's `Form`, for forms that repeat a field (`report=a&report=b`).
+impl From<axum_extra::extract::FormRejection> for AppError {
+    fn from(rejection: axum_extra::extract::FormRejection) -> Self {
+        unreadable_form(rejection.status(), rejection.body_text())
     }
 }
 

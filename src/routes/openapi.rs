@@ -23,6 +23,7 @@ use super::{brands, health, reports, sellers, takedowns};
         reports::api::create,
         reports::api::show,
         reports::api::withdraw,
+        reports::edit::patch,
         reports::api::evidence,
         sellers::search::search_api,
         sellers::search::lookup_api,

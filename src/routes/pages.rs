@@ -1,4 +1,5 @@
-//! Site-wide pages: home, how the reputation is computed, and the friendly 404.
+//! Site-wide pages: home, how the reputation is computed, what is kept about reporters, and
+//! the friendly 404.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -63,16 +64,32 @@ pub struct ReputationPage {
 
 /// `GET /about/reputation`: the method, from the same document developers read.
 pub async fn reputation() -> ReputationPage {
-    static BODY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        let markdown = include_str!("../../docs/reputation.md");
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(
-            &mut html,
-            pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES),
-        );
-        html
-    });
+    static BODY: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| markdown(include_str!("../../docs/reputation.md")));
     ReputationPage { body: BODY.clone() }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "about/privacy.html")]
+pub struct PrivacyPage {
+    /// HTML rendered from `docs/privacy.md`, as [`ReputationPage::body`].
+    pub body: String,
+}
+
+/// `GET /about/privacy`: what is kept about reporters, why and for how long.
+pub async fn privacy() -> PrivacyPage {
+    static BODY: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| markdown(include_str!("../../docs/privacy.md")));
+    PrivacyPage { body: BODY.clone() }
+}
+
+fn markdown(text: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES),
+    );
+    html
 }
 
 /// Unknown paths: problem details under `/api/`, a page elsewhere.

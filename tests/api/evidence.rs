@@ -263,7 +263,7 @@ async fn the_form_accepts_evidence_and_the_manage_page_shows_it() {
 
 #[tokio::test]
 async fn files_of_a_submission_that_fails_after_storing_them_are_removed() {
-    let app = TestApp::spawn_with(|c| c.max_evidence_files = 2).await;
+    let app = TestApp::spawn().await;
     let two = [
         ("a.png", fixture("screenshot.png")),
         ("b.jpg", fixture("photo_gps.jpg")),
@@ -271,9 +271,13 @@ async fn files_of_a_submission_that_fails_after_storing_them_are_removed() {
     assert_eq!(file_with(&app, &two).await.status(), 201);
     let kept = app.stored_files();
     assert_eq!(kept.len(), 2);
-    // The same reporter adds a third file: over the limit only once the earlier files are
-    // counted, inside the transaction, after the new file was stored.
-    let response = file_with(&app, &[("c.pdf", fixture("receipt.pdf"))]).await;
+    // A report naming another store for the same listing is refused inside the transaction,
+    // once the listing's recorded store is known: after its new file was stored.
+    let mut other_store = valid_report();
+    other_store["seller_url"] = serde_json::json!("https://www.aliexpress.com/store/9999999");
+    let response = app
+        .post_report_multipart(&other_store, &[("c.pdf", fixture("receipt.pdf"))])
+        .await;
     assert_eq!(response.status(), 422);
     let mut now = app.stored_files();
     now.sort();

@@ -16,7 +16,7 @@ use sqlx::{Connection, PgPool};
 
 /// The server tests create their databases on: `FAKEWATCH_TEST_DATABASE_URL`, else
 /// `DATABASE_URL`, else local PostgreSQL.
-fn server_url() -> String {
+pub fn server_url() -> String {
     std::env::var("FAKEWATCH_TEST_DATABASE_URL")
         .or_else(|_| std::env::var("DATABASE_URL"))
         .unwrap_or_else(|_| "postgres://localhost/postgres".into())
@@ -255,6 +255,38 @@ impl TestApp {
         request.send().await.expect("request")
     }
 
+    /// `DELETE /api/v1/reports/{id}?erase=true` with the manage token.
+    pub async fn erase_report_api(&self, id: &str, token: &str) -> Response {
+        self.client
+            .delete(self.url(&format!("/api/v1/reports/{id}?erase=true")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// `POST /reports/{id}/erase` as the manage page's form sends it, with the CSRF token
+    /// from that page; `confirm` ticks the box.
+    pub async fn post_erase_form(&self, id: &str, token: &str, confirm: bool) -> Response {
+        let page = self
+            .get(&format!("/reports/{id}/manage/{token}"))
+            .await
+            .text()
+            .await
+            .expect("manage page");
+        let csrf = csrf_token_in(&page);
+        let mut fields = vec![("csrf_token", csrf.as_str()), ("token", token)];
+        if confirm {
+            fields.push(("confirm", "yes"));
+        }
+        self.client
+            .post(self.url(&format!("/reports/{id}/erase")))
+            .form(&fields)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn get_evidence_api(&self, id: &str, evidence_id: &str, token: &str) -> Response {
         self.client
             .get(self.url(&format!("/api/v1/reports/{id}/evidence/{evidence_id}")))
@@ -267,6 +299,89 @@ impl TestApp {
     /// Files in the evidence store, to check that nothing lingers.
     pub fn stored_files(&self) -> Vec<PathBuf> {
         files_under(&self.data_dir.join("evidence"))
+    }
+
+    /// A confirmation link for `email`'s address, issued as the mail sender issues one (a
+    /// random token, stored as its hash), for tests about what the link does rather than
+    /// about the mail that carries it.
+    #[allow(dead_code)]
+    pub async fn confirmation_path_for(&self, email: &str) -> String {
+        let key: Vec<u8> = sqlx::query_scalar(
+            "select reporter_key from report where reporter_email = $1 and reporter_key is not null
+             limit 1",
+        )
+        .bind(email)
+        .fetch_one(&self.db)
+        .await
+        .expect("a report with this address");
+        let token = random_token(32);
+        sqlx::query(
+            "insert into email_confirmation (reporter_key, token_hash, sent_at, expires_at)
+             values ($1, $2, now(), now() + interval '7 days')",
+        )
+        .bind(&key)
+        .bind(&fakewatch::security::hash_token(&token)[..])
+        .execute(&self.db)
+        .await
+        .expect("issue a confirmation token");
+        format!("/confirm/{token}")
+    }
+
+    /// Presses one of the confirmation page's buttons (`""` confirms, `"/not-me"` disowns)
+    /// for every report the page lists; returns the answer.
+    #[allow(dead_code)]
+    pub async fn press_confirmation_button(&self, path: &str, button: &str) -> Response {
+        let page = self.get(path).await;
+        assert_eq!(page.status(), 200, "confirmation page");
+        let html = page.text().await.expect("page");
+        let mut form = vec![("csrf_token".to_owned(), csrf_token_in(&html))];
+        let marker = "name=\"report\" value=\"";
+        let mut rest = html.as_str();
+        while let Some(start) = rest.find(marker) {
+            let after = &rest[start + marker.len()..];
+            let end = after.find('"').expect("value ends");
+            let id = after[..end].to_owned();
+            if !form.iter().any(|(k, v)| k == "report" && *v == id) {
+                form.push(("report".to_owned(), id));
+            }
+            rest = &after[end..];
+        }
+        self.client
+            .post(self.url(&format!("{path}{button}")))
+            .form(&form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Confirms every pending report of `email`'s address, as its owner would.
+    #[allow(dead_code)]
+    pub async fn confirm_address(&self, email: &str) {
+        let path = self.confirmation_path_for(email).await;
+        let page = self.get(&path).await.text().await.expect("page");
+        if !page.contains("name=\"report\"") {
+            // Nothing pending: another confirmation covered it already.
+            return;
+        }
+        let response = self.press_confirmation_button(&path, "").await;
+        assert_eq!(response.status(), 200, "confirmed");
+    }
+
+    /// Confirms every address that has pending reports.
+    // Not every test binary that includes this file uses it.
+    #[allow(dead_code)]
+    pub async fn confirm_every_address(&self) {
+        let emails: Vec<String> = sqlx::query_scalar(
+            "select distinct reporter_email from report
+             where confirmed_at is null and reporter_email is not null
+               and status in ('unverified', 'verified')",
+        )
+        .fetch_all(&self.db)
+        .await
+        .expect("addresses");
+        for email in emails {
+            self.confirm_address(&email).await;
+        }
     }
 }
 

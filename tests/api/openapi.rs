@@ -232,15 +232,18 @@ async fn unknown_api_paths_and_wrong_methods_answer_with_problem_details_and_pag
             .contains("GET")
     );
     problem(post, 405).await;
-    let patch = app
+    let put = app
         .client
-        .patch(app.url("/api/v1/reports/abc"))
+        .put(app.url("/api/v1/reports/abc"))
         .send()
         .await
         .expect("request");
-    let allow = patch.headers()["allow"].to_str().expect("allow").to_owned();
-    assert!(allow.contains("GET") && allow.contains("DELETE"), "{allow}");
-    problem(patch, 405).await;
+    let allow = put.headers()["allow"].to_str().expect("allow").to_owned();
+    assert!(
+        allow.contains("GET") && allow.contains("DELETE") && allow.contains("PATCH"),
+        "{allow}"
+    );
+    problem(put, 405).await;
 
     let page = app.get("/nothing-here").await;
     assert_eq!(page.status(), 404);

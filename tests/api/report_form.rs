@@ -304,23 +304,3 @@ async fn unreadable_form_bodies_get_an_html_error_page() {
     assert_eq!(withdraw.status(), 415);
     assert!(withdraw.text().await.expect("body").contains("urlencoded"));
 }
-
-#[tokio::test]
-async fn filing_the_same_listing_again_updates_and_shows_no_new_manage_link() {
-    let app = TestApp::spawn().await;
-    let first = app.post_report_form(&valid_form(), &[]).await;
-    let location = first.headers()["location"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    let _ = app.get(&location).await;
-    let again = app.post_report_form(&valid_form(), &[]).await;
-    assert_eq!(again.status(), 303);
-    assert_eq!(
-        again.headers()["location"].to_str().expect("ascii"),
-        location
-    );
-    let receipt = app.get(&location).await.text().await.expect("body");
-    assert!(receipt.contains("Your earlier report is updated"));
-    assert!(!receipt.contains("/manage/"));
-}

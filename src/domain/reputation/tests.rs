@@ -1,10 +1,12 @@
 use super::*;
 
-/// `n` different buyers, one unverified report each, all filed today.
+/// `n` different buyers who confirmed their address, one unverified report each, all filed
+/// today.
 fn buyers(n: u64) -> Signals {
     Signals {
         reports: n,
         distinct_reporters: n,
+        confirmed_reporters: n,
         weighted_reporters: n as f64,
         ..Signals::default()
     }
@@ -288,6 +290,7 @@ fn confidence_is_bounded_and_never_nan() {
                 let s = Signals {
                     reports: n,
                     distinct_reporters: n,
+                    confirmed_reporters: n,
                     weighted_reporters: w,
                     verified_reports: n,
                     weighted_verified_reporters: wv,
@@ -389,6 +392,84 @@ fn the_documented_examples_hold() {
         (assess(&spammer).label, pct(&spammer)),
         (Label::SomeUnverifiedReports, 25.0)
     );
+
+    let unconfirmed = Signals {
+        confirmed_reporters: 0,
+        weighted_reporters: 0.0,
+        ..buyers(5)
+    };
+    let r = assess(&unconfirmed);
+    assert_eq!(
+        (r.label, pct(&unconfirmed)),
+        (Label::SomeUnverifiedReports, 0.0)
+    );
+    assert!(r.explanation.iter().any(|l| l.starts_with(
+        "None of the 5 buyers has confirmed an email address, and no moderator has verified \
+         their reports yet"
+    )));
+    let three = Signals {
+        confirmed_reporters: 3,
+        weighted_reporters: 3.0,
+        ..buyers(5)
+    };
+    let r = assess(&three);
+    assert_eq!((r.label, pct(&three)), (Label::RepeatedReports, 50.0));
+    assert!(
+        r.explanation
+            .iter()
+            .any(|l| l.starts_with("2 of the 5 buyers have not confirmed an email address"))
+    );
+}
+
+#[test]
+fn thresholds_are_read_in_whole_percent_as_pages_show_them() {
+    // Three buyers who reported a minute ago: 2.99999… recent reporters, shown as 50 %.
+    let minute = 1.0 / 1440.0;
+    let r = assess(&buyers_aged(&[minute, minute, minute]));
+    assert!(r.report_confidence < 0.5);
+    assert_eq!(r.label, Label::RepeatedReports);
+    // 49.4 % is shown as 49 %: not enough.
+    let r = assess(&Signals {
+        weighted_reporters: 2.93,
+        ..buyers(3)
+    });
+    assert_eq!((r.report_confidence * 100.0).round(), 49.0);
+    assert_eq!(r.label, Label::SomeUnverifiedReports);
+}
+
+#[test]
+fn unconfirmed_reporters_alone_never_go_beyond_some_unconfirmed_reports() {
+    for n in [1, 2, 5, 50, 10_000] {
+        let r = assess(&Signals {
+            reports: n * 3,
+            distinct_reporters: n,
+            confirmed_reporters: 0,
+            // Even if the SQL handed over weights, nobody confirmed: they must not count.
+            weighted_reporters: n as f64,
+            reporters_with_evidence: n,
+            removed_listings: 5,
+            ..Signals::default()
+        });
+        assert_eq!(
+            r.label,
+            Label::SomeUnverifiedReports,
+            "{n} unconfirmed reporters"
+        );
+        assert_eq!(r.report_confidence, 0.0);
+    }
+}
+
+#[test]
+fn one_confirmed_reporter_among_many_unconfirmed_is_still_one() {
+    let r = assess(&Signals {
+        reports: 50,
+        distinct_reporters: 50,
+        confirmed_reporters: 1,
+        weighted_reporters: 1.0,
+        ..Signals::default()
+    });
+    assert_eq!(r.label, Label::SomeUnverifiedReports);
+    assert!((r.report_confidence - 0.25).abs() < 1e-9);
 }
 
 mod properties;

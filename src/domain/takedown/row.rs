@@ -105,6 +105,8 @@ pub struct TakedownRow {
     pub brand_name: String,
     pub product_title: Option<String>,
     pub reports: i64,
+    /// Reporters who confirmed their email address or whose report a moderator verified;
+    /// unconfirmed reports are in `reports` only.
     pub distinct_reporters: i64,
     pub verified_reports: i64,
     /// Most given first.

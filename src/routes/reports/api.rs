@@ -23,7 +23,7 @@ use crate::domain::report::ReportInput;
 use crate::domain::status::ReportStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError, Problem};
-use crate::routes::api::ApiPath;
+use crate::routes::api::{ApiPath, ApiQuery};
 use crate::routes::{ClientAddr, rate_limit};
 use crate::state::AppState;
 
@@ -195,7 +195,7 @@ async fn read_multipart(
         (status = 200, body = ReportJson),
         (status = 400, description = "A path that is not UTF-8", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "Withdrawn by its reporter", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "Withdrawn by its reporter (or erased: nothing its reporter gave is kept)", body = Problem, content_type = "application/problem+json"),
     ))]
 /// `GET /api/v1/reports/{id}`: the public view, or 410 once the reporter has withdrawn it.
 #[tracing::instrument(skip_all)]
@@ -207,34 +207,56 @@ pub async fn show(
     let report = db::reports::find_public(&mut conn, &id)
         .await?
         .ok_or(AppError::ReportNotFound)?;
+    if report.erased_at.is_some() {
+        return Err(AppError::ReportErased.into());
+    }
     if report.status == ReportStatus::Withdrawn.as_str() {
         return Err(AppError::ReportWithdrawn.into());
     }
     Ok(Json(ReportJson::from(&report)).into_response())
 }
 
+/// The query of `DELETE /api/v1/reports/{id}`.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeleteParams {
+    /// `true`: also erase the reporter's data — email, confirmation, fingerprint, order
+    /// details, description, product title, evidence files (unless another report holds the
+    /// same file), and mails still queued for the address. Cannot be undone; the public API
+    /// then answers 410 for the report.
+    #[serde(default)]
+    erase: bool,
+}
+
 #[utoipa::path(delete, path = "/api/v1/reports/{id}", tag = "reports",
-    params(("id" = String, Path, description = "The report's public id")),
+    params(("id" = String, Path, description = "The report's public id"), DeleteParams),
     security(("manage_token" = [])),
     responses(
-        (status = 204, description = "Withdrawn"),
-        (status = 400, description = "A path that is not UTF-8", body = Problem, content_type = "application/problem+json"),
+        (status = 204, description = "Withdrawn (and erased, with `erase=true`); doing it again changes nothing"),
+        (status = 400, description = "A path that is not UTF-8, or `erase` that is not `true` or `false`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No manage token", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Not this report's manage token, or a request sent by another website's page", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
-/// `DELETE /api/v1/reports/{id}` with `Authorization: Bearer <manage_token>`: withdraws it.
-#[tracing::instrument(skip_all)]
+/// `DELETE /api/v1/reports/{id}[?erase=true]` with `Authorization: Bearer <manage_token>`:
+/// withdraws it, and with `erase=true` erases its reporter's data too.
+#[tracing::instrument(skip_all, fields(erase = params.erase))]
 pub async fn withdraw(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<DeleteParams>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let token = bearer_token(&headers)?;
     let mut conn = state.db.acquire().await?;
     let report_id = authorize(&mut conn, &id, token).await?;
-    withdraw_report(&mut conn, report_id).await?;
+    if params.erase {
+        drop(conn);
+        crate::privacy::erase(&state.db, &state.evidence, report_id).await?;
+    } else {
+        withdraw_report(&mut conn, report_id).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -262,7 +284,7 @@ pub async fn evidence(
     Ok(serve_evidence(&state, &mut conn, report_id, &evidence_id).await?)
 }
 
-fn bearer_token(headers: &HeaderMap) -> Result<&str, AppError> {
+pub(super) fn bearer_token(headers: &HeaderMap) -> Result<&str, AppError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .ok_or(AppError::ManageTokenMissing)?

@@ -97,7 +97,8 @@ async fn file(
         c.ok_or_else(|| AppError::internal("the listing was recorded concurrently twice"))
     });
     if result.is_err() {
-        remove_orphans(state, &written).await;
+        // Unless another submission of the same file committed meanwhile.
+        crate::evidence::delete_unreferenced(&state.db, &state.evidence, &written).await;
     }
     let c = result?;
     Ok(Filed {
@@ -290,29 +291,4 @@ fn reporter_identity(
             (None, state.secret.mac("reporter-ip", network.as_bytes()))
         }
     }
-}
-
-/// Deletes files this submission wrote, unless a report refers to them. It takes each file's
-/// lock exclusively, so it waits for any submission still committing the same file. When the
-/// database cannot be asked, the files stay: a stray file is harmless, a lost one is not.
-async fn remove_orphans(state: &AppState, keys: &[String]) {
-    for key in keys {
-        match unreferenced(state, key).await {
-            Ok(true) => {
-                if let Err(e) = state.evidence.delete(key).await {
-                    tracing::warn!(error = %e, "cannot delete orphaned evidence");
-                }
-            }
-            Ok(false) => {}
-            Err(e) => tracing::warn!(error = %e, "cannot check orphaned evidence; keeping it"),
-        }
-    }
-}
-
-async fn unreferenced(state: &AppState, key: &str) -> sqlx::Result<bool> {
-    let mut tx = state.db.begin().await?;
-    db::evidence::lock_key_exclusive(&mut tx, key).await?;
-    let referenced = db::evidence::is_referenced(&mut tx, key).await?;
-    tx.commit().await?;
-    Ok(!referenced)
 }

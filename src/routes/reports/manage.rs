@@ -1,5 +1,5 @@
 //! The reporter's private pages, opened by the manage token: see the report with its
-//! evidence, download the files, withdraw the report.
+//! evidence, download the files, withdraw the report or erase its data.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -15,6 +15,7 @@ use super::view::{EvidenceJson, ReportFacts};
 use crate::db;
 use crate::db::evidence::EvidenceRow;
 use crate::db::reports::Access;
+use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::routes::csrf;
 use crate::security::hash_token;
@@ -26,6 +27,8 @@ pub struct ManagePage {
     pub report: ReportFacts,
     pub token: String,
     pub email: Option<String>,
+    /// The exact day of the order, `YYYY-MM-DD`: only the reporter sees it.
+    pub order_date: Option<String>,
     pub evidence: Vec<EvidenceJson>,
     pub csrf_token: String,
 }
@@ -70,12 +73,13 @@ pub async fn show(
         .await?
         .ok_or(AppError::ReportNotFound)?;
     let evidence = db::evidence::list_for_report(&mut conn, report_id).await?;
-    let email = db::reports::reporter_email(&mut conn, report_id).await?;
+    let private = db::reports::private_facts(&mut conn, report_id).await?;
     let (jar, csrf_token) = csrf::issue(jar, &state.secret, state.secure_cookies());
     let page = ManagePage {
         report: ReportFacts::from(&report),
         token,
-        email,
+        email: private.reporter_email,
+        order_date: private.order_date.map(|d| d.to_string()),
         evidence: evidence.iter().map(EvidenceJson::from).collect(),
         csrf_token,
     };
@@ -101,6 +105,39 @@ pub async fn withdraw(
     let mut conn = state.db.acquire().await?;
     let report_id = authorize(&mut conn, &id, &form.token).await?;
     withdraw_report(&mut conn, report_id).await?;
+    Ok(Redirect::to(&format!("/reports/{id}/manage/{}", form.token)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EraseForm {
+    csrf_token: Option<String>,
+    token: String,
+    /// The box saying the reporter understands that this cannot be undone.
+    confirm: Option<String>,
+}
+
+/// `POST /reports/{id}/erase`: withdraws the report and erases what its reporter gave, then
+/// shows the manage page, which says so.
+#[tracing::instrument(skip_all)]
+pub async fn erase(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    jar: CookieJar,
+    WithRejection(Form(form), _): WithRejection<Form<EraseForm>, AppError>,
+) -> Result<Response, AppError> {
+    csrf::verify(&jar, &state.secret, form.csrf_token.as_deref())?;
+    let mut conn = state.db.acquire().await?;
+    let report_id = authorize(&mut conn, &id, &form.token).await?;
+    drop(conn);
+    if form.confirm.is_none() {
+        return Err(FieldErrors::single(
+            "confirm",
+            "Nothing was erased: tick the box to confirm that your data should be deleted for \
+             good, then press the button again.",
+        )
+        .into());
+    }
+    crate::privacy::erase(&state.db, &state.evidence, report_id).await?;
     Ok(Redirect::to(&format!("/reports/{id}/manage/{}", form.token)).into_response())
 }
 

@@ -8,6 +8,7 @@ use super::intake::Filed;
 use crate::db::evidence::EvidenceRow;
 use crate::db::reports::PublicReport;
 use crate::domain::money::Money;
+use crate::domain::order_month::OrderMonth;
 use crate::domain::reason::Reason;
 use crate::domain::status::ReportStatus;
 
@@ -79,7 +80,14 @@ pub struct ReportJson {
     pub brand: BrandJson,
     pub product_title: Option<String>,
     pub price: Option<PriceJson>,
-    pub order_date: Option<String>,
+    /// The month of the order, `YYYY-MM`; never its day, which could tell the seller whose
+    /// order it was.
+    #[schema(
+        value_type = Option<String>,
+        pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        example = "2026-03"
+    )]
+    pub order_month: Option<OrderMonth>,
     pub reasons: Vec<String>,
     pub description: String,
     /// The brand owner's outcome for this listing: `removed`, `confirmed_counterfeit`,
@@ -87,6 +95,9 @@ pub struct ReportJson {
     pub outcome: Option<String>,
     /// The brand owner declared the listing genuine, disputing this report.
     pub disputed: bool,
+    /// Counts in the seller's reputation: its reporter confirmed their email address, or a
+    /// moderator verified it. Other reports are published but marked "email not confirmed".
+    pub counted: bool,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
@@ -117,11 +128,12 @@ impl From<&PublicReport> for ReportJson {
                 name: r.brand_name.clone(),
             },
             product_title: r.product_title.clone(),
+            counted: r.counts,
             price: price_of(r).map(|m| PriceJson {
                 amount: m.amount_string(),
                 currency: m.currency_code().to_owned(),
             }),
-            order_date: r.order_date.map(|d| d.to_string()),
+            order_month: r.order_month,
             reasons: r.reasons.clone(),
             description: r.description.clone(),
             outcome: r.outcome.clone(),
@@ -201,12 +213,17 @@ pub struct ReportFacts {
     pub brand_slug: String,
     pub product_title: Option<String>,
     pub price: Option<String>,
-    pub order_date: Option<String>,
+    pub order_month: Option<OrderMonth>,
     pub reasons: Vec<&'static str>,
     pub description: String,
     pub created: String,
+    /// `YYYY-MM-DD` of the erasure of the reporter's data, if erased.
+    pub erased_on: Option<String>,
     /// The brand owner's outcome for the listing, in words.
     pub outcome: Option<&'static str>,
+    /// Counts in the seller's reputation: its reporter confirmed their email address, or a
+    /// moderator verified it.
+    pub counted: bool,
 }
 
 impl From<&PublicReport> for ReportFacts {
@@ -224,8 +241,9 @@ impl From<&PublicReport> for ReportFacts {
             brand_name: r.brand_name.clone(),
             brand_slug: r.brand_slug.clone(),
             product_title: r.product_title.clone(),
+            counted: r.counts,
             price: price_of(r).map(|m| format!("{} {}", m.amount_string(), m.currency_code())),
-            order_date: r.order_date.map(|d| d.to_string()),
+            order_month: r.order_month,
             reasons: r
                 .reasons
                 .iter()
@@ -234,6 +252,7 @@ impl From<&PublicReport> for ReportFacts {
                 .collect(),
             description: r.description.clone(),
             created: r.created_at.date().to_string(),
+            erased_on: r.erased_at.map(|at| at.date().to_string()),
             outcome: r
                 .outcome
                 .as_deref()
@@ -244,7 +263,7 @@ impl From<&PublicReport> for ReportFacts {
 }
 
 /// The stored price, with the currency's own number of decimals.
-fn price_of(r: &PublicReport) -> Option<Money> {
+pub(super) fn price_of(r: &PublicReport) -> Option<Money> {
     let currency = iso_currency::Currency::from_code(r.price_currency.as_deref()?)?;
     Money::new(r.price_amount?, currency).ok()
 }

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use crate::db::seller_page::{
     BrandCount, ListingCount, MonthCount, OutcomeEntry, ReportSummary, SellerPage,
 };
+use crate::domain::order_month::OrderMonth;
 use crate::domain::outcome::Outcome;
 use crate::domain::reason::Reason;
 use crate::domain::reputation::{self, Reputation};
@@ -42,7 +43,11 @@ impl From<&Reputation> for ReputationJson {
 pub struct Counts {
     pub reports: i64,
     pub verified: i64,
+    /// Distinct reporters among the live reports, confirmed or not.
     pub distinct_reporters: i64,
+    /// Of those, the ones who count in the reputation: they confirmed their email address,
+    /// or a moderator verified their report.
+    pub confirmed_reporters: i64,
     pub last_30_days: i64,
     pub last_365_days: i64,
 }
@@ -81,12 +86,23 @@ pub struct ReportItem {
     pub reasons: Vec<String>,
     #[serde(skip)]
     pub reason_labels: Vec<&'static str>,
+    /// The month of the order, `YYYY-MM`; never its day.
+    #[schema(
+        value_type = Option<String>,
+        pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        example = "2026-03"
+    )]
+    pub order_month: Option<OrderMonth>,
     /// The first 280 characters of the description.
     pub excerpt: String,
     pub listing_id: String,
     pub canonical_url: String,
     /// The brand owner declared this listing genuine, disputing the report.
     pub disputed: bool,
+    /// Whether the report counts in the reputation: its reporter confirmed their email
+    /// address, or a moderator verified it. Reports that don't are shown, marked "email not
+    /// confirmed".
+    pub counted: bool,
 }
 
 /// What a brand owner recorded about one of the seller's listings.
@@ -184,6 +200,7 @@ impl SellerView {
                 reports: page.reports,
                 verified: page.verified_reports,
                 distinct_reporters: page.distinct_reporters,
+                confirmed_reporters: page.confirmed_reporters,
                 last_30_days: page.last_30_days,
                 last_365_days: page.last_365_days,
             },
@@ -271,9 +288,11 @@ pub fn report_item(r: ReportSummary) -> ReportItem {
         },
         product_title: r.product_title,
         reasons: r.reasons,
+        order_month: r.order_month,
         excerpt,
         listing_id: r.listing_id,
         canonical_url: r.canonical_url,
+        counted: r.counts,
         disputed: r.disputed,
     }
 }

@@ -38,7 +38,8 @@ pub struct ExportParams {
         pattern = "^(reported|verified|withdrawn|removed|confirmed_counterfeit|genuine|rejected_by_marketplace)?$"
     )]
     pub status: Option<String>,
-    /// Only listings reported by at least this many different buyers; not with `since`.
+    /// Only listings reported by at least this many different buyers who confirmed their email
+    /// address (or whose report a moderator verified); not with `since`.
     #[param(schema_with = min_reporters_schema)]
     pub min_reporters: Option<String>,
     /// Only listings with a report at or after this date (`YYYY-MM-DD`) or time (RFC 3339);

@@ -4,8 +4,8 @@ use futures_util::StreamExt;
 use serde_json::Value;
 
 use super::{
-    Table, amazon_report, export, export_json, fetch, fields, file, header, holder, item, ok_text,
-    problem, report, sorted, withdraw,
+    Table, amazon_report, export, export_json, fetch, fields, file, file_unconfirmed, header,
+    holder, item, ok_text, problem, report, sorted, withdraw,
 };
 use crate::helpers::TestApp;
 
@@ -76,19 +76,22 @@ async fn aliexpress_lists_come_in_numbered_parts_of_300() {
     }
 }
 
-/// Files reports on listings `1..=n` for Acme, four at a time; returns the receipts by URL.
+/// Files reports on listings `1..=n` for Acme, four at a time, and confirms their reporter's
+/// address once; returns the receipts by URL.
 async fn file_many(app: &TestApp, n: u64) -> std::collections::HashMap<String, Value> {
     let reports: Vec<Value> = (1..=n)
         .map(|n| report(n, "Acme", "a@example.com"))
         .collect();
-    futures_util::stream::iter(reports.iter())
+    let receipts = futures_util::stream::iter(reports.iter())
         .map(|r| async move {
-            let receipt = file(app, r).await;
+            let receipt = file_unconfirmed(app, r).await;
             (r["listing_url"].as_str().expect("url").to_owned(), receipt)
         })
         .buffer_unordered(4)
         .collect()
-        .await
+        .await;
+    app.confirm_address("a@example.com").await;
+    receipts
 }
 
 #[tokio::test]

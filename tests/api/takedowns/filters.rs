@@ -1,8 +1,8 @@
 //! Filters by marketplace, status, reporters and dates, and the 422s for bad parameters.
 
 use super::{
-    AMAZON_LISTING, EBAY_LISTING, export, export_json, fields, file, holder, item, problem, report,
-    row_of, three_marketplaces, urls,
+    AMAZON_LISTING, EBAY_LISTING, export, export_json, fields, file, file_unconfirmed, holder,
+    item, problem, report, row_of, three_marketplaces, urls,
 };
 use crate::helpers::TestApp;
 
@@ -66,6 +66,15 @@ async fn filters_select_by_marketplace_status_reporters_and_dates() {
         select("marketplace=aliexpress&min_reporters=2&status=reported").await,
         [item(2)]
     );
+
+    // Made-up addresses that nobody confirms are in `reports`, never in `distinct_reporters`.
+    for n in 0..3 {
+        file_unconfirmed(&app, &report(1, "Acme", &format!("made.up{n}@example.com"))).await;
+    }
+    let all = export_json(&app, &token, "brand=acme").await;
+    assert_eq!(row_of(&all, &item(1))["reports"], 4);
+    assert_eq!(row_of(&all, &item(1))["distinct_reporters"], 1);
+    assert_eq!(select("min_reporters=2").await, [item(2)]);
 }
 
 #[tokio::test]

@@ -115,8 +115,18 @@ fn report(n: u64, brand: &str, email: &str) -> Value {
     report
 }
 
-/// Files a report through the API and returns its answer (`id`, `manage_token`, …).
+/// Files a report through the API, as a reporter who then confirms the address (only such
+/// reporters count in `distinct_reporters`), and returns its answer (`id`, `manage_token`, …).
 async fn file(app: &TestApp, report: &Value) -> Value {
+    let filed = file_unconfirmed(app, report).await;
+    if let Some(email) = report["email"].as_str() {
+        app.confirm_address(email).await;
+    }
+    filed
+}
+
+/// Files a report through the API; its reporter never confirms the address.
+async fn file_unconfirmed(app: &TestApp, report: &Value) -> Value {
     let response = app.post_report_json(report).await;
     let status = response.status();
     let body = response.text().await.expect("body");

@@ -31,7 +31,8 @@ async fn each_sync_returns_every_changed_listing_once_and_nothing_else() {
     file(&app, &report(5, "Acme", "a@example.com")).await;
     let mut refiled = report(1, "Acme", "a@example.com");
     refiled["description"] = json!("Second look: the serial number on the tag does not exist.");
-    assert_eq!(app.post_report_json(&refiled).await.status(), 200);
+    assert_eq!(app.post_report_json(&refiled).await.status(), 201);
+    app.confirm_address("a@example.com").await;
     file(&app, &report(2, "Acme", "b@example.com")).await;
     file(&app, &report(2, "Acme", "c@example.com")).await;
     withdraw(&app, &filed[2]).await;
@@ -89,7 +90,9 @@ async fn a_report_refiled_for_another_brand_leaves_the_old_brands_list_through_t
     // The same buyer corrects the brand of their report.
     let mut corrected = report(1, "Globex", "a@example.com");
     corrected["description"] = json!("Wrong brand before: the logo on it is Globex, not Acme.");
-    assert_eq!(app.post_report_json(&corrected).await.status(), 200);
+    assert_eq!(app.post_report_json(&corrected).await.status(), 201);
+    // Once they confirm, the corrected report replaces the earlier one.
+    app.confirm_address("a@example.com").await;
 
     let acme_sync = export_json(&app, &acme, &format!("since={acme_cursor}")).await;
     assert_eq!(changes(&acme_sync), [(item(1), "withdrawn".to_owned())]);

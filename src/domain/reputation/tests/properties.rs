@@ -20,10 +20,32 @@ fn bounds_and_monotonicity_hold_over_a_grid() {
         for w in [0.0, 0.1, 1.0] {
             let more = Signals {
                 distinct_reporters: s.distinct_reporters + 1,
+                confirmed_reporters: s.confirmed_reporters + 1,
                 weighted_reporters: s.weighted_reporters + w,
                 ..s
             };
-            at_least(more, "another reporter");
+            at_least(more, "another confirmed reporter");
+            if s.confirmed_reporters < s.distinct_reporters {
+                let confirms = Signals {
+                    confirmed_reporters: s.confirmed_reporters + 1,
+                    weighted_reporters: s.weighted_reporters + w,
+                    ..s
+                };
+                at_least(confirms, "an address confirmed");
+            }
+        }
+        let unconfirmed = assess(&Signals {
+            reports: s.reports + 1,
+            distinct_reporters: s.distinct_reporters + 1,
+            ..s
+        });
+        assert_eq!(
+            (unconfirmed.report_confidence, unconfirmed.outcome_score),
+            (r.report_confidence, r.outcome_score),
+            "an unconfirmed reporter moves no number: {s:?}"
+        );
+        if r.label != Label::NoReports {
+            assert_eq!(unconfirmed.label, r.label, "nor the label: {s:?}");
         }
         let spare = s.weighted_reporters - s.weighted_verified_reporters;
         let verified = Signals {
@@ -81,20 +103,22 @@ fn bounds_and_monotonicity_hold_over_a_grid() {
     assert!(checked > 5_000, "{checked}");
 }
 
-/// Consistent signals: weights within counts, verified within all, a few outcomes.
+/// Consistent signals: weights within counts, verified within all, some reporters who never
+/// confirmed, a few outcomes.
 fn grid() -> impl Iterator<Item = Signals> {
     let mut out = Vec::new();
     for n in 0..=5u64 {
         for freshness in [0.0, 0.3, 0.7, 1.0] {
             let weighted = n as f64 * freshness;
             for verified_share in [0.0, 0.5, 1.0] {
-                for evidence in 0..=n {
+                for (evidence, unconfirmed) in (0..=n).flat_map(|e| [(e, 0), (e, 2)]) {
                     for confirmed in 0..=2 {
                         for removed in 0..=3 {
                             for genuine in 0..=2 {
                                 out.push(Signals {
-                                    reports: n,
-                                    distinct_reporters: n,
+                                    reports: n + unconfirmed,
+                                    distinct_reporters: n + unconfirmed,
+                                    confirmed_reporters: n,
                                     weighted_reporters: weighted,
                                     verified_reports: (verified_share * n as f64).ceil() as u64,
                                     weighted_verified_reporters: weighted * verified_share,
