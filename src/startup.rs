@@ -248,6 +248,8 @@ pub async fn serve_until(
 
 /// How often the server deletes rate-limit counters nothing reads any more.
 const RATE_LIMIT_SWEEP: Duration = Duration::from_secs(300);
+/// Counters deleted per statement, so that a backlog never holds locks for long.
+const RATE_LIMIT_SWEEP_BATCH: i64 = 10_000;
 
 /// Deletes expired rate-limit counters every [`RATE_LIMIT_SWEEP`], so that the table holds
 /// about two windows' worth of clients whether or not `fakewatch purge` runs. With several
@@ -258,13 +260,21 @@ async fn sweep_rate_limits(db: sqlx::PgPool) {
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         every.tick().await;
-        let swept = match db.acquire().await {
-            Ok(mut conn) => db::rate_limits::delete_expired(&mut conn).await,
-            Err(e) => Err(e),
-        };
-        match swept {
+        match sweep_once(&db).await {
             Ok(deleted) => tracing::debug!(deleted, "expired rate-limit counters deleted"),
             Err(e) => tracing::warn!(error = %e, "cannot delete expired rate-limit counters"),
+        }
+    }
+}
+
+async fn sweep_once(db: &sqlx::PgPool) -> sqlx::Result<u64> {
+    let mut total = 0;
+    loop {
+        let mut conn = db.acquire().await?;
+        let deleted = db::rate_limits::delete_expired(&mut conn, RATE_LIMIT_SWEEP_BATCH).await?;
+        total += deleted;
+        if deleted < RATE_LIMIT_SWEEP_BATCH as u64 {
+            return Ok(total);
         }
     }
 }

@@ -46,12 +46,20 @@ pub async fn hit(conn: &mut PgConnection, bucket: Bucket, client_key: &[u8]) -> 
     })
 }
 
-/// Deletes the counters of windows nothing reads any more (those before the previous window);
-/// returns how many. The server runs it every few minutes; `fakewatch purge` may too.
+/// Deletes up to `limit` counters of windows nothing reads any more (those before the
+/// previous window); returns how many. The server runs it every few minutes until a batch
+/// comes back short; `fakewatch purge` may run it too.
 #[tracing::instrument(skip_all)]
-pub async fn delete_expired(conn: &mut PgConnection) -> sqlx::Result<u64> {
-    let done = sqlx::query("delete from rate_limit where expires_at < now()")
-        .execute(conn)
-        .await?;
+pub async fn delete_expired(conn: &mut PgConnection, limit: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "delete from rate_limit where (bucket, client_key, window_start) in (
+             select bucket, client_key, window_start from rate_limit
+             where expires_at < now()
+             order by expires_at limit $1
+         )",
+    )
+    .bind(limit)
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected())
 }

@@ -382,7 +382,7 @@ async fn expired_counters_are_deleted_and_live_ones_kept() {
     .await
     .expect("old counter");
     let mut conn = app.db.acquire().await.expect("connection");
-    let deleted = fakewatch::db::rate_limits::delete_expired(&mut conn)
+    let deleted = fakewatch::db::rate_limits::delete_expired(&mut conn, 100)
         .await
         .expect("purge");
     assert_eq!(deleted, 1);
