@@ -5,6 +5,27 @@
 \set item random(1, 1000000000)
 \set seller 1100000001 + :item % 10000
 \set brand random(1, 500)
+-- The attempt counts against the client's limit first, in a statement of its own
+-- (db::rate_limits::HIT_SQL): wrk's requests all come from 127.0.0.1, so they all bump one
+-- counter row, as here.
+with clock as (
+    select extract(epoch from now())::float8 as now
+), win as (
+    select to_timestamp(floor(now / 3600::float8) * 3600::float8) as window_start,
+           now - floor(now / 3600::float8) * 3600::float8 as elapsed
+    from clock
+), bump as (
+    insert into rate_limit as r (bucket, client_key, window_start, expires_at, hits)
+    select 'reports', sha256('127.0.0.1'), window_start, window_start + make_interval(secs => 2 * 3600::float8), 1 from win
+    on conflict on constraint rate_limit_pkey do update set hits = r.hits + 1
+    returning hits
+)
+select (select hits from bump)::int8 as current,
+       coalesce((select r.hits from rate_limit r, win
+                 where r.bucket = 'reports' and r.client_key = sha256('127.0.0.1')
+                   and r.window_start = win.window_start - make_interval(secs => 3600::float8)),
+                0)::int8 as previous,
+       (select elapsed from win) as elapsed;
 begin;
 -- The listing and the seller it is recorded under (0 when new).
 select coalesce(max(l.listing_id), 0) as known_listing

@@ -8,6 +8,7 @@ pub mod evidence;
 pub mod home;
 pub mod listings;
 pub mod privacy;
+pub mod rate_limits;
 pub mod reports;
 pub mod rights_holders;
 pub mod search;
