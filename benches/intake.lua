@@ -1,5 +1,6 @@
 -- wrk script for benches/intake.sh: POST /api/v1/reports with a JSON report; the seller, brand
--- and listing are drawn from the same ranges as benches/intake.sql.
+-- and listing are drawn from the same ranges as benches/intake.sql; each report gives its own
+-- email address, so each queues a confirmation mail.
 math.randomseed(os.time())
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -18,8 +19,9 @@ request = function()
     .. '"brand":"Brand %d","product_title":"Product %s",'
     .. '"price":{"amount":"19.99","currency":"USD"},"order_date":"2026-10-01",'
     .. '"reasons":["price_too_low","poor_quality"],'
-    .. '"description":"The logo is off-centre and the stitching is loose; the price was a tenth of retail."}',
-    item, seller, seller, brand, item)
+    .. '"description":"The logo is off-centre and the stitching is loose; the price was a tenth of retail.",'
+    .. '"email":"b%d@example.com"}',
+    item, seller, seller, brand, item, n)
   return wrk.format(nil, nil, nil, body)
 end
 

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::domain::client::TrustedProxies;
+
 /// `fakewatch [serve|migrate|demo-data|rights-holder|purge …]`.
 #[derive(Debug, Parser)]
 #[command(
@@ -309,6 +311,37 @@ pub struct Config {
     )]
     pub upload_memory_bytes: usize,
 
+    /// Proxies whose X-Forwarded-For is believed: comma-separated CIDRs or addresses
+    /// (e.g. `10.0.0.0/8,127.0.0.1`). Empty: the socket's peer is the client.
+    #[arg(
+        long,
+        env = "FAKEWATCH_TRUSTED_PROXIES",
+        default_value = "",
+        hide_default_value = true,
+        value_parser = TrustedProxies::parse,
+        global = true
+    )]
+    pub trusted_proxies: TrustedProxies,
+
+    /// Reports (filing attempts) one client may send per hour; a client is an IPv4 address or
+    /// an IPv6 /64. 0: no limit.
+    #[arg(
+        long,
+        env = "FAKEWATCH_RATE_LIMIT_REPORTS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub rate_limit_reports: u32,
+
+    /// Seller searches and lookups one client may make per minute. 0: no limit.
+    #[arg(
+        long,
+        env = "FAKEWATCH_RATE_LIMIT_SEARCH",
+        default_value_t = 120,
+        global = true
+    )]
+    pub rate_limit_search: u32,
+
     /// Days an email address that was never confirmed stays on its reports (`fakewatch
     /// purge`); then they stay public as anonymous reports.
     #[arg(
@@ -392,6 +425,14 @@ impl Config {
         }
     }
 
+    /// The limit of a bucket of `domain::rate_limit`, per its window (0: none).
+    pub fn rate_limit(&self, bucket: crate::domain::rate_limit::Bucket) -> u32 {
+        match bucket {
+            crate::domain::rate_limit::Bucket::Reports => self.rate_limit_reports,
+            crate::domain::rate_limit::Bucket::Searches => self.rate_limit_search,
+        }
+    }
+
     /// Image workers, defaulting to the number of CPUs.
     pub fn image_workers(&self) -> usize {
         self.image_workers
@@ -447,6 +488,9 @@ impl std::fmt::Debug for Config {
             .field("idle_timeout_secs", &self.idle_timeout_secs)
             .field("max_connections", &self.max_connections)
             .field("max_connections_per_ip", &self.max_connections_per_ip)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("rate_limit_reports", &self.rate_limit_reports)
+            .field("rate_limit_search", &self.rate_limit_search)
             .field("retain_unconfirmed_days", &self.retain_unconfirmed_days)
             .field("retain_withdrawn_days", &self.retain_withdrawn_days)
             .field("retain_export_log_days", &self.retain_export_log_days)
@@ -519,9 +563,38 @@ mod tests {
         let cli = Cli::try_parse_from(["fakewatch"]).expect("parses with no arguments");
         assert!(cli.command.is_none());
         assert_eq!(cli.config.max_evidence_files, 10);
+        assert!(cli.config.trusted_proxies.as_slice().is_empty());
+        assert_eq!(cli.config.rate_limit_reports, 30);
+        assert_eq!(cli.config.rate_limit_search, 120);
         assert_eq!(
             cli.config.public_base(),
             format!("http://{}", cli.config.listen)
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_comma_separated_list() {
+        let cli = Cli::try_parse_from(["fakewatch", "--trusted-proxies", "10.0.0.0/8, 127.0.0.1"])
+            .expect("parses");
+        let proxies: Vec<String> = cli
+            .config
+            .trusted_proxies
+            .as_slice()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(proxies, ["10.0.0.0/8", "127.0.0.1/32"]);
+    }
+
+    #[test]
+    fn a_bad_trusted_proxy_stops_startup_with_a_clear_error() {
+        let err = Cli::try_parse_from(["fakewatch", "--trusted-proxies", "10.0.0.0/8,10.0.0/8"])
+            .expect_err("refused");
+        let message = err.to_string();
+        assert!(message.contains("--trusted-proxies"), "{message}");
+        assert!(
+            message.contains("\"10.0.0/8\" is not a network"),
+            "{message}"
         );
     }
 }

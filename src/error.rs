@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::domain::rate_limit::RateLimited;
 use crate::domain::validation::{FieldError, FieldErrors};
 use crate::templates::ErrorPage;
 
@@ -88,6 +89,17 @@ pub enum AppError {
          please send the report again in a minute."
     )]
     UploadsBusy,
+    /// Past a limit per client (`domain::rate_limit`); the message says how long to wait.
+    #[error("{0}")]
+    RateLimited(RateLimited),
+    /// A state-changing request sent by a page of another website (`domain::cross_site`);
+    /// carries the service's public URL.
+    #[error(
+        "This request was sent from another website, and Fakewatch only accepts changes made \
+         on its own pages. Nothing was changed; to file or change a report, open {0} and use \
+         its forms."
+    )]
+    CrossSiteRefused(String),
     #[error("Something went wrong on our side. It has been logged.")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -121,7 +133,10 @@ impl AppError {
             | AppError::SearchesBusy
             | AppError::UploadsBusy
             | AppError::ExportTooLong(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::TooManyExportsForHolder(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyExportsForHolder(_) | AppError::RateLimited(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            AppError::CrossSiteRefused(_) => StatusCode::FORBIDDEN,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -145,22 +160,24 @@ impl AppError {
         }
     }
 
-    /// Extra headers: a 503 tells clients when to come back.
-    fn decorate(&self, response: &mut Response) {
+    /// Extra headers: a 503 or 429 tells clients when to come back. Pages that answer an
+    /// error with a page of their own (a form shown again) add them with this too.
+    pub(crate) fn decorate(&self, response: &mut Response) {
         let retry_after = match self {
             AppError::DatabaseUnavailable(_)
             | AppError::TooManyExports
             | AppError::TooManyExportsForHolder(_)
             | AppError::QueryTimedOut(_)
             | AppError::ExportTooLong(_)
-            | AppError::UploadsBusy => Some("30"),
-            AppError::SearchesBusy => Some("5"),
+            | AppError::UploadsBusy => Some(30),
+            AppError::SearchesBusy => Some(5),
+            AppError::RateLimited(limited) => Some(limited.retry_after),
             _ => None,
         };
         if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         let challenge = match self {
             AppError::ManageTokenMissing | AppError::ApiTokenMissing => Some("Bearer"),

@@ -177,8 +177,16 @@ pub fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
                 .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
                 .layer(security_header(header::CONTENT_SECURITY_POLICY, CSP))
                 .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
+                // Never a path (manage links carry their token): at most our origin, and
+                // links out carry rel=noreferrer. Not no-referrer, under which browsers send
+                // `Origin: null` with our own forms, which reads as another site's.
+                .layer(security_header(header::REFERRER_POLICY, "strict-origin"))
                 .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+                // Before any handler and body: another site's page changes nothing here.
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    routes::refuse_cross_site,
+                ))
                 // Innermost, so that its 500 passes every layer above on its way out
                 // (request id, compression, problem details, security headers).
                 .layer(axum::middleware::from_fn(crate::panic::catch_panic)),
@@ -238,13 +246,49 @@ pub async fn serve_until(
         max_connections_per_client: usize::try_from(config.max_connections_per_ip)
             .unwrap_or(usize::MAX),
     };
+    let sweeper = tokio::spawn(sweep_rate_limits(state.db.clone()));
     let (stop_mail, mail_stopped) = tokio::sync::oneshot::channel();
     let sender = tokio::spawn(crate::mail::sender::run(state.clone(), mail_stopped));
     serve::run(listener, app(state), limits, signal).await;
+    sweeper.abort();
     let _ = stop_mail.send(());
-    // The sender stops at once: a mail it was sending stays queued (its transaction rolls back).
+    // The sender stops at once: a mail it was sending stays queued, and is tried again when
+    // its lease runs out (db::mail).
     let _ = sender.await;
     Ok(())
+}
+
+/// How often the server deletes rate-limit counters nothing reads any more.
+const RATE_LIMIT_SWEEP: Duration = Duration::from_secs(300);
+/// Counters deleted per statement, so that a backlog never holds locks for long.
+const RATE_LIMIT_SWEEP_BATCH: i64 = 10_000;
+
+/// Deletes expired rate-limit counters every [`RATE_LIMIT_SWEEP`], so that the table holds
+/// about two windows' worth of clients whether or not `fakewatch purge` runs. With several
+/// instances each sweeps; a sweep finds little, through the index on `expires_at`.
+async fn sweep_rate_limits(db: sqlx::PgPool) {
+    let start = tokio::time::Instant::now() + RATE_LIMIT_SWEEP;
+    let mut every = tokio::time::interval_at(start, RATE_LIMIT_SWEEP);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        every.tick().await;
+        match sweep_once(&db).await {
+            Ok(deleted) => tracing::debug!(deleted, "expired rate-limit counters deleted"),
+            Err(e) => tracing::warn!(error = %e, "cannot delete expired rate-limit counters"),
+        }
+    }
+}
+
+async fn sweep_once(db: &sqlx::PgPool) -> sqlx::Result<u64> {
+    let mut total = 0;
+    loop {
+        let mut conn = db.acquire().await?;
+        let deleted = db::rate_limits::delete_expired(&mut conn, RATE_LIMIT_SWEEP_BATCH).await?;
+        total += deleted;
+        if deleted < RATE_LIMIT_SWEEP_BATCH as u64 {
+            return Ok(total);
+        }
+    }
 }
 
 /// Binds the configured address.

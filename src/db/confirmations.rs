@@ -109,6 +109,8 @@ pub async fn reporter_for_token(
 pub struct Changed {
     /// Reports now confirmed (or, for [`disown`], withdrawn).
     pub reports: u64,
+    /// For [`disown`]: the reports withdrawn.
+    pub withdrawn: Vec<i64>,
     /// Sellers whose live reports changed: their shown name must be recounted in the same
     /// transaction (`sellers::refresh_shown_name`).
     pub sellers: Vec<i64>,
@@ -196,6 +198,7 @@ pub async fn confirm(
     .await?;
     Ok(Changed {
         reports: confirmed.rows_affected(),
+        withdrawn: Vec::new(),
         sellers,
     })
 }
@@ -208,17 +211,19 @@ pub async fn disown(
     public_ids: &[String],
 ) -> sqlx::Result<Changed> {
     let sellers = lock_sellers(&mut *conn, reporter_key, public_ids).await?;
-    let withdrawn = sqlx::query(
+    let withdrawn: Vec<i64> = sqlx::query_scalar(
         "update report set status = 'withdrawn'
          where reporter_key = $1 and public_id = any($2)
-           and confirmed_at is null and status in ('unverified', 'verified')",
+           and confirmed_at is null and status in ('unverified', 'verified')
+         returning report_id",
     )
     .bind(reporter_key)
     .bind(public_ids)
-    .execute(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(Changed {
-        reports: withdrawn.rows_affected(),
+        reports: withdrawn.len() as u64,
+        withdrawn,
         sellers,
     })
 }

@@ -9,6 +9,7 @@ pub mod home;
 pub mod listings;
 pub mod mail;
 pub mod privacy;
+pub mod rate_limits;
 pub mod reports;
 pub mod rights_holders;
 pub mod search;

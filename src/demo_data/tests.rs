@@ -351,7 +351,7 @@ fn report_rows_satisfy_the_schema_checks() {
     let mut per_status = [0usize; 4];
     let mut public_ids = HashSet::new();
     for (i, row) in rows.iter().enumerate() {
-        assert_eq!(row.len(), 19, "{row:?}");
+        assert_eq!(row.len(), 20, "{row:?}");
         assert_eq!(row[0], (i + 1).to_string());
         assert!(public_ids.insert(row[1].clone()));
         assert!(row[5] == "\\N" || (1..=300).contains(&row[5].chars().count()));

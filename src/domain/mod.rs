@@ -1,5 +1,7 @@
 //! Pure logic: no I/O, no HTTP, no SQL. Everything here is unit-tested beside the code.
 
+pub mod client;
+pub mod cross_site;
 pub mod excerpt;
 pub mod fold;
 pub mod listing_url;
@@ -8,6 +10,7 @@ pub mod marketplace;
 pub mod money;
 pub mod order_month;
 pub mod outcome;
+pub mod rate_limit;
 pub mod reason;
 pub mod report;
 pub mod reputation;

@@ -48,6 +48,8 @@ pub struct PurgeSummary {
     pub confirmations: u64,
     pub expired_confirmations: u64,
     pub export_logs: u64,
+    /// Rate-limit counters whose window has passed (the server also sweeps them).
+    pub rate_limits: u64,
 }
 
 impl fmt::Display for PurgeSummary {
@@ -74,6 +76,7 @@ impl fmt::Display for PurgeSummary {
                 self.expired_confirmations,
             ),
             ("export log rows deleted", self.export_logs),
+            ("expired rate-limit counters deleted", self.rate_limits),
         ];
         for (what, count) in lines {
             writeln!(f, "{what}: {count}")?;
@@ -139,8 +142,10 @@ pub async fn purge(
         Box::pin(db::privacy::delete_spent_budget(conn, BATCH))
     })
     .await?;
-    // Rate-limit counters (keyed by hashed client): `db::rate_limits::delete_expired` from the
-    // rate-limiting branch belongs here, counted in the summary like the rest.
+    summary.rate_limits = in_batches(db, |conn| {
+        Box::pin(db::rate_limits::delete_expired(conn, BATCH))
+    })
+    .await?;
     Ok(summary)
 }
 

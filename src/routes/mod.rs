@@ -3,12 +3,14 @@
 mod api;
 mod brands;
 mod cache;
+mod cross_site;
 pub mod csrf;
 mod evidence_links;
 mod health;
 mod openapi;
 mod pages;
 mod paging;
+pub mod rate_limit;
 mod reports;
 pub mod sellers;
 mod takedowns;
@@ -27,6 +29,7 @@ use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::state::AppState;
 pub use api::problem_details;
+pub use cross_site::refuse_cross_site;
 
 /// Every route of the service. Bodies are limited to a few kilobytes except on the two
 /// routes that take evidence uploads, which get `upload_limit` bytes.
@@ -104,21 +107,38 @@ const SMALL_BODY_LIMIT: usize = 64 * 1024;
 /// A batch of outcomes: up to 1,000, each with a note of up to 2,000 characters.
 const OUTCOMES_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
-/// The client's network address, when the server was started with connect info.
+/// The client's network address, when the server was started with connect info: the socket's
+/// peer, or, when that is one of `FAKEWATCH_TRUSTED_PROXIES`, the client it forwarded for
+/// (`domain::client::resolve`). Limits and reporter fingerprints both go by it.
+#[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return Ok(ClientAddr(None));
+        };
+        let forwarded = parts
+            .headers
+            .get_all(X_FORWARDED_FOR)
+            .iter()
+            // Not text: not an address either, which ends the walk at the hop that sent it.
+            .map(|value| value.to_str().unwrap_or("?"));
+        Ok(ClientAddr(Some(crate::domain::client::resolve(
+            peer.ip(),
+            forwarded,
+            state.config.trusted_proxies.as_slice(),
+        ))))
     }
 }
+
+const X_FORWARDED_FOR: axum::http::HeaderName =
+    axum::http::HeaderName::from_static("x-forwarded-for");
 
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {

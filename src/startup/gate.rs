@@ -1,7 +1,7 @@
 //! Caps on open connections: in all, and from one client address.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
@@ -180,15 +180,10 @@ impl Drop for Admitted {
 }
 
 /// The address a cap applies to: an IPv4 address, or an IPv6 /64 network, since one machine
-/// commonly holds a whole /64 and could otherwise change address per connection.
+/// commonly holds a whole /64 and could otherwise change address per connection. This is the
+/// socket's peer, never an address a proxy forwarded: the caps count connections to us.
 fn client_of(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & !u128::from(u64::MAX))),
-        },
-    }
+    crate::domain::client::ClientNet::of(ip).address()
 }
 
 #[cfg(test)]

@@ -77,7 +77,7 @@ async fn responses_carry_security_headers_and_a_request_id() {
     assert!(csp.contains("frame-ancestors 'none'"));
     assert!(!csp.contains("unsafe-inline"));
     assert_eq!(headers["x-content-type-options"], "nosniff");
-    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["referrer-policy"], "strict-origin");
     assert!(headers.contains_key("x-request-id"));
 }
 

@@ -138,6 +138,10 @@ impl TestApp {
         config.image_workers = Some(2);
         // The server runs inside this test binary, so "this program" can't clean PDFs.
         config.pdf_worker = Some(PathBuf::from(env!("CARGO_BIN_EXE_fakewatch")));
+        // Every test's requests come from 127.0.0.1, and some file or search a lot: the limits
+        // are counted but out of reach (tests/api/limits.rs sets small ones).
+        config.rate_limit_reports = 1_000_000;
+        config.rate_limit_search = 1_000_000;
         adjust(&mut config);
 
         let state = startup::build_state(config).await.expect("app starts");

@@ -3,11 +3,13 @@
 
 mod browser;
 mod clients;
+mod cross_site;
 mod demo_data;
 mod evidence;
 mod evidence_pdf;
 mod health;
 mod helpers;
+mod limits;
 mod listing_seller;
 mod mail;
 mod openapi;

@@ -286,6 +286,21 @@ async fn this_wasnt_me_withdraws_the_pending_reports_of_the_address() {
     }
     let r = app.get_report_api(other["id"].as_str().expect("id")).await;
     assert_eq!(r.status(), 200, "another address's report is untouched");
+    // Nothing stays on the disowned reports: the victim's address least of all.
+    let left: Vec<(Option<String>, bool)> = sqlx::query_as(
+        "select reporter_email, erased_at is not null from report order by report_id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("rows");
+    assert_eq!(
+        left,
+        [
+            (None, true),
+            (None, true),
+            (Some("someone@example.com".to_owned()), false)
+        ]
+    );
 }
 
 #[tokio::test]

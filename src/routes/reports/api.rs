@@ -1,6 +1,8 @@
 //! The reports API: `POST /api/v1/reports` (JSON, or multipart with a `report` JSON part and
 //! `evidence` files), `GET` and `DELETE /api/v1/reports/{id}`. Errors are problem details.
 
+use std::net::IpAddr;
+
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -13,15 +15,16 @@ use utoipa::openapi::schema::{
 
 use super::intake::{self, Client};
 use super::manage::{authorize, serve_evidence, withdraw_report};
-use super::upload::{self, human_bytes};
+use super::upload::{self, Gate, human_bytes};
 use super::view::{FiledJson, ReportJson};
 use crate::db;
+use crate::domain::rate_limit::Bucket;
 use crate::domain::report::ReportInput;
 use crate::domain::status::ReportStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError, Problem};
-use crate::routes::ClientAddr;
 use crate::routes::api::{ApiPath, ApiQuery};
+use crate::routes::{ClientAddr, rate_limit};
 use crate::state::AppState;
 
 /// Largest JSON report body: the longest fields together take about 30 KiB.
@@ -75,6 +78,9 @@ impl utoipa::ToSchema for ReportUpload {
         (status = 413, description = "Body or a file too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor multipart", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Field errors: besides what the schema says, the listing URL must be a product page, the seller must be identified (by `seller_url`, `seller_name` or a listing URL that names it) and must be the store the listing is recorded under, the brand needs a letter or digit, the price a known currency, the order date must not be in the future", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Sent by another website's page (its `Origin`, or `Sec-Fetch-Site: cross-site`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "This client (IPv4 address or IPv6 /64) has filed as many reports this past hour as it may; nothing was saved", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until it may file again"))),
     ))]
 /// `POST /api/v1/reports`
 #[tracing::instrument(skip_all)]
@@ -89,7 +95,7 @@ pub async fn create(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let (input, files) = if content_type.starts_with("application/json") {
+    let (input, files, conn) = if content_type.starts_with("application/json") {
         // The route allows uploads of many megabytes; a JSON report needs a few kilobytes.
         let body = axum::body::to_bytes(request.into_body(), MAX_JSON_BYTES)
             .await
@@ -99,13 +105,18 @@ pub async fn create(
                     human_bytes(MAX_JSON_BYTES)
                 ))
             })?;
+        // Every attempt whose body could be read counts, before anything else is done, on the
+        // connection that then runs the report's transaction.
+        let mut conn = state.db.acquire().await.map_err(AppError::from)?;
+        rate_limit::spend_with(&state, &mut conn, ip, Bucket::Reports).await?;
         let Json(input) = Json::<ReportInput>::from_bytes(&body).map_err(AppError::from)?;
-        (input, Vec::new())
+        (input, Vec::new(), Some(conn))
     } else if content_type.starts_with("multipart/form-data") {
         let multipart = Multipart::from_request(request, &state)
             .await
             .map_err(AppError::from)?;
-        read_multipart(&state, multipart).await?
+        let (input, files) = read_multipart(&state, multipart, ip).await?;
+        (input, files, None)
     } else {
         return Err(AppError::UnsupportedMediaType(format!(
             "Send the report as application/json, or as multipart/form-data with a \"report\" \
@@ -119,24 +130,35 @@ pub async fn create(
         .into());
     };
 
-    let filed = intake::file_report(&state, &input, files, Client { ip }).await?;
+    let filed = intake::file_report(&state, &input, files, Client { ip }, conn).await?;
     let body = FiledJson::new(&filed, &state.config.public_base());
     let status = StatusCode::CREATED;
     let location = format!("/api/v1/reports/{}", filed.public_id);
     Ok((status, [(header::LOCATION, location)], Json(body)).into_response())
 }
 
+/// Reads a multipart report. The attempt counts against the client's limit once the parts
+/// before the first file are read; past the limit, the files are skipped unread and the
+/// answer is 429.
 async fn read_multipart(
     state: &AppState,
     multipart: Multipart,
+    ip: Option<IpAddr>,
 ) -> Result<(ReportInput, Vec<upload::Upload>), AppError> {
     let body = upload::read(
         multipart,
         upload::Limits::from(&*state.config),
         &state.upload_memory,
-        |_| Ok(()),
+        async |_| match rate_limit::spend(state, ip, Bucket::Reports).await {
+            Ok(()) => Ok(Gate::Open),
+            Err(limited @ AppError::RateLimited(_)) => Ok(Gate::Skip(limited)),
+            Err(other) => Err(other),
+        },
     )
     .await?;
+    if let Some(refusal) = body.refused {
+        return Err(refusal);
+    }
     if body.too_large {
         return Err(AppError::PayloadTooLarge(format!(
             "Each evidence file may be at most {}. {}",
@@ -214,7 +236,7 @@ pub struct DeleteParams {
         (status = 400, description = "A path that is not UTF-8, or `erase` that is not `true` or `false`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No manage token", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not this report's manage token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not this report's manage token, or a request sent by another website's page", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 /// `DELETE /api/v1/reports/{id}[?erase=true]` with `Authorization: Bearer <manage_token>`:

@@ -13,6 +13,7 @@ use sqlx::PgConnection;
 
 use crate::db;
 use crate::db::confirmations::{Changed, PendingReport};
+use crate::db::privacy::QueuedMail;
 use crate::domain::excerpt::first_words;
 use crate::error::AppError;
 use crate::routes::csrf;
@@ -140,7 +141,9 @@ pub async fn confirm(
     render(&state, &mut conn, jar, token, &key, done).await
 }
 
-/// `POST /confirm/{token}/not-me`: withdraws the listed reports.
+/// `POST /confirm/{token}/not-me`: withdraws the listed reports, and erases what they hold:
+/// the address's owner says someone else gave it, so it must not stay on them for the
+/// retention period, and neither must what that someone uploaded.
 #[tracing::instrument(skip_all)]
 pub async fn disown(
     State(state): State<AppState>,
@@ -153,7 +156,10 @@ pub async fn disown(
     let key = reporter_key(&mut tx, &token).await?;
     let changed = db::confirmations::disown(&mut tx, &key, &form.report).await?;
     recount_names(&mut tx, &changed).await?;
+    let scrubbed =
+        db::privacy::scrub(&mut tx, &changed.withdrawn, QueuedMail::KeepWhileHeld).await?;
     tx.commit().await?;
+    crate::evidence::delete_unreferenced(&state.db, &state.evidence, &scrubbed.storage_keys).await;
     tracing::info!(
         reports = changed.reports,
         "reports disowned by the address owner"

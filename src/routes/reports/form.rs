@@ -9,13 +9,14 @@ use axum_extra::extract::{CookieJar, WithRejection};
 
 use super::intake::{self, Client};
 use super::receipt;
-use super::upload::{self, MultipartBody, human_bytes};
+use super::upload::{self, Gate, MultipartBody, human_bytes};
+use crate::domain::rate_limit::Bucket;
 use crate::domain::reason::Reason;
 use crate::domain::report::{PriceInput, ReportInput};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::routes::ClientAddr;
-use crate::routes::csrf;
+use crate::routes::{csrf, rate_limit};
 use crate::state::AppState;
 
 /// A hidden field people never see; bots that fill every field fill this one too.
@@ -36,6 +37,8 @@ pub struct NewReportPage {
     pub currency: String,
     pub reasons: Vec<ReasonOption>,
     pub errors: FieldErrors,
+    /// Why the submission as a whole was refused, shown above the form.
+    pub notice: Option<String>,
     pub max_files: usize,
     pub max_file_size: String,
 }
@@ -61,6 +64,7 @@ impl NewReportPage {
             currency,
             reasons,
             errors,
+            notice: None,
             max_files: state.config.max_evidence_files,
             max_file_size: human_bytes(state.config.max_evidence_bytes),
         }
@@ -109,15 +113,26 @@ pub async fn create(
     WithRejection(multipart, _): WithRejection<Multipart, AppError>,
 ) -> Result<Response, AppError> {
     // The token comes first in the form, so a forged submission is refused before any of
-    // its files is read.
-    let body = upload::read(
+    // its files is read. Then the attempt counts against the client's limit; past it, the
+    // files are skipped unread and the text is kept to show the form again.
+    let mut body = upload::read(
         multipart,
         upload::Limits::from(&*state.config),
         &state.upload_memory,
-        |fields| csrf::verify(&jar, &state.secret, fields.get(csrf::FIELD)),
+        async |fields| {
+            csrf::verify(&jar, &state.secret, fields.get(csrf::FIELD))?;
+            match rate_limit::spend(&state, ip, Bucket::Reports).await {
+                Ok(()) => Ok(Gate::Open),
+                Err(limited @ AppError::RateLimited(_)) => Ok(Gate::Skip(limited)),
+                Err(other) => Err(other),
+            }
+        },
     )
     .await?;
     let input = input_from_form(&body);
+    if let Some(refusal) = body.refused.take() {
+        return Ok(show_refused(&state, jar, input, &refusal));
+    }
 
     if body.get(HONEYPOT).is_some_and(|v| !v.is_empty()) {
         let errors = FieldErrors::single(
@@ -141,7 +156,7 @@ pub async fn create(
         return Ok(show_again(&state, jar, input, body.problems, status));
     }
 
-    match intake::file_report(&state, &input, body.files, Client { ip }).await {
+    match intake::file_report(&state, &input, body.files, Client { ip }, None).await {
         Ok(filed) => {
             let jar = receipt::remember_manage_token(jar, &filed, state.secure_cookies());
             Ok((jar, Redirect::to(&format!("/reports/{}", filed.public_id))).into_response())
@@ -155,6 +170,25 @@ pub async fn create(
         )),
         Err(other) => Err(other),
     }
+}
+
+/// The form again, with what was typed, and why the whole submission was refused (a limit):
+/// its files were not read, so they must be attached again.
+fn show_refused(
+    state: &AppState,
+    jar: CookieJar,
+    input: ReportInput,
+    refusal: &AppError,
+) -> Response {
+    let (jar, token) = csrf::issue(jar, &state.secret, state.secure_cookies());
+    let mut page = NewReportPage::new(state, token, input, FieldErrors::new());
+    page.notice = Some(format!(
+        "{refusal} What you typed is kept below; files are not kept, so attach them again when \
+         you send it."
+    ));
+    let mut response = (refusal.status(), jar, page).into_response();
+    refusal.decorate(&mut response);
+    response
 }
 
 fn show_again(

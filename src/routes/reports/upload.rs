@@ -73,6 +73,19 @@ pub struct MultipartBody {
     pub problems: FieldErrors,
     /// A file went over the size limit: the answer is 413 rather than 422.
     pub too_large: bool,
+    /// Why the check before the files refused the body ([`Gate::Skip`]): its files were
+    /// skipped unread, and only its text fields are here.
+    pub refused: Option<AppError>,
+}
+
+/// What the check before the files decided.
+#[derive(Debug)]
+pub enum Gate {
+    /// Read the files.
+    Open,
+    /// The body is refused for this reason, but its text fields are still wanted (to show the
+    /// form again): skip every file without holding it, and read the rest of the text.
+    Skip(AppError),
 }
 
 impl MultipartBody {
@@ -97,14 +110,15 @@ impl MultipartBody {
 /// Reads the whole body: text fields up to 64 KiB each, files up to `max_file_bytes`
 /// each and `max_files` in all, their bytes counted against the server's `memory` budget.
 ///
-/// `before_files` sees the text fields sent before the first file (or all of them when
-/// there is none) and may refuse the body: the form's CSRF token is checked there, so that a
-/// forged submission is refused before any of its files is read.
+/// `before_files` runs once, on the text fields sent before the first file (or all of them
+/// when there is none): an error refuses the body at once (the form's CSRF token is checked
+/// there, so that a forged submission is refused before any of its files is read), and
+/// [`Gate::Skip`] has the files skipped (a client past its limit).
 pub async fn read(
     mut multipart: Multipart,
     limits: Limits,
     memory: &Arc<Semaphore>,
-    before_files: impl FnOnce(&MultipartBody) -> Result<(), AppError>,
+    before_files: impl AsyncFnOnce(&MultipartBody) -> Result<Gate, AppError>,
 ) -> Result<MultipartBody, AppError> {
     let mut body = MultipartBody::default();
     let mut file_count = 0usize;
@@ -112,8 +126,14 @@ pub async fn read(
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == EVIDENCE_FIELD {
-            if let Some(gate) = gate.take() {
-                gate(&body)?;
+            if let Some(gate) = gate.take()
+                && let Gate::Skip(reason) = gate(&body).await?
+            {
+                body.refused = Some(reason);
+            }
+            if body.refused.is_some() {
+                drain(&mut field).await?;
+                continue;
             }
             // Browsers send an empty, unnamed part when no file was chosen.
             let file_name = field.file_name().unwrap_or_default().to_owned();
@@ -178,8 +198,10 @@ pub async fn read(
             body.text.push((name, text));
         }
     }
-    if let Some(gate) = gate.take() {
-        gate(&body)?;
+    if let Some(gate) = gate.take()
+        && let Gate::Skip(reason) = gate(&body).await?
+    {
+        body.refused = Some(reason);
     }
     Ok(body)
 }

@@ -1,6 +1,8 @@
 //! `GET /sellers?q=` and the API's `sellers?q=` and `lookup?url=`: a store or listing URL
 //! leads straight to its seller; a name finds sellers by similarity.
 
+use std::net::IpAddr;
+
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
@@ -13,11 +15,13 @@ use crate::db;
 use crate::db::search::SellerHit;
 use crate::domain::Marketplace;
 use crate::domain::lookup::{Query as SearchQuery, parse_query};
+use crate::domain::rate_limit::Bucket;
 use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError, Problem};
 use crate::routes::api::ApiQuery;
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
+use crate::routes::{ClientAddr, rate_limit};
 use crate::state::AppState;
 
 /// Where a URL query led.
@@ -148,10 +152,26 @@ async fn by_name(
     Ok((hits.into_iter().map(ResultItem::from).collect(), has_next))
 }
 
+/// Counts a search that will ask the database (a name, a store or a listing link) against
+/// the client's limit. Empty and unreadable queries ask nothing and do not count.
+async fn spend_search(
+    state: &AppState,
+    ip: Option<IpAddr>,
+    query: &SearchQuery,
+) -> Result<(), AppError> {
+    match query {
+        SearchQuery::Empty => Ok(()),
+        SearchQuery::Name(_) | SearchQuery::Store(_) | SearchQuery::Listing(_) => {
+            rate_limit::spend(state, ip, Bucket::Searches).await
+        }
+    }
+}
+
 /// `GET /sellers?q=…`
 #[tracing::instrument(skip_all)]
 pub async fn search(
     State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
     Query(params): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
@@ -167,7 +187,27 @@ pub async fn search(
         report_link: "/reports/new".into(),
         pager: Pager::new(&base, page, false),
     };
-    match parse_query(&q) {
+    let parsed = parse_query(&q);
+    if let Ok(query) = &parsed {
+        match spend_search(&state, ip, query).await {
+            Ok(()) => {}
+            // The search page again, with the query kept and the message under it.
+            Err(refusal @ AppError::RateLimited(_)) => {
+                view.error = Some(refusal.to_string());
+                let html = view.render().map_err(AppError::internal)?;
+                let mut response = (
+                    refusal.status(),
+                    [(axum::http::header::CONTENT_TYPE, cache::HTML)],
+                    html,
+                )
+                    .into_response();
+                refusal.decorate(&mut response);
+                return Ok(response);
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    match parsed {
         Err(e) => view.error = Some(e.to_string()),
         Ok(SearchQuery::Empty) => {}
         Ok(SearchQuery::Name(folded)) => {
@@ -227,11 +267,14 @@ pub struct SearchJson {
            ("page" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page of results, from 1")),
     responses((status = 200, body = SearchJson),
               (status = 400, description = "A parameter given twice", body = Problem, content_type = "application/problem+json"),
-              (status = 422, description = "`q` is missing, shorter than 2 characters, or a link that cannot be read; or `page` is not a number from 1 to 500", body = Problem, content_type = "application/problem+json")))]
+              (status = 422, description = "`q` is missing, shorter than 2 characters, or a link that cannot be read; or `page` is not a number from 1 to 500", body = Problem, content_type = "application/problem+json"),
+              (status = 429, description = "This client (IPv4 address or IPv6 /64) has made as many searches and lookups this past minute as it may", body = Problem, content_type = "application/problem+json",
+                  headers(("Retry-After" = u64, description = "Seconds until it may search again")))))]
 /// `GET /api/v1/sellers?q=…`: by name, or the seller a store/listing URL leads to.
 #[tracing::instrument(skip_all)]
 pub async fn search_api(
     State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
     ApiQuery(params): ApiQuery<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -246,6 +289,7 @@ pub async fn search_api(
     }
     // Too short, or a link we cannot read: both are field errors on q.
     let parsed = parse_query(&q).map_err(|e| FieldErrors::single("q", e.to_string()))?;
+    spend_search(&state, ip, &parsed).await?;
     let (results, has_next) = match &parsed {
         // A name with no letters or digits in it, such as "!!", finds nobody.
         SearchQuery::Empty => (Vec::new(), false),
@@ -295,11 +339,14 @@ pub struct LookupListing {
     responses((status = 200, body = LookupJson),
               (status = 400, description = "A parameter given twice", body = Problem, content_type = "application/problem+json"),
               (status = 404, description = "Nobody has reported this seller or listing", body = Problem, content_type = "application/problem+json"),
-              (status = 422, description = "`url` is missing, or not a listing or store URL", body = Problem, content_type = "application/problem+json")))]
+              (status = 422, description = "`url` is missing, or not a listing or store URL", body = Problem, content_type = "application/problem+json"),
+              (status = 429, description = "This client (IPv4 address or IPv6 /64) has made as many searches and lookups this past minute as it may", body = Problem, content_type = "application/problem+json",
+                  headers(("Retry-After" = u64, description = "Seconds until it may look up again")))))]
 /// `GET /api/v1/lookup?url=…`: the seller (and listing) a URL resolves to, or 404.
 #[tracing::instrument(skip_all)]
 pub async fn lookup_api(
     State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
     ApiQuery(params): ApiQuery<LookupQuery>,
 ) -> Result<Json<LookupJson>, ApiError> {
     let raw = params.url.unwrap_or_default();
@@ -320,6 +367,7 @@ pub async fn lookup_api(
             }),
         SearchQuery::Empty | SearchQuery::Name(_) => return Err(not_a_link().into()),
     };
+    spend_search(&state, ip, &parsed).await?;
     match resolve_url(&state, &parsed).await? {
         Found::Seller {
             marketplace,

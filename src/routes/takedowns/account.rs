@@ -88,7 +88,7 @@ const MAX_IPR_CHARS: usize = 100;
         (status = 400, description = "A body that is not JSON, or a path that is not UTF-8", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No token, or a token that is not valid", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer`, or `Bearer error=\"invalid_token\"`"))),
-        (status = 403, description = "The brand is not in this token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The brand is not in this token's scope, or a request sent by another website's page", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A body over 64 KiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "A body that is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A value of the wrong type, or longer than 100 characters", body = Problem, content_type = "application/problem+json"),

@@ -80,7 +80,7 @@ struct Checked {
         (status = 400, description = "A body that is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No token, or a token that is not valid", body = Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer`, or `Bearer error=\"invalid_token\"`"))),
-        (status = 403, description = "A brand outside the token's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A brand outside the token's scope, or a request sent by another website's page", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "A body over 4 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "A body that is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Errors per item (`outcomes[2].listing_url`), such as a listing nobody reported for that brand; nothing was recorded", body = Problem, content_type = "application/problem+json"),

@@ -177,6 +177,18 @@ async fn purge_removes_exactly_what_outlived_its_retention() {
         exec(&app, &statement).await;
     }
 
+    // Rate-limit counters: one whose window has passed, one still read.
+    for (start, expires) in [
+        ("now() - interval '3 hours'", "now() - interval '1 hour'"),
+        ("now()", "now() + interval '2 hours'"),
+    ] {
+        let statement = format!(
+            "insert into rate_limit (bucket, client_key, window_start, expires_at, hits)
+             values ('reports', sha256('client'::bytea), {start}, {expires}, 3)"
+        );
+        exec(&app, &statement).await;
+    }
+
     let output = purge(&app, &[]);
     let expected = [
         ("withdrawn reports erased", 2),
@@ -187,6 +199,7 @@ async fn purge_removes_exactly_what_outlived_its_retention() {
         ("email confirmations deleted", 2),
         ("expired email confirmations deleted", 1),
         ("export log rows deleted", 1),
+        ("expired rate-limit counters deleted", 1),
     ];
     for (what, n) in expected {
         assert_eq!(printed(&output, what), n, "{what}: {output}");
