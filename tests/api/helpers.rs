@@ -470,6 +470,62 @@ impl Drop for TestApp {
     }
 }
 
+/// `fakewatch serve` as a process of its own, on a free port, against `app`'s database and
+/// with its secret (instances share limits only when they share the secret that keys them),
+/// with `env` added to its environment. Killed when dropped.
+pub struct SecondServer {
+    pub address: String,
+    _child: tokio::process::Child,
+    data_dir: PathBuf,
+}
+
+impl SecondServer {
+    pub async fn start(app: &TestApp, env: &[(&str, &str)]) -> SecondServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let data_dir = app.data_dir.with_extension("second");
+        let config = &app.state.config;
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_fakewatch"))
+            .arg("serve")
+            .env("DATABASE_URL", &config.database_url)
+            .env("FAKEWATCH_LISTEN", format!("127.0.0.1:{port}"))
+            .env("FAKEWATCH_DATA_DIR", &data_dir)
+            .env("FAKEWATCH_STATIC_DIR", &config.static_dir)
+            .env(
+                "FAKEWATCH_SECRET",
+                config.secret.as_deref().expect("secret"),
+            )
+            .env("FAKEWATCH_DB_CONNECTIONS", "2")
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the fakewatch binary starts");
+        let address = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        for _ in 0..300 {
+            let health = client.get(format!("{address}/healthz")).send().await;
+            if health.is_ok_and(|r| r.status() == 200) {
+                return SecondServer {
+                    address,
+                    _child: child,
+                    data_dir,
+                };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the second server did not answer /healthz within 30 s");
+    }
+}
+
+impl Drop for SecondServer {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
 /// Shuts a server started by [`TestApp::spawn_stoppable`] down.
 // Used by the `connections` test binary, which shares this file.
 #[allow(dead_code)]

@@ -2,13 +2,10 @@
 //! per minute, counted in PostgreSQL so that several server processes share them. The client
 //! address is driven through a trusted proxy (the tests' 127.0.0.1) and `X-Forwarded-For`.
 
-use std::path::PathBuf;
-use std::time::Duration;
-
 use reqwest::Response;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, fixture, valid_form, valid_report, with_field};
+use crate::helpers::{SecondServer, TestApp, fixture, valid_form, valid_report, with_field};
 
 /// An app that believes 127.0.0.1's `X-Forwarded-For` and allows `reports` filings an hour.
 async fn behind_proxy(reports: u32) -> TestApp {
@@ -181,67 +178,17 @@ async fn behind_a_trusted_proxy_anonymous_reporters_are_told_apart_by_the_forwar
     assert_eq!(distinct_fingerprints(&app).await, 1);
 }
 
-/// `fakewatch serve` as a process of its own, on a free port, against `app`'s database and
-/// with its secret (instances share limits only when they share the secret that keys them).
-/// Killed when dropped.
-struct SecondServer {
-    address: String,
-    _child: tokio::process::Child,
-    data_dir: PathBuf,
-}
-
-impl SecondServer {
-    async fn start(app: &TestApp, reports_per_hour: u32) -> SecondServer {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let data_dir = app.data_dir.with_extension("second");
-        let config = &app.state.config;
-        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_fakewatch"))
-            .arg("serve")
-            .env("DATABASE_URL", &config.database_url)
-            .env("FAKEWATCH_LISTEN", format!("127.0.0.1:{port}"))
-            .env("FAKEWATCH_DATA_DIR", &data_dir)
-            .env("FAKEWATCH_STATIC_DIR", &config.static_dir)
-            .env(
-                "FAKEWATCH_SECRET",
-                config.secret.as_deref().expect("secret"),
-            )
-            .env("FAKEWATCH_TRUSTED_PROXIES", "127.0.0.1/32")
-            .env("FAKEWATCH_RATE_LIMIT_REPORTS", reports_per_hour.to_string())
-            .env("FAKEWATCH_DB_CONNECTIONS", "2")
-            .env("RUST_LOG", "warn")
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the fakewatch binary starts");
-        let address = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        for _ in 0..300 {
-            let health = client.get(format!("{address}/healthz")).send().await;
-            if health.is_ok_and(|r| r.status() == 200) {
-                return SecondServer {
-                    address,
-                    _child: child,
-                    data_dir,
-                };
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the second server did not answer /healthz within 30 s");
-    }
-}
-
-impl Drop for SecondServer {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.data_dir);
-    }
-}
-
 #[tokio::test]
 async fn two_server_processes_on_one_database_share_each_clients_limit() {
     let app = behind_proxy(4).await;
-    let second = SecondServer::start(&app, 4).await;
+    let second = SecondServer::start(
+        &app,
+        &[
+            ("FAKEWATCH_TRUSTED_PROXIES", "127.0.0.1/32"),
+            ("FAKEWATCH_RATE_LIMIT_REPORTS", "4"),
+        ],
+    )
+    .await;
     // One IPv6 /64 filing through both servers in turn, from two of its addresses.
     let servers = [app.address.as_str(), second.address.as_str()];
     let clients = ["2001:db8:77:1::a", "2001:db8:77:1::b"];

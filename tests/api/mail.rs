@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use fakewatch::security::hash_token;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, capture_logs, valid_report};
+use crate::helpers::{SecondServer, TestApp, capture_logs, client, valid_report};
 use crate::smtp_sink::{Mail, SinkOptions, SmtpSink, TestCa, free_port};
 
 /// Mail takes milliseconds here; the margin is for a busy CI machine.
@@ -372,4 +372,57 @@ async fn a_mail_whose_reports_were_all_withdrawn_is_dropped_unsent() {
         "{}",
         mails[0].body
     );
+}
+
+#[tokio::test]
+async fn two_server_processes_on_one_database_send_each_queued_mail_once() {
+    let port = free_port();
+    let smtp_url = format!("smtp://127.0.0.1:{port}");
+    let app = TestApp::spawn_with_smtp(&smtp_url, |_| {}).await;
+    let second = SecondServer::start(
+        &app,
+        &[
+            ("FAKEWATCH_SMTP_URL", &smtp_url),
+            ("FAKEWATCH_MAIL_RETRY_SECS", "1"),
+            // Its failed attempts are expected: no warnings in the test's output.
+            ("RUST_LOG", "error"),
+        ],
+    )
+    .await;
+    // Eight addresses file through both servers while the mail server is down.
+    let addresses: Vec<String> = (0..8).map(|n| format!("buyer{n}@example.com")).collect();
+    for (n, address) in addresses.iter().enumerate() {
+        let mut report = valid_report();
+        report["email"] = address.as_str().into();
+        let server = [&app.address, &second.address][n % 2];
+        let response = client()
+            .post(format!("{server}/api/v1/reports"))
+            .json(&report)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 201);
+    }
+    app.mail_queue_settled().await;
+
+    // The mail server comes up, slow to take each mail: both senders retry at once, and
+    // each mail still goes out once.
+    let sink = SmtpSink::start_on(
+        port,
+        SinkOptions {
+            slow: Some(Duration::from_millis(300)),
+            ..SinkOptions::default()
+        },
+    )
+    .await;
+    sink.wait_for_mails(addresses.len(), WITHIN).await;
+    wait_until("the queue is empty", async || queued_mails(&app).await == 0).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut recipients: Vec<String> = sink
+        .mails()
+        .iter()
+        .map(|mail| mail.header("to").expect("to"))
+        .collect();
+    recipients.sort();
+    assert_eq!(recipients, addresses);
 }

@@ -3,7 +3,7 @@ keeping each mail it accepts in a Maildir (DIR/new/), and noting each AUTH attem
 DIR/auth.log as "ok tls", "ok plain", "failed tls" or "failed plain".
 
 usage: smtp_sink.py PORT DIR [--starttls CERT KEY] [--auth USER:PASSWORD]
-                             [--reject-recipients]
+                             [--reject-recipients] [--slow SECONDS]
 
 Prints "ready" once it listens on 127.0.0.1:PORT. Needs aiosmtpd (Debian: python3-aiosmtpd).
 """
@@ -24,6 +24,7 @@ def main():
     parser.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--auth", metavar="USER:PASSWORD")
     parser.add_argument("--reject-recipients", action="store_true")
+    parser.add_argument("--slow", type=float, default=0, help="seconds to wait before accepting a mail's data")
     args = parser.parse_args()
 
     class Handler(Mailbox):
@@ -33,6 +34,10 @@ def main():
                 return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
             envelope.rcpt_tos.append(address)
             return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            await asyncio.sleep(args.slow)
+            return await super().handle_DATA(server, session, envelope)
 
     handler = Handler(os.path.join(args.dir, "maildir"))
 

@@ -47,6 +47,8 @@ pub struct SinkOptions {
     pub auth: Option<(String, String)>,
     /// Refuse every recipient with a 550 that quotes the address.
     pub reject_recipients: bool,
+    /// Wait this long before accepting each mail's content, as a busy server does.
+    pub slow: Option<Duration>,
 }
 
 /// aiosmtpd listening on 127.0.0.1; killed when dropped.
@@ -77,6 +79,9 @@ impl SmtpSink {
         }
         if options.reject_recipients {
             command.arg("--reject-recipients");
+        }
+        if let Some(slow) = options.slow {
+            command.arg("--slow").arg(slow.as_secs_f64().to_string());
         }
         let stderr = std::fs::File::create(dir.join("stderr.log")).expect("log file");
         let mut child = command
