@@ -10,6 +10,8 @@
 
 use std::time::Duration;
 
+use sqlx::Postgres;
+use sqlx::pool::PoolConnection;
 use tokio::sync::oneshot;
 
 use crate::db;
@@ -73,15 +75,17 @@ async fn send_due(state: &AppState) -> Duration {
 
 /// Claims one due mail and sends it; `false` when none is due.
 async fn send_one(state: &AppState) -> sqlx::Result<bool> {
-    let claimed = db::mail::claim_due(&mut *state.db.acquire().await?, LEASE_SECS).await?;
-    let Some(mail) = claimed else {
+    // One pooled connection up to the send, one after it: under a flood of requests each
+    // acquisition waits its turn behind them.
+    let mut conn = state.db.acquire().await?;
+    let Some(mail) = db::mail::claim_due(&mut conn, LEASE_SECS).await? else {
         return Ok(false);
     };
     match &mail.kind {
         DueKind::Confirmation {
             email_confirmation_id,
             reporter_key,
-        } => send_confirmation(state, &mail, *email_confirmation_id, reporter_key).await?,
+        } => send_confirmation(state, conn, &mail, *email_confirmation_id, reporter_key).await?,
     }
     Ok(true)
 }
@@ -89,17 +93,14 @@ async fn send_one(state: &AppState) -> sqlx::Result<bool> {
 #[tracing::instrument(skip_all, fields(mail_id = mail.mail_id, attempts = mail.attempts))]
 async fn send_confirmation(
     state: &AppState,
+    mut conn: PoolConnection<Postgres>,
     mail: &DueMail,
     email_confirmation_id: i64,
     reporter_key: &[u8],
 ) -> sqlx::Result<()> {
-    let reports = {
-        let mut conn = state.db.acquire().await?;
-        db::confirmations::pending_reports(&mut conn, reporter_key).await?
-    };
+    let reports = db::confirmations::pending_reports(&mut conn, reporter_key).await?;
     if reports.is_empty() {
         tracing::info!("confirmation mail dropped unsent: no pending report left to confirm");
-        let mut conn = state.db.acquire().await?;
         return db::mail::discard_confirmation(&mut conn, mail, email_confirmation_id).await;
     }
     let token = random_token(32);
@@ -110,12 +111,15 @@ async fn send_confirmation(
         Ok(message) => message,
         Err(e @ ComposeError::BadAddress) => {
             tracing::warn!(error = %e, "confirmation mail dropped unsent");
-            let mut conn = state.db.acquire().await?;
             return db::mail::discard_confirmation(&mut conn, mail, email_confirmation_id).await;
         }
-        Err(e @ ComposeError::Build(_)) => return retry(state, mail, &e.to_string()).await,
+        Err(e @ ComposeError::Build(_)) => {
+            drop(conn);
+            return retry(state, mail, &e.to_string()).await;
+        }
     };
     // Sent with no connection held: the server may take its time.
+    drop(conn);
     if let Err(e) = state.mailer.send(message).await {
         return retry(state, mail, &e.to_string()).await;
     }
