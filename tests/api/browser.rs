@@ -322,3 +322,141 @@ async fn save_screenshot(browser: &fantoccini::Client, name: &str) {
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(dir.join(format!("{name}.png")), png);
 }
+
+/// Types `value` into the field with id `id`.
+async fn fill(browser: &fantoccini::Client, id: &str, value: &str) {
+    browser
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("field {id}: {e}"))
+        .send_keys(value)
+        .await
+        .unwrap_or_else(|e| panic!("typing into {id}: {e}"));
+}
+
+/// Clicks the first element matching `css`.
+async fn click(browser: &fantoccini::Client, css: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+}
+
+/// The text of the first element matching `css`, once it is there.
+async fn text_of(browser: &fantoccini::Client, css: &str) -> String {
+    browser
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .expect("text")
+}
+
+#[tokio::test]
+async fn a_reporter_confirms_their_address_from_the_mail_and_is_counted() {
+    if !browser_available() {
+        return;
+    }
+    // No SMTP server: mails go to the outbox, as with `cargo run`.
+    let app = TestApp::spawn().await;
+    let (_driver, browser) = start_browser().await;
+    browser
+        .goto(&app.url("/reports/new"))
+        .await
+        .expect("open form");
+    for (id, value) in [
+        (
+            "listing_url",
+            "https://www.aliexpress.com/item/1005006543210987.html",
+        ),
+        ("seller_url", "https://www.aliexpress.com/store/1102345678"),
+        ("brand", "Nike"),
+        (
+            "description",
+            "The swoosh is stitched crooked and the box label has the wrong style code.",
+        ),
+        ("email", "runner@example.com"),
+    ] {
+        fill(&browser, id, value).await;
+    }
+    click(&browser, "label[for=reason-logo_or_packaging_mismatch]").await;
+    click(&browser, "button[type=submit]").await;
+    assert!(
+        text_of(&browser, ".receipt")
+            .await
+            .contains("we have sent a link")
+    );
+
+    // The seller page shows the report, not counted yet.
+    browser
+        .goto(&app.url("/sellers/aliexpress/1102345678"))
+        .await
+        .expect("seller page");
+    let counts = text_of(&browser, ".counts").await;
+    assert!(
+        counts.contains("0\nconfirmed") || counts.contains("0 confirmed"),
+        "{counts}"
+    );
+    assert!(
+        text_of(&browser, ".report-list")
+            .await
+            .contains("EMAIL NOT CONFIRMED")
+            || text_of(&browser, ".report-list")
+                .await
+                .contains("email not confirmed")
+    );
+
+    // The mail arrives in the outbox; its link opens the page with the button.
+    let mut mails = Vec::new();
+    for _ in 0..100 {
+        mails = app.outbox();
+        if !mails.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(mails.len(), 1, "one confirmation mail");
+    let mail = crate::smtp_sink::Mail::parse(&mails[0]);
+    let token = mail.confirmation_token(&app.url(""));
+    browser
+        .goto(&app.url(&format!("/confirm/{token}")))
+        .await
+        .expect("confirmation page");
+    let page = text_of(&browser, "main").await;
+    assert!(
+        page.contains("Nike") && page.contains("The swoosh is stitched crooked"),
+        "{page}"
+    );
+    save_screenshot(&browser, "confirm").await;
+    click(&browser, ".confirm-form button:not(.danger)").await;
+    assert!(
+        text_of(&browser, ".receipt")
+            .await
+            .contains("1 report is confirmed")
+    );
+
+    // Now the report counts. Public pages may be cached for a minute: reload, as a person
+    // would, and the browser revalidates with its ETag.
+    browser
+        .goto(&app.url("/sellers/aliexpress/1102345678"))
+        .await
+        .expect("seller page");
+    browser.refresh().await.expect("reload");
+    let counts = text_of(&browser, ".counts").await;
+    assert!(
+        counts.contains("1\nconfirmed") || counts.contains("1 confirmed"),
+        "{counts}"
+    );
+    let list = text_of(&browser, ".report-list").await;
+    assert!(
+        !list.to_lowercase().contains("email not confirmed"),
+        "{list}"
+    );
+    save_screenshot(&browser, "seller-confirmed-reporter").await;
+    browser.close().await.expect("close");
+}
