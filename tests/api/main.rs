@@ -11,6 +11,7 @@ mod health;
 mod helpers;
 mod limits;
 mod listing_seller;
+mod log_capture;
 mod mail;
 mod openapi;
 mod privacy;
