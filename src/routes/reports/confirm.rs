@@ -126,19 +126,7 @@ pub async fn confirm(
     jar: CookieJar,
     WithRejection(Form(form), _): WithRejection<Form<ConfirmForm>, AppError>,
 ) -> Result<Response, AppError> {
-    csrf::verify(&jar, &state.secret, form.csrf_token.as_deref())?;
-    let mut tx = state.db.begin().await?;
-    let key = reporter_key(&mut tx, &token).await?;
-    let changed = db::confirmations::confirm(&mut tx, &key, &form.report).await?;
-    recount_names(&mut tx, &changed).await?;
-    tx.commit().await?;
-    tracing::info!(
-        reports = changed.reports,
-        "reporter confirmed their address"
-    );
-    let mut conn = state.db.acquire().await?;
-    let done = Some(Done::Confirmed(changed.reports));
-    render(&state, &mut conn, jar, token, &key, done).await
+    press(&state, token, jar, &form, Button::Confirm).await
 }
 
 /// `POST /confirm/{token}/not-me`: withdraws the listed reports, and erases what they hold:
@@ -151,22 +139,55 @@ pub async fn disown(
     jar: CookieJar,
     WithRejection(Form(form), _): WithRejection<Form<ConfirmForm>, AppError>,
 ) -> Result<Response, AppError> {
+    press(&state, token, jar, &form, Button::NotMe).await
+}
+
+/// The page's two buttons.
+#[derive(Debug, Clone, Copy)]
+enum Button {
+    Confirm,
+    NotMe,
+}
+
+/// Does what the button says to the listed reports, in one transaction, and shows the page
+/// again with what was done.
+async fn press(
+    state: &AppState,
+    token: String,
+    jar: CookieJar,
+    form: &ConfirmForm,
+    button: Button,
+) -> Result<Response, AppError> {
     csrf::verify(&jar, &state.secret, form.csrf_token.as_deref())?;
     let mut tx = state.db.begin().await?;
     let key = reporter_key(&mut tx, &token).await?;
-    let changed = db::confirmations::disown(&mut tx, &key, &form.report).await?;
+    let changed = match button {
+        Button::Confirm => db::confirmations::confirm(&mut tx, &key, &form.report).await?,
+        Button::NotMe => db::confirmations::disown(&mut tx, &key, &form.report).await?,
+    };
     recount_names(&mut tx, &changed).await?;
     let scrubbed =
         db::privacy::scrub(&mut tx, &changed.withdrawn, QueuedMail::KeepWhileHeld).await?;
     tx.commit().await?;
     crate::evidence::delete_unreferenced(&state.db, &state.evidence, &scrubbed.storage_keys).await;
-    tracing::info!(
-        reports = changed.reports,
-        "reports disowned by the address owner"
-    );
+    let done = match button {
+        Button::Confirm => {
+            tracing::info!(
+                reports = changed.reports,
+                "reporter confirmed their address"
+            );
+            Done::Confirmed(changed.reports)
+        }
+        Button::NotMe => {
+            tracing::info!(
+                reports = changed.reports,
+                "reports disowned by the address owner"
+            );
+            Done::Disowned(changed.reports)
+        }
+    };
     let mut conn = state.db.acquire().await?;
-    let done = Some(Done::Disowned(changed.reports));
-    render(&state, &mut conn, jar, token, &key, done).await
+    render(state, &mut conn, jar, token, &key, Some(done)).await
 }
 
 /// Withdrawn or replaced reports take their seller-name votes with them.

@@ -124,14 +124,7 @@ pub struct EditPage {
 
 impl EditPage {
     fn new(id: String, values: EditForm, errors: FieldErrors, csrf_token: String) -> Self {
-        let reasons = Reason::ALL
-            .into_iter()
-            .map(|r| ReasonOption {
-                value: r.as_str(),
-                label: r.label(),
-                checked: values.reasons.iter().any(|v| v == r.as_str()),
-            })
-            .collect();
+        let reasons = ReasonOption::all(&values.reasons);
         EditPage {
             id,
             values,

@@ -29,6 +29,20 @@ pub struct ReasonOption {
     pub checked: bool,
 }
 
+impl ReasonOption {
+    /// Every reason as a checkbox, ticked where `checked` names it.
+    pub fn all(checked: &[String]) -> Vec<ReasonOption> {
+        Reason::ALL
+            .into_iter()
+            .map(|r| ReasonOption {
+                value: r.as_str(),
+                label: r.label(),
+                checked: checked.iter().any(|v| v == r.as_str()),
+            })
+            .collect()
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "reports/new.html")]
 pub struct NewReportPage {
@@ -50,14 +64,7 @@ impl NewReportPage {
             .as_ref()
             .map(|p| p.currency.clone())
             .unwrap_or_default();
-        let reasons = Reason::ALL
-            .into_iter()
-            .map(|r| ReasonOption {
-                value: r.as_str(),
-                label: r.label(),
-                checked: values.reasons.iter().any(|v| v == r.as_str()),
-            })
-            .collect();
+        let reasons = ReasonOption::all(&values.reasons);
         NewReportPage {
             csrf_token,
             values,
