@@ -158,6 +158,13 @@ async fn five_unconfirmed_reporters_stay_some_unconfirmed_reports_until_three_co
     assert!(page.contains("Some unconfirmed reports"));
     assert_eq!(page.matches(">email not confirmed<").count(), 5);
     assert!(page.contains("None of the 5 buyers has confirmed an email address"));
+    let feed = app
+        .get("/sellers/aliexpress/1102345678/feed.atom")
+        .await
+        .text()
+        .await
+        .expect("feed");
+    assert_eq!(feed.matches("Email not confirmed").count(), 5, "{feed}");
 
     for n in 1..=3 {
         app.confirm_address(&format!("buyer{n}@example.com")).await;
@@ -175,6 +182,13 @@ async fn five_unconfirmed_reporters_stay_some_unconfirmed_reports_until_three_co
         .expect("page");
     assert!(page.contains("Repeated reports"));
     assert_eq!(page.matches(">email not confirmed<").count(), 2);
+    let feed = app
+        .get("/sellers/aliexpress/1102345678/feed.atom")
+        .await
+        .text()
+        .await
+        .expect("feed");
+    assert_eq!(feed.matches("Email not confirmed").count(), 2);
 }
 
 #[tokio::test]
