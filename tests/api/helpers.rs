@@ -446,28 +446,31 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let name = self.db_name.clone();
-        let data_dir = self.data_dir.clone();
-        // Drop runs inside the test's runtime; do the async clean-up on a thread of its own.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
-            if let Ok(runtime) = runtime {
-                runtime.block_on(async {
-                    let options = PgConnectOptions::from_str(&server_url()).expect("url");
-                    if let Ok(mut conn) = sqlx::PgConnection::connect_with(&options).await {
-                        let sql = format!("drop database if exists \"{name}\" with (force)");
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
-                            .execute(&mut conn)
-                            .await;
-                    }
-                });
-            }
-            let _ = std::fs::remove_dir_all(data_dir);
-        })
-        .join();
+        drop_database_and_dir(self.db_name.clone(), self.data_dir.clone());
     }
+}
+
+/// Drops a test's database and deletes its data directory. Called from `Drop`, which runs
+/// inside the test's runtime: the async clean-up runs on a thread of its own.
+pub fn drop_database_and_dir(name: String, data_dir: PathBuf) {
+    let _ = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        if let Ok(runtime) = runtime {
+            runtime.block_on(async {
+                let options = PgConnectOptions::from_str(&server_url()).expect("url");
+                if let Ok(mut conn) = sqlx::PgConnection::connect_with(&options).await {
+                    let sql = format!("drop database if exists \"{name}\" with (force)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut conn)
+                        .await;
+                }
+            });
+        }
+        let _ = std::fs::remove_dir_all(data_dir);
+    })
+    .join();
 }
 
 /// `fakewatch serve` as a process of its own, on a free port, against `app`'s database and

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
 use super::form::ReasonOption;
-use super::manage::authorize;
+use super::manage::{authorize, open};
 use super::view::{ReportJson, price_of};
 use crate::db;
 use crate::db::reports::PublicReport;
@@ -144,10 +144,7 @@ pub async fn show(
     jar: CookieJar,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.acquire().await?;
-    let report_id = authorize(&mut conn, &id, &token).await?;
-    let report = db::reports::find_public(&mut conn, &id)
-        .await?
-        .ok_or(AppError::ReportNotFound)?;
+    let (report_id, report) = open(&mut conn, &id, &token).await?;
     if !matches!(report.status.as_str(), "unverified" | "verified") {
         return Err(AppError::ReportNotEditable);
     }

@@ -14,7 +14,7 @@ use sqlx::Connection;
 use super::view::{EvidenceJson, ReportFacts};
 use crate::db;
 use crate::db::evidence::EvidenceRow;
-use crate::db::reports::Access;
+use crate::db::reports::{Access, PublicReport};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::routes::csrf;
@@ -46,6 +46,19 @@ pub async fn authorize(
     }
 }
 
+/// Opens the report for its reporter: its internal id and its public view.
+pub async fn open(
+    conn: &mut sqlx::PgConnection,
+    public_id: &str,
+    token: &str,
+) -> Result<(i64, PublicReport), AppError> {
+    let report_id = authorize(conn, public_id, token).await?;
+    let report = db::reports::find_public(conn, public_id)
+        .await?
+        .ok_or(AppError::ReportNotFound)?;
+    Ok((report_id, report))
+}
+
 /// Withdraws the report and, in the same transaction, recounts the name its seller is shown
 /// under: a spelling only withdrawn reports gave is shown nowhere.
 pub async fn withdraw_report(
@@ -68,10 +81,7 @@ pub async fn show(
     jar: CookieJar,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.acquire().await?;
-    let report_id = authorize(&mut conn, &id, &token).await?;
-    let report = db::reports::find_public(&mut conn, &id)
-        .await?
-        .ok_or(AppError::ReportNotFound)?;
+    let (report_id, report) = open(&mut conn, &id, &token).await?;
     let evidence = db::evidence::list_for_report(&mut conn, report_id).await?;
     let private = db::reports::private_facts(&mut conn, report_id).await?;
     let (jar, csrf_token) = csrf::issue(jar, &state.secret, state.secure_cookies());

@@ -11,7 +11,6 @@ use std::io::Read;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::str::FromStr;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -20,8 +19,7 @@ use fakewatch::security::random_token;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
-use sqlx::postgres::PgConnectOptions;
-use sqlx::{Connection, PgPool};
+use sqlx::PgPool;
 
 use super::{ORDER_DATE, photo};
 use crate::helpers::{csrf_token_in, server_url, valid_report};
@@ -97,25 +95,7 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop();
-        let (name, data_dir) = (self.db_name.clone(), self.data_dir.clone());
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
-            if let Ok(runtime) = runtime {
-                runtime.block_on(async {
-                    let options = PgConnectOptions::from_str(&server_url()).expect("url");
-                    if let Ok(mut conn) = sqlx::PgConnection::connect_with(&options).await {
-                        let sql = format!("drop database if exists \"{name}\" with (force)");
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
-                            .execute(&mut conn)
-                            .await;
-                    }
-                });
-            }
-            let _ = std::fs::remove_dir_all(data_dir);
-        })
-        .join();
+        crate::helpers::drop_database_and_dir(self.db_name.clone(), self.data_dir.clone());
     }
 }
 
