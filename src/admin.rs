@@ -1,6 +1,8 @@
 //! Operator commands run from the shell (`fakewatch rights-holder …`). Each returns the text to
 //! print, so that tests can check what an operator sees.
 
+mod moderator;
+
 use std::fmt::Write as _;
 
 use sqlx::PgPool;
@@ -13,6 +15,7 @@ use crate::db::rights_holders::HolderRow;
 use crate::domain::fold::slugify;
 use crate::domain::report::BrandName;
 use crate::security::ApiToken;
+pub use moderator::{PasswordSource, add_moderator, disable_moderator, moderator, moderator_with};
 
 /// What an operator got wrong, or what failed underneath.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +28,12 @@ pub enum AdminError {
     HolderExists(String),
     #[error("no live token {0:?}; `fakewatch rights-holder list` shows them")]
     UnknownToken(String),
+    #[error("a moderator with the email {0:?} already exists")]
+    ModeratorExists(String),
+    #[error("no moderator {0:?}; `fakewatch moderator list` shows them")]
+    UnknownModerator(String),
+    #[error("cannot read the password: {0}")]
+    Password(std::io::Error),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
 }

@@ -45,6 +45,9 @@ pub enum Command {
     /// Manage rights holders (brand owners) and their API tokens for takedown lists.
     #[command(subcommand)]
     RightsHolder(RightsHolderCommand),
+    /// Manage moderators, who verify and reject reports at /moderation.
+    #[command(subcommand)]
+    Moderator(ModeratorCommand),
     /// Internal: clean one PDF from stdin to stdout under resource limits. The server runs this
     /// as a child process for each PDF upload (see `evidence::pdf_worker`).
     #[command(hide = true)]
@@ -90,6 +93,30 @@ pub enum RightsHolderCommand {
         /// Latest exports shown per holder.
         #[arg(long, default_value_t = 5)]
         exports: i64,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ModeratorCommand {
+    /// Create a moderator. Asks for the password on the terminal (twice), or reads one line
+    /// from standard input with --password-stdin.
+    Add {
+        /// The address the moderator signs in with.
+        #[arg(long)]
+        email: String,
+        /// Admins also add and disable moderators from the web.
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from the first line of standard input (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Show every moderator, with their role and whether they are disabled.
+    List,
+    /// Disable a moderator: they can no longer sign in, and their sessions end at once.
+    Disable {
+        /// The moderator's email.
+        email: String,
     },
 }
 
@@ -342,6 +369,36 @@ pub struct Config {
     )]
     pub rate_limit_search: u32,
 
+    /// Failed sign-ins to one moderator account per 15 minutes, after which it is refused
+    /// sign-in (429) until the count decays. 0: no limit.
+    #[arg(
+        long,
+        env = "FAKEWATCH_LOGIN_FAILURES_PER_ACCOUNT",
+        default_value_t = 5,
+        global = true
+    )]
+    pub login_failures_per_account: u32,
+
+    /// Failed moderator sign-ins from one client (address or IPv6 /64) per 15 minutes.
+    /// 0: no limit.
+    #[arg(
+        long,
+        env = "FAKEWATCH_LOGIN_FAILURES_PER_CLIENT",
+        default_value_t = 20,
+        global = true
+    )]
+    pub login_failures_per_client: u32,
+
+    /// Hours a moderator's session lasts from sign-in.
+    #[arg(
+        long,
+        env = "FAKEWATCH_MODERATOR_SESSION_HOURS",
+        default_value_t = 12,
+        value_parser = clap::value_parser!(u32).range(1..=720),
+        global = true
+    )]
+    pub moderator_session_hours: u32,
+
     /// Days an email address that was never confirmed stays on its reports (`fakewatch
     /// purge`); then they stay public as anonymous reports.
     #[arg(
@@ -430,6 +487,8 @@ impl Config {
         match bucket {
             crate::domain::rate_limit::Bucket::Reports => self.rate_limit_reports,
             crate::domain::rate_limit::Bucket::Searches => self.rate_limit_search,
+            crate::domain::rate_limit::Bucket::LoginAccount => self.login_failures_per_account,
+            crate::domain::rate_limit::Bucket::LoginClient => self.login_failures_per_client,
         }
     }
 
@@ -491,6 +550,12 @@ impl std::fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("rate_limit_reports", &self.rate_limit_reports)
             .field("rate_limit_search", &self.rate_limit_search)
+            .field(
+                "login_failures_per_account",
+                &self.login_failures_per_account,
+            )
+            .field("login_failures_per_client", &self.login_failures_per_client)
+            .field("moderator_session_hours", &self.moderator_session_hours)
             .field("retain_unconfirmed_days", &self.retain_unconfirmed_days)
             .field("retain_withdrawn_days", &self.retain_withdrawn_days)
             .field("retain_export_log_days", &self.retain_export_log_days)

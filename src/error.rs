@@ -18,6 +18,8 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("The form expired or did not come from this site. Reload the page and try again.")]
     CsrfRejected,
+    #[error("Only an admin can do this.")]
+    AdminOnly,
     #[error("No report with this id exists.")]
     ReportNotFound,
     #[error("This report was withdrawn by its reporter.")]
@@ -108,7 +110,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::CsrfRejected | AppError::AdminOnly => StatusCode::FORBIDDEN,
             AppError::ReportNotFound
             | AppError::SellerNotFound
             | AppError::BrandNotFound

@@ -138,6 +138,31 @@ pub fn hash_token(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
+/// A moderator's password as kept at rest: argon2id with a random salt, in PHC form. Slow on
+/// purpose (tens of milliseconds): call it off the async runtime.
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    use argon2::PasswordHasher;
+    Ok(argon2::Argon2::default()
+        .hash_password(password.as_bytes())?
+        .to_string())
+}
+
+/// Whether `password` matches a hash made by [`hash_password`]. A malformed hash matches
+/// nothing. Slow on purpose, like the hashing.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::PasswordVerifier;
+    argon2::Argon2::default()
+        .verify_password(password.as_bytes(), hash)
+        .is_ok()
+}
+
+/// A hash no password matches, checked when a sign-in names an unknown or disabled account, so
+/// that such an answer takes as long as a wrong password and does not tell which it was.
+pub fn decoy_password_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password(&random_token(24)).unwrap_or_default())
+}
+
 /// A rights holder's API token, `fwt_<public id>_<secret>`. The public id finds the row and
 /// names the token in lists and revocations; only the secret's SHA-256 is stored, and it is
 /// compared in constant time.
@@ -217,6 +242,17 @@ mod tests {
         assert_ne!(a.mac("csrf", b"x"), b.mac("csrf", b"x"));
         assert!(a.verify("csrf", b"x", &a.mac("csrf", b"x")));
         assert!(!a.verify("csrf", b"y", &a.mac("csrf", b"x")));
+    }
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let hash = hash_password("correct horse battery").expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert_ne!(hash, hash_password("correct horse battery").expect("hash"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse battery!", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+        assert!(!verify_password("", decoy_password_hash()));
     }
 
     #[test]

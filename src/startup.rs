@@ -74,6 +74,11 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             let output = crate::admin::rights_holder(&pool, command).await?;
             print!("{output}");
         }
+        Command::Moderator(command) => {
+            let pool = db::prepare(&config).await?;
+            let output = crate::admin::moderator(&pool, command).await?;
+            print!("{output}");
+        }
         Command::Healthcheck => crate::healthcheck::check(config.listen).await?,
         Command::Purge => {
             let pool = db::prepare(&config).await?;
@@ -138,7 +143,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartupError> {
 
 /// The whole application: routes, static files and the middleware stack.
 pub fn app(state: AppState) -> Router {
-    let routes = routes::routes(state.config.max_request_bytes());
+    let routes = routes::routes(&state);
     with_middleware(routes, state)
 }
 

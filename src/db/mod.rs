@@ -1,6 +1,7 @@
 //! All SQL lives here: small named functions taking a connection or transaction.
 //! Handlers open transactions and orchestrate; this layer knows SQL and domain types only.
 
+pub mod audit;
 pub mod brand_page;
 pub mod brands;
 pub mod confirmations;
@@ -8,6 +9,7 @@ pub mod evidence;
 pub mod home;
 pub mod listings;
 pub mod mail;
+pub mod moderators;
 pub mod privacy;
 pub mod rate_limits;
 pub mod reports;

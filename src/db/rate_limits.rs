@@ -46,6 +46,43 @@ pub async fn hit(conn: &mut PgConnection, bucket: Bucket, client_key: &[u8]) -> 
     })
 }
 
+/// Reads the counters `hit` would judge by, without counting anything: for limits that count
+/// only some outcomes (failed sign-ins), checked before the attempt and bumped after it fails.
+#[tracing::instrument(skip_all, fields(bucket = bucket.as_str()))]
+pub async fn peek(
+    conn: &mut PgConnection,
+    bucket: Bucket,
+    client_key: &[u8],
+) -> sqlx::Result<Hits> {
+    let (current, previous, elapsed): (i64, i64, f64) = sqlx::query_as(
+        "with clock as (
+             select extract(epoch from now())::float8 as now
+         ), win as (
+             select to_timestamp(floor(now / $3) * $3) as window_start,
+                    now - floor(now / $3) * $3 as elapsed
+             from clock
+         )
+         select coalesce((select r.hits from rate_limit r, win
+                          where r.bucket = $1 and r.client_key = $2
+                            and r.window_start = win.window_start), 0)::int8,
+                coalesce((select r.hits from rate_limit r, win
+                          where r.bucket = $1 and r.client_key = $2
+                            and r.window_start = win.window_start - make_interval(secs => $3)),
+                         0)::int8,
+                (select elapsed from win)",
+    )
+    .bind(bucket.as_str())
+    .bind(client_key)
+    .bind(f64::from(bucket.window_secs()))
+    .fetch_one(conn)
+    .await?;
+    Ok(Hits {
+        current,
+        previous,
+        elapsed,
+    })
+}
+
 /// Deletes up to `limit` counters of windows nothing reads any more (those before the
 /// previous window); returns how many. The server runs it every few minutes until a batch
 /// comes back short; `fakewatch purge` may run it too.

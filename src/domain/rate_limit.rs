@@ -23,6 +23,12 @@ pub enum Bucket {
     Reports,
     /// Seller searches and URL lookups (pages and API), per minute.
     Searches,
+    /// Failed moderator sign-ins to one account, per quarter hour: slows guessing one
+    /// moderator's password from many networks.
+    LoginAccount,
+    /// Failed moderator sign-ins from one client, per quarter hour: slows trying many
+    /// accounts from one network.
+    LoginClient,
 }
 
 impl Bucket {
@@ -30,6 +36,8 @@ impl Bucket {
         match self {
             Bucket::Reports => "reports",
             Bucket::Searches => "searches",
+            Bucket::LoginAccount => "login-account",
+            Bucket::LoginClient => "login-client",
         }
     }
 
@@ -38,6 +46,7 @@ impl Bucket {
         match self {
             Bucket::Reports => 3600,
             Bucket::Searches => 60,
+            Bucket::LoginAccount | Bucket::LoginClient => 900,
         }
     }
 }
@@ -120,6 +129,11 @@ impl fmt::Display for RateLimited {
                 "You have made {} searches in the last minute from this network, the most we \
                  accept. Please try again in {wait}.",
                 self.limit
+            ),
+            // Never says whether the account exists: both buckets read the same.
+            Bucket::LoginAccount | Bucket::LoginClient => write!(
+                f,
+                "Too many failed sign-ins. Please wait {wait} before trying again."
             ),
         }
     }

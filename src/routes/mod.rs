@@ -7,6 +7,7 @@ mod cross_site;
 pub mod csrf;
 mod evidence_links;
 mod health;
+pub mod moderation;
 mod openapi;
 mod pages;
 mod paging;
@@ -32,9 +33,9 @@ pub use api::problem_details;
 pub use cross_site::refuse_cross_site;
 
 /// Every route of the service. Bodies are limited to a few kilobytes except on the two
-/// routes that take evidence uploads, which get `upload_limit` bytes.
-pub fn routes(upload_limit: usize) -> Router<AppState> {
-    let uploads = DefaultBodyLimit::max(upload_limit);
+/// routes that take evidence uploads, which get the configured upload limit.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let uploads = DefaultBodyLimit::max(state.config.max_request_bytes());
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(health::healthz))
@@ -98,6 +99,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
             "/api/v1/reports/{id}/evidence/{evidence_id}",
             get(reports::api::evidence),
         )
+        .merge(moderation::routes(state))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(SMALL_BODY_LIMIT))
 }

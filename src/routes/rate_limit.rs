@@ -41,11 +41,55 @@ pub async fn spend_with(
     if limit == 0 {
         return Ok(());
     }
+    let key = client_key(state, client);
+    let hits = db::rate_limits::hit(conn, bucket, &key).await?;
+    verdict(bucket, limit, hits)
+}
+
+/// The key a client's counters are kept under: a MAC of its network, never the address.
+pub fn client_key(state: &AppState, client: Option<IpAddr>) -> [u8; 32] {
     let network = client
         .map(|ip| ClientNet::of(ip).to_string())
         .unwrap_or_default();
-    let key = state.secret.mac(CLIENT_KEY, network.as_bytes());
-    let hits = db::rate_limits::hit(conn, bucket, &key).await?;
+    state.secret.mac(CLIENT_KEY, network.as_bytes())
+}
+
+/// Refuses with [`AppError::RateLimited`] when one more counted attempt under `key` would be
+/// past `bucket`'s limit, without counting this one: for limits that count only failures,
+/// which [`count`] then records.
+pub async fn check(
+    state: &AppState,
+    conn: &mut PgConnection,
+    bucket: Bucket,
+    key: &[u8],
+) -> Result<(), AppError> {
+    let limit = state.config.rate_limit(bucket);
+    if limit == 0 {
+        return Ok(());
+    }
+    let mut hits = db::rate_limits::peek(conn, bucket, key).await?;
+    hits.current += 1;
+    verdict(bucket, limit, hits)
+}
+
+/// Counts an attempt under `key` (a failure, for [`check`]'s limits).
+pub async fn count(
+    state: &AppState,
+    conn: &mut PgConnection,
+    bucket: Bucket,
+    key: &[u8],
+) -> Result<(), AppError> {
+    if state.config.rate_limit(bucket) != 0 {
+        db::rate_limits::hit(conn, bucket, key).await?;
+    }
+    Ok(())
+}
+
+fn verdict(
+    bucket: Bucket,
+    limit: u32,
+    hits: crate::domain::rate_limit::Hits,
+) -> Result<(), AppError> {
     match judge(bucket, limit, hits) {
         Verdict::Allowed => Ok(()),
         Verdict::Refused { retry_after } => {

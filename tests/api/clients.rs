@@ -244,7 +244,7 @@ async fn panics() -> &'static str {
 async fn a_panic_in_a_handler_is_a_500_answer_and_the_connection_goes_on_serving() {
     let app = TestApp::spawn().await;
     // The real routes and middleware, plus two routes that panic.
-    let routes = fakewatch::routes::routes(1024 * 1024)
+    let routes = fakewatch::routes::routes(&app.state)
         .route("/boom", axum::routing::get(panics))
         .route("/api/v1/boom", axum::routing::get(panics));
     let router = fakewatch::startup::with_middleware(routes, app.state.clone());

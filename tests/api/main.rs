@@ -13,6 +13,7 @@ mod limits;
 mod listing_seller;
 mod log_capture;
 mod mail;
+mod moderation;
 mod openapi;
 mod privacy;
 mod reads;

@@ -1,0 +1,301 @@
+//! Moderation's vocabulary: what a moderator can do (and the audit log records), to what, the
+//! reasons a report can be rejected for, and the rules for moderators' accounts.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Something a moderator or an operator changed. The name is stored in `moderation_audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    VerifyReport,
+    RejectReport,
+    HideEvidence,
+    ShowEvidence,
+    RenameSeller,
+    RenameBrand,
+    MergeSeller,
+    MergeBrand,
+    ApproveReply,
+    RejectReply,
+    AddModerator,
+    DisableModerator,
+}
+
+impl Action {
+    pub const ALL: [Action; 12] = [
+        Action::VerifyReport,
+        Action::RejectReport,
+        Action::HideEvidence,
+        Action::ShowEvidence,
+        Action::RenameSeller,
+        Action::RenameBrand,
+        Action::MergeSeller,
+        Action::MergeBrand,
+        Action::ApproveReply,
+        Action::RejectReply,
+        Action::AddModerator,
+        Action::DisableModerator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::VerifyReport => "verify_report",
+            Action::RejectReport => "reject_report",
+            Action::HideEvidence => "hide_evidence",
+            Action::ShowEvidence => "show_evidence",
+            Action::RenameSeller => "rename_seller",
+            Action::RenameBrand => "rename_brand",
+            Action::MergeSeller => "merge_seller",
+            Action::MergeBrand => "merge_brand",
+            Action::ApproveReply => "approve_reply",
+            Action::RejectReply => "reject_reply",
+            Action::AddModerator => "add_moderator",
+            Action::DisableModerator => "disable_moderator",
+        }
+    }
+
+    /// What the action is called on the audit page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::VerifyReport => "Verified a report",
+            Action::RejectReport => "Rejected a report",
+            Action::HideEvidence => "Hid an evidence file",
+            Action::ShowEvidence => "Showed an evidence file again",
+            Action::RenameSeller => "Renamed a seller",
+            Action::RenameBrand => "Renamed a brand",
+            Action::MergeSeller => "Merged a seller into another",
+            Action::MergeBrand => "Merged a brand into another",
+            Action::ApproveReply => "Approved a seller's reply",
+            Action::RejectReply => "Rejected a seller's reply",
+            Action::AddModerator => "Added a moderator",
+            Action::DisableModerator => "Disabled a moderator",
+        }
+    }
+
+    /// The kind of thing the action changes.
+    pub fn subject(self) -> SubjectKind {
+        match self {
+            Action::VerifyReport | Action::RejectReport => SubjectKind::Report,
+            Action::HideEvidence | Action::ShowEvidence => SubjectKind::Evidence,
+            Action::RenameSeller | Action::MergeSeller => SubjectKind::Seller,
+            Action::RenameBrand | Action::MergeBrand => SubjectKind::Brand,
+            Action::ApproveReply | Action::RejectReply => SubjectKind::Reply,
+            Action::AddModerator | Action::DisableModerator => SubjectKind::Moderator,
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Action {
+    type Err = UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Action::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| UnknownValue(s.to_owned()))
+    }
+}
+
+/// What an audit row is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubjectKind {
+    Report,
+    Evidence,
+    Seller,
+    Brand,
+    Reply,
+    Moderator,
+}
+
+impl SubjectKind {
+    pub const ALL: [SubjectKind; 6] = [
+        SubjectKind::Report,
+        SubjectKind::Evidence,
+        SubjectKind::Seller,
+        SubjectKind::Brand,
+        SubjectKind::Reply,
+        SubjectKind::Moderator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::Report => "report",
+            SubjectKind::Evidence => "evidence",
+            SubjectKind::Seller => "seller",
+            SubjectKind::Brand => "brand",
+            SubjectKind::Reply => "reply",
+            SubjectKind::Moderator => "moderator",
+        }
+    }
+}
+
+impl FromStr for SubjectKind {
+    type Err = UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SubjectKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownValue(s.to_owned()))
+    }
+}
+
+/// Why a moderator rejected a report; shown to the reporter on the manage page and publicly
+/// beside the rejected report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RejectReason {
+    Spam,
+    InsufficientEvidence,
+    NotCounterfeit,
+    PersonalData,
+    Duplicate,
+}
+
+impl RejectReason {
+    pub const ALL: [RejectReason; 5] = [
+        RejectReason::Spam,
+        RejectReason::InsufficientEvidence,
+        RejectReason::NotCounterfeit,
+        RejectReason::PersonalData,
+        RejectReason::Duplicate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::Spam => "spam",
+            RejectReason::InsufficientEvidence => "insufficient_evidence",
+            RejectReason::NotCounterfeit => "not_counterfeit",
+            RejectReason::PersonalData => "personal_data",
+            RejectReason::Duplicate => "duplicate",
+        }
+    }
+
+    /// The reason in a sentence a reporter understands.
+    pub fn label(self) -> &'static str {
+        match self {
+            RejectReason::Spam => "Spam or not a real report",
+            RejectReason::InsufficientEvidence => "The evidence does not support the report",
+            RejectReason::NotCounterfeit => "The item is not a counterfeit",
+            RejectReason::PersonalData => "The report contains personal data",
+            RejectReason::Duplicate => "A duplicate of another report",
+        }
+    }
+}
+
+impl fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RejectReason {
+    type Err = UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RejectReason::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownValue(s.to_owned()))
+    }
+}
+
+/// A stored or submitted name that is none of an enum's values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue(pub String);
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown value {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
+/// Passwords shorter than this are refused: moderators' accounts can hide reports.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Longer passwords are refused before hashing, so that nobody makes the server hash megabytes.
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// Why a password cannot be set.
+pub fn password_problem(password: &str) -> Option<String> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        Some(format!(
+            "The password must be at least {MIN_PASSWORD_CHARS} characters long"
+        ))
+    } else if chars > MAX_PASSWORD_CHARS {
+        Some(format!(
+            "The password must be at most {MAX_PASSWORD_CHARS} characters long"
+        ))
+    } else {
+        None
+    }
+}
+
+/// A moderator's email as stored and compared: trimmed and lowercased, or why it can't be one.
+pub fn moderator_email(raw: &str) -> Result<String, String> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
+    if valid {
+        Ok(email)
+    } else {
+        Err("Enter an email address such as name@example.org".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_reads_back_from_its_name() {
+        for action in Action::ALL {
+            assert_eq!(action.as_str().parse::<Action>(), Ok(action));
+        }
+        assert!("drop_table".parse::<Action>().is_err());
+    }
+
+    #[test]
+    fn every_reject_reason_reads_back_and_has_a_label() {
+        for reason in RejectReason::ALL {
+            assert_eq!(reason.as_str().parse::<RejectReason>(), Ok(reason));
+            assert!(!reason.label().is_empty());
+        }
+        assert!("because".parse::<RejectReason>().is_err());
+    }
+
+    #[test]
+    fn subject_kinds_read_back() {
+        for kind in SubjectKind::ALL {
+            assert_eq!(kind.as_str().parse::<SubjectKind>(), Ok(kind));
+        }
+    }
+
+    #[test]
+    fn short_and_huge_passwords_are_refused() {
+        assert!(password_problem("short").is_some());
+        assert!(password_problem(&"x".repeat(MAX_PASSWORD_CHARS + 1)).is_some());
+        assert!(password_problem("correct horse battery").is_none());
+    }
+
+    #[test]
+    fn moderator_emails_are_folded_and_checked() {
+        assert_eq!(
+            moderator_email("  Ana@Example.ORG "),
+            Ok("ana@example.org".into())
+        );
+        assert!(moderator_email("nobody").is_err());
+        assert!(moderator_email("a b@example.org").is_err());
+        assert!(moderator_email("@example.org").is_err());
+    }
+}
