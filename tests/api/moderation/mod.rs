@@ -3,6 +3,7 @@
 
 mod cli;
 mod login;
+mod moderators;
 
 use reqwest::{Client, Response};
 
