@@ -50,6 +50,8 @@ pub struct PurgeSummary {
     pub export_logs: u64,
     /// Rate-limit counters whose window has passed (the server also sweeps them).
     pub rate_limits: u64,
+    /// Moderators' sessions that ended more than a day ago.
+    pub moderator_sessions: u64,
 }
 
 impl fmt::Display for PurgeSummary {
@@ -77,6 +79,7 @@ impl fmt::Display for PurgeSummary {
             ),
             ("export log rows deleted", self.export_logs),
             ("expired rate-limit counters deleted", self.rate_limits),
+            ("ended moderator sessions deleted", self.moderator_sessions),
         ];
         for (what, count) in lines {
             writeln!(f, "{what}: {count}")?;
@@ -144,6 +147,10 @@ pub async fn purge(
     .await?;
     summary.rate_limits = in_batches(db, |conn| {
         Box::pin(db::rate_limits::delete_expired(conn, BATCH))
+    })
+    .await?;
+    summary.moderator_sessions = in_batches(db, |conn| {
+        Box::pin(db::moderators::delete_ended_sessions(conn, BATCH))
     })
     .await?;
     Ok(summary)
