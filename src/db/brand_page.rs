@@ -35,7 +35,7 @@ pub struct BrandPage {
     pub recent: Json<Vec<ReportSummary>>,
 }
 
-/// Loads a brand (by slug or alias slug) with a page of its sellers, most reported by
+/// Loads a brand (by slug or alias slug, such as a merged brand's) with a page of its sellers, most reported by
 /// distinct buyers first, and its `recent` newest live reports.
 #[tracing::instrument(skip_all)]
 pub async fn load(
@@ -48,8 +48,12 @@ pub async fn load(
     sqlx::query_as(
         "with b as (
              select brand_id, slug, display_name from brand
-             where slug = $1
-                or brand_id = (select brand_id from brand_alias where alias_slug = $1)
+             -- A merged brand's slug is an alias of the kept brand, which is the one shown.
+             where merged_into is null
+               and (slug = $1
+                    or brand_id = (select brand_id from brand_alias where alias_slug = $1))
+             -- A brand's own slug wins over another brand's alias spelled the same.
+             order by slug = $1 desc
              limit 1
          ), live as (
              select r.report_id, r.public_id, r.seller_id, r.listing_id, r.brand_id, r.status,

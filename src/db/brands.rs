@@ -12,7 +12,9 @@ pub struct BrandRow {
     pub display_name: String,
 }
 
-/// Resolves a brand through its aliases, creating it when it is new, in one round trip.
+/// Resolves a brand through its aliases, creating it when it is new, in one round trip. A
+/// merged brand's slug is an alias of the kept brand; the kept brand is also what comes back
+/// when a merge committed while this statement waited for the brand row's lock.
 #[tracing::instrument(skip_all, fields(slug = %brand.slug))]
 pub async fn upsert(conn: &mut PgConnection, brand: &BrandName) -> sqlx::Result<BrandRow> {
     sqlx::query_as(
@@ -25,11 +27,14 @@ pub async fn upsert(conn: &mut PgConnection, brand: &BrandName) -> sqlx::Result<
              insert into brand (slug, display_name)
              select $1, $2 where not exists (select 1 from alias)
              on conflict on constraint brand_slug_unique do update set slug = excluded.slug
-             returning brand_id, slug, display_name
+             returning brand_id, slug, display_name, merged_into
          )
          select brand_id, slug, display_name from alias
          union all
-         select brand_id, slug, display_name from created",
+         select k.brand_id, k.slug, k.display_name
+         from created c join brand k on k.brand_id = c.merged_into
+         union all
+         select brand_id, slug, display_name from created where merged_into is null",
     )
     .bind(&brand.slug)
     .bind(&brand.display_name)

@@ -41,8 +41,8 @@ pub async fn load(conn: &mut PgConnection) -> sqlx::Result<Home> {
          select
              (select count(*) from report where status in ('unverified', 'verified'))::int8
                  as reports,
-             (select count(*) from seller)::int8 as sellers,
-             (select count(*) from brand)::int8 as brands,
+             (select count(*) from seller where merged_into is null)::int8 as sellers,
+             (select count(*) from brand where merged_into is null)::int8 as brands,
              (select coalesce(json_agg(json_build_object('marketplace', s.marketplace,
                                                          'seller_key', s.seller_key,
                                                          'name', s.display_name)

@@ -24,7 +24,9 @@ struct KnownRow {
 }
 
 /// The listing with this canonical URL and its seller, if anyone reported it before. A
-/// listing's seller never changes once recorded, so no lock is needed.
+/// listing's seller only changes when a moderator merges its seller into another, and intake
+/// notices that when it locks the seller (`sellers::upsert` returns `merged_into`): no lock
+/// is needed here.
 #[tracing::instrument(skip_all)]
 pub async fn find(
     conn: &mut PgConnection,

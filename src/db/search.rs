@@ -44,8 +44,11 @@ pub async fn by_name(
              select seller_id, max(score) as score
              from (select seller_id, similarity(lower(display_name), $1) as score
                    from seller
-                   where lower(display_name) % $1 or lower(display_name) like $2
-                      or seller_key = $1
+                   -- A merged seller is found under the seller it was merged into, which
+                   -- also took its spellings.
+                   where merged_into is null
+                     and (lower(display_name) % $1 or lower(display_name) like $2
+                          or seller_key = $1)
                    union all
                    -- Only spellings live reports gave: a withdrawn name finds nothing.
                    select seller_id, similarity(lower(name), $1)
@@ -79,19 +82,21 @@ pub async fn by_name(
     .await
 }
 
-/// Whether a seller with this key exists.
+/// The seller with this key, or the one it was merged into: (marketplace, seller key).
 #[tracing::instrument(skip_all)]
-pub async fn seller_exists(
+pub async fn find_seller(
     conn: &mut PgConnection,
     marketplace: Marketplace,
     seller_key: &str,
-) -> sqlx::Result<bool> {
-    sqlx::query_scalar(
-        "select exists (select 1 from seller where marketplace = $1 and seller_key = $2)",
+) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as(
+        "select coalesce(k.marketplace, s.marketplace), coalesce(k.seller_key, s.seller_key)
+         from seller s left join seller k on k.seller_id = s.merged_into
+         where s.marketplace = $1 and s.seller_key = $2",
     )
     .bind(marketplace.as_str())
     .bind(seller_key)
-    .fetch_one(conn)
+    .fetch_optional(conn)
     .await
 }
 

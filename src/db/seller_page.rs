@@ -125,7 +125,8 @@ pub const PAGE_SQL: &str = "with s as (
              select seller_id, marketplace, seller_key, display_name, name_based, store_url,
                     created_at
              from seller
-             where marketplace = $1 and seller_key = $2
+             -- A merged seller has no page: `merges::kept_seller` says where it went.
+             where marketplace = $1 and seller_key = $2 and merged_into is null
          ), live as (
              -- Narrow on purpose: served from report_live_seller_idx alone.
              select r.report_id, r.listing_id, r.brand_id, r.status, r.reporter_fingerprint,
@@ -262,7 +263,7 @@ pub const PAGE_SQL: &str = "with s as (
          from s, stats, windows, brands, listings, timeline, recent, aliases, outcome_counts,
               outcomes";
 
-/// Loads a seller's page; `None` when no such seller exists. `limit`/`offset` page through the
+/// Loads a seller's page; `None` when no such seller exists, or it was merged into another. `limit`/`offset` page through the
 /// recent reports (newest first, ties broken by id, so pages are stable).
 #[tracing::instrument(skip_all, fields(marketplace = %marketplace))]
 pub async fn load(

@@ -11,6 +11,9 @@ pub struct SellerRow {
     pub seller_id: i64,
     pub display_name: String,
     pub store_url: Option<String>,
+    /// Set when a moderator merged this seller into another after the caller looked the key
+    /// up (`merges::kept_seller`): nothing may be filed under it, start over.
+    pub merged_into: Option<i64>,
 }
 
 /// Finds or creates the seller and records the reporter's spelling of its name, in one round
@@ -26,13 +29,13 @@ pub async fn upsert(conn: &mut PgConnection, seller: &SellerIdentity) -> sqlx::R
              values ($1, $2, $3, $4, $5)
              on conflict on constraint seller_marketplace_key_unique do update
                  set store_url = coalesce(seller.store_url, excluded.store_url)
-             returning seller_id, display_name, store_url
+             returning seller_id, display_name, store_url, merged_into
          ), a as (
              insert into seller_alias (seller_id, name, folded_name)
              select seller_id, $6, $7 from s where $6::text is not null
              on conflict on constraint seller_alias_name_unique do nothing
          )
-         select seller_id, display_name, store_url from s",
+         select seller_id, display_name, store_url, merged_into from s",
     )
     .bind(seller.marketplace.as_str())
     .bind(&seller.seller_key)
@@ -49,6 +52,7 @@ pub async fn upsert(conn: &mut PgConnection, seller: &SellerIdentity) -> sqlx::R
 struct Spellings {
     seller_key: String,
     name_based: bool,
+    set_by_moderator: bool,
     display_name: String,
     names: Vec<String>,
     folded: Vec<String>,
@@ -59,12 +63,14 @@ struct Spellings {
 /// gave (`domain::seller::shown_name`) and returns it. Call it in the transaction that filed
 /// or withdrew a report, after locking the seller row (intake's [`upsert`], the withdrawal's
 /// statement), so that two transactions never count from different votes. A seller known only
-/// by a typed name keeps the name that is its identity. A changed name marks the seller's
+/// by a typed name keeps the name that is its identity, and one a moderator named keeps that
+/// name (`curation::rename_seller`). A changed name marks the seller's
 /// takedown rows changed (trigger `seller_touch_listing_brand`).
 #[tracing::instrument(skip_all)]
 pub async fn refresh_shown_name(conn: &mut PgConnection, seller_id: i64) -> sqlx::Result<String> {
     let row: Spellings = sqlx::query_as(
         "select s.seller_key, s.name_based, s.display_name,
+                s.display_name_set_at is not null as set_by_moderator,
                 coalesce(array_agg(a.name order by a.seller_alias_id)
                              filter (where a.seller_alias_id is not null), '{}') as names,
                 coalesce(array_agg(a.folded_name order by a.seller_alias_id)
@@ -79,7 +85,7 @@ pub async fn refresh_shown_name(conn: &mut PgConnection, seller_id: i64) -> sqlx
     .bind(seller_id)
     .fetch_one(&mut *conn)
     .await?;
-    if row.name_based {
+    if row.name_based || row.set_by_moderator {
         return Ok(row.display_name);
     }
     let spellings: Vec<Spelling> = row

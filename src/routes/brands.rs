@@ -1,7 +1,7 @@
 //! Public brand pages: which sellers are reported for faking a brand, and where.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
@@ -11,8 +11,8 @@ use crate::error::{ApiError, AppError, Problem};
 use crate::routes::api::{ApiPath, ApiQuery};
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
-use crate::routes::sellers::AtomFeed;
 use crate::routes::sellers::view::{ReportItem, path_segment, report_item, seller_path};
+use crate::routes::sellers::{AtomFeed, with_query};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -114,16 +114,36 @@ pub struct BrandPageView {
     pub pager: Pager,
 }
 
-/// `GET /brands/{slug}`
+/// Where the address of a brand reached by another spelling leads: the brand's own page.
+/// A merged brand's slug is such a spelling (a `brand_alias` of the kept brand), and so are
+/// the aliases moderators add; each brand has one address.
+fn canonical(
+    brand: &BrandView,
+    slug: &str,
+    prefix: &str,
+    suffix: &str,
+    query: Option<&str>,
+) -> Option<Response> {
+    (brand.slug != slug).then(|| {
+        let path = format!("{prefix}/brands/{}{suffix}", path_segment(&brand.slug));
+        cache::moved_permanently(&with_query(path, query))
+    })
+}
+
+/// `GET /brands/{slug}`; another spelling's (a merged brand's) page answers `301`.
 #[tracing::instrument(skip_all)]
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(query): Query<PageQuery>,
+    RawQuery(raw_query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let page = paging::page_number(query.page.as_deref())?;
     let (brand, has_next) = load(&state, &slug, page, 5).await?;
+    if let Some(moved) = canonical(&brand, &slug, "", "", raw_query.as_deref()) {
+        return Ok(moved);
+    }
     let pager = Pager::new(
         &format!("/brands/{}", path_segment(&brand.slug)),
         page,
@@ -139,24 +159,30 @@ pub async fn show(
     params(("slug" = String, Path, description = "The brand's slug, as in its page's address"),
            ("page" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page of sellers, from 1")),
     responses((status = 200, body = BrandView),
+              (status = 301, description = "The slug is another spelling of a brand, such as a brand a moderator merged into another: `Location` is the brand's own address, with the same query",
+                  headers(("Location" = String, description = "/api/v1/brands/{slug} of the brand"))),
               (status = 400, description = "A parameter given twice, or a path that is not UTF-8", body = Problem, content_type = "application/problem+json"),
               (status = 404, description = "Nobody has reported this brand", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "`page` is not a number from 1 to 500", body = Problem, content_type = "application/problem+json")))]
-/// `GET /api/v1/brands/{slug}`
+/// `GET /api/v1/brands/{slug}`; another spelling's (a merged brand's) answers `301`.
 #[tracing::instrument(skip_all)]
 pub async fn show_api(
     State(state): State<AppState>,
     ApiPath(slug): ApiPath<String>,
     ApiQuery(query): ApiQuery<PageQuery>,
+    RawQuery(raw_query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let page = paging::api_page_number(query.page.as_deref())?;
     let (brand, _) = load(&state, &slug, page, 0).await?;
+    if let Some(moved) = canonical(&brand, &slug, "/api/v1", "", raw_query.as_deref()) {
+        return Ok(moved);
+    }
     let body = serde_json::to_vec(&brand).map_err(AppError::internal)?;
     Ok(cache::public(&headers, cache::JSON, body))
 }
 
-/// `GET /brands/{slug}/feed.atom`
+/// `GET /brands/{slug}/feed.atom`; another spelling's (a merged brand's) answers `301`.
 #[tracing::instrument(skip_all)]
 pub async fn feed(
     State(state): State<AppState>,
@@ -164,6 +190,9 @@ pub async fn feed(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (brand, _) = load(&state, &slug, 1, 50).await?;
+    if let Some(moved) = canonical(&brand, &slug, "", "/feed.atom", None) {
+        return Ok(moved);
+    }
     let base = state.config.public_base();
     let path = format!("/brands/{}", path_segment(&brand.slug));
     let title = format!("Fakewatch: reports of fake {}", brand.name);

@@ -46,6 +46,33 @@ pub fn public(
         .into_response()
 }
 
+/// How long caches may keep a redirect from a merged seller's or brand's address: merges are
+/// not undone, but an hour bounds what a mistaken one costs.
+const MOVED_MAX_AGE: &str = "public, max-age=3600";
+
+/// `301 Moved Permanently` to `location` (a path of ours): where a merged seller's or brand's
+/// addresses lead.
+pub fn moved_permanently(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(location) => (
+            StatusCode::MOVED_PERMANENTLY,
+            [
+                (header::LOCATION, location),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(MOVED_MAX_AGE),
+                ),
+            ],
+        )
+            .into_response(),
+        // Paths of ours are percent-encoded ASCII; anything else is a bug, not a redirect.
+        Err(_) => {
+            crate::error::AppError::internal("a redirect to a path that is not a header value")
+                .into_response()
+        }
+    }
+}
+
 pub const HTML: &str = "text/html; charset=utf-8";
 pub const JSON: &str = "application/json";
 pub const ATOM: &str = "application/atom+xml; charset=utf-8";

@@ -16,6 +16,7 @@ use crate::db::brands::BrandRow;
 use crate::db::evidence::{EvidenceRow, NewEvidence};
 use crate::db::sellers::SellerRow;
 use crate::domain::client::ClientNet;
+use crate::domain::merge::follow_merge;
 use crate::domain::report::{NewReport, ReportInput};
 use crate::domain::seller::SellerIdentity;
 use crate::domain::validation::FieldErrors;
@@ -88,7 +89,8 @@ async fn file(
     let mut result =
         store_and_commit(state, &mut conn, &report, &processed, client, &mut written).await;
     if matches!(result, Ok(None)) {
-        // Another submission recorded the listing meanwhile: check against its seller.
+        // Another submission recorded the listing meanwhile, or a moderator merged its seller:
+        // check again, against the listing's seller and where the merge leads.
         result =
             store_and_commit(state, &mut conn, &report, &processed, client, &mut written).await;
     }
@@ -155,7 +157,8 @@ struct Committed {
 }
 
 /// Stores the files and writes the report in one transaction. `None` when another submission
-/// recorded the same listing first, after this one found it new: the caller tries again.
+/// recorded the same listing first, after this one found it new, or when the seller was merged
+/// into another after this one looked it up: the caller tries again.
 async fn store_and_commit(
     state: &AppState,
     conn: &mut Option<PoolConnection<Postgres>>,
@@ -192,17 +195,28 @@ async fn store_and_commit(
     let public_id = random_token(12);
     let evidence_ids: Vec<String> = files.iter().map(|_| random_token(12)).collect();
 
+    // A report naming a merged seller (by its store's link, or the name it is known by) is
+    // about the seller it was merged into.
+    let named = &report.seller;
+    let requested =
+        match db::merges::kept_seller(&mut tx, named.marketplace, &named.seller_key).await? {
+            Some(kept) => follow_merge(named, &kept),
+            None => named.clone(),
+        };
     // A listing keeps the seller it was first recorded under; a report naming another store
     // is refused (domain::seller).
     let known = db::listings::find(&mut tx, &report.listing.canonical_url).await?;
     let identity = match &known {
-        Some(known) => report
-            .seller
+        Some(known) => requested
             .on_recorded(&known.seller)
             .map_err(|c| FieldErrors::single(c.field, c.message))?,
-        None => report.seller.clone(),
+        None => requested,
     };
     let mut seller = db::sellers::upsert(&mut tx, &identity).await?;
+    if seller.merged_into.is_some() {
+        // Merged since we looked, and now locked: nothing more is filed under it.
+        return Ok(None);
+    }
     let brand = db::brands::upsert(&mut tx, &report.brand).await?;
     let listing_id = match &known {
         Some(known) => known.listing_id,

@@ -51,14 +51,20 @@ fn updated_of(entries: &[ReportItem]) -> String {
     )
 }
 
-/// `GET /sellers/{marketplace}/{seller_key}/feed.atom`
+/// `GET /sellers/{marketplace}/{seller_key}/feed.atom`; a merged seller's feed answers `301`
+/// to the kept seller's.
 #[tracing::instrument(skip_all)]
 pub async fn feed(
     State(state): State<AppState>,
     Path((marketplace, seller_key)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (seller, _) = super::load(&state, &marketplace, &seller_key, 1).await?;
+    let seller = match super::find(&state, &marketplace, &seller_key, 1).await? {
+        super::Found::Page(seller, _) => seller,
+        super::Found::Merged(path) => {
+            return Ok(cache::moved_permanently(&format!("{path}/feed.atom")));
+        }
+    };
     let base = state.config.public_base();
     let path = seller_path(&seller.marketplace, &seller.seller_key);
     let title = format!("Fakewatch: reports about {}", seller.name);

@@ -5,7 +5,7 @@ pub mod search;
 pub mod view;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
@@ -34,35 +34,83 @@ impl SellerPageView {
     }
 }
 
-/// Loads a seller's view, or says there is no such seller.
+/// A seller's view (and whether more recent reports follow), or the page path of the seller
+/// it was merged into.
+enum Found {
+    Page(Box<SellerView>, bool),
+    Merged(String),
+}
+
+/// Loads a seller's view, or says where it was merged into, or that there is no such seller.
+/// A seller that exists costs one statement; only a missing page asks about merges.
+async fn find(
+    state: &AppState,
+    marketplace: &str,
+    seller_key: &str,
+    page: i64,
+) -> Result<Found, AppError> {
+    let marketplace: Marketplace = marketplace.parse().map_err(|_| AppError::SellerNotFound)?;
+    let (limit, offset) = paging::limit_offset(page);
+    let mut conn = state.db.acquire().await?;
+    let Some(row) =
+        db::seller_page::load(&mut conn, marketplace, seller_key, limit, offset).await?
+    else {
+        return match db::merges::kept_seller(&mut conn, marketplace, seller_key).await? {
+            Some(kept) => Ok(Found::Merged(seller_path(
+                kept.marketplace.as_str(),
+                &kept.seller_key,
+            ))),
+            None => Err(AppError::SellerNotFound),
+        };
+    };
+    let mut view = SellerView::new(row, &state.config.public_base());
+    let (recent, has_next) = paging::split_extra(std::mem::take(&mut view.recent_reports));
+    view.recent_reports = recent;
+    Ok(Found::Page(Box::new(view), has_next))
+}
+
+/// Loads a seller's view, or says there is no such seller (nor a merged one: callers found
+/// the key by following merges already).
 async fn load(
     state: &AppState,
     marketplace: &str,
     seller_key: &str,
     page: i64,
 ) -> Result<(SellerView, bool), AppError> {
-    let marketplace: Marketplace = marketplace.parse().map_err(|_| AppError::SellerNotFound)?;
-    let (limit, offset) = paging::limit_offset(page);
-    let mut conn = state.db.acquire().await?;
-    let row = db::seller_page::load(&mut conn, marketplace, seller_key, limit, offset)
-        .await?
-        .ok_or(AppError::SellerNotFound)?;
-    let mut view = SellerView::new(row, &state.config.public_base());
-    let (recent, has_next) = paging::split_extra(std::mem::take(&mut view.recent_reports));
-    view.recent_reports = recent;
-    Ok((view, has_next))
+    match find(state, marketplace, seller_key, page).await? {
+        Found::Page(view, has_next) => Ok((*view, has_next)),
+        Found::Merged(_) => Err(AppError::SellerNotFound),
+    }
 }
 
-/// `GET /sellers/{marketplace}/{seller_key}`
+/// The query string to carry over to where a merged seller's or brand's address leads.
+pub(crate) fn with_query(path: String, query: Option<&str>) -> String {
+    match query {
+        Some(query) if !query.is_empty() => format!("{path}?{query}"),
+        _ => path,
+    }
+}
+
+/// `GET /sellers/{marketplace}/{seller_key}`; a merged seller's page answers `301` to the
+/// kept seller's.
 #[tracing::instrument(skip_all)]
 pub async fn show(
     State(state): State<AppState>,
     Path((marketplace, seller_key)): Path<(String, String)>,
     Query(query): Query<PageQuery>,
+    RawQuery(raw_query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let page = paging::page_number(query.page.as_deref())?;
-    let (seller, has_next) = load(&state, &marketplace, &seller_key, page).await?;
+    let (seller, has_next) = match find(&state, &marketplace, &seller_key, page).await? {
+        Found::Page(seller, has_next) => (*seller, has_next),
+        Found::Merged(path) => {
+            return Ok(cache::moved_permanently(&with_query(
+                path,
+                raw_query.as_deref(),
+            )));
+        }
+    };
     let path = seller_path(&seller.marketplace, &seller.seller_key);
     let view = SellerPageView {
         pager: Pager::new(&path, page, has_next),
@@ -78,19 +126,29 @@ pub async fn show(
            ("seller_key" = String, Path),
            ("page" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page of recent reports, from 1")),
     responses((status = 200, body = SellerView),
+              (status = 301, description = "A moderator merged this seller into another: `Location` is the kept seller's address, with the same query",
+                  headers(("Location" = String, description = "/api/v1/sellers/{marketplace}/{seller_key} of the kept seller"))),
               (status = 400, description = "A parameter given twice, or a path that is not UTF-8", body = Problem, content_type = "application/problem+json"),
               (status = 404, description = "Nobody has reported this seller", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "`page` is not a number from 1 to 500", body = Problem, content_type = "application/problem+json")))]
-/// `GET /api/v1/sellers/{marketplace}/{seller_key}`
+/// `GET /api/v1/sellers/{marketplace}/{seller_key}`; a merged seller's answers `301` to the
+/// kept seller's.
 #[tracing::instrument(skip_all)]
 pub async fn show_api(
     State(state): State<AppState>,
     ApiPath((marketplace, seller_key)): ApiPath<(String, String)>,
     ApiQuery(query): ApiQuery<PageQuery>,
+    RawQuery(raw_query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let page = paging::api_page_number(query.page.as_deref())?;
-    let (seller, _) = load(&state, &marketplace, &seller_key, page).await?;
+    let seller = match find(&state, &marketplace, &seller_key, page).await? {
+        Found::Page(seller, _) => seller,
+        Found::Merged(path) => {
+            let location = with_query(format!("/api/v1{path}"), raw_query.as_deref());
+            return Ok(cache::moved_permanently(&location));
+        }
+    };
     let body = serde_json::to_vec(&seller).map_err(AppError::internal)?;
     Ok(cache::public(&headers, cache::JSON, body))
 }

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use super::view::seller_path;
 use crate::db;
 use crate::db::search::SellerHit;
-use crate::domain::Marketplace;
 use crate::domain::lookup::{Query as SearchQuery, parse_query};
 use crate::domain::rate_limit::Bucket;
 use crate::domain::validation::FieldErrors;
@@ -39,11 +38,12 @@ enum Found {
 
 async fn resolve_url(state: &AppState, query: &SearchQuery) -> Result<Found, AppError> {
     let mut conn = state.db.acquire().await?;
-    let known = |m: Marketplace, key: &str| (m.as_str().to_owned(), key.to_owned());
     match query {
         SearchQuery::Store(store) => {
-            if db::search::seller_exists(&mut conn, store.marketplace, &store.seller_key).await? {
-                let (marketplace, seller_key) = known(store.marketplace, &store.seller_key);
+            // A merged store's link leads to the seller it was merged into.
+            if let Some((marketplace, seller_key)) =
+                db::search::find_seller(&mut conn, store.marketplace, &store.seller_key).await?
+            {
                 return Ok(Found::Seller {
                     marketplace,
                     seller_key,

@@ -1,0 +1,292 @@
+//! Merging a seller into another, or a brand into another, and following a merge: the merged
+//! one keeps its row (and its key or slug keeps resolving) with `merged_into` naming the kept
+//! one, which holds everything the merged one had.
+//!
+//! Run each merge in one transaction, after [`serialize_merges`], with the audit row in the
+//! same transaction. Merges repoint the sellers (brands) already merged into the one being
+//! merged, so that `merged_into` never names a merged row: following it is one hop.
+
+use sqlx::PgConnection;
+
+use crate::domain::Marketplace;
+use crate::domain::seller::RecordedSeller;
+
+/// Any number below would do; this one spells "merge".
+const MERGE_LOCK: i64 = 0x6d65_7267_65;
+
+/// Makes concurrent merges (of sellers or brands) wait for each other until commit, so that
+/// what one checks (neither side merged, the target not merged into the source) still holds
+/// when it writes. Merges are rare; intake and pages never take this lock.
+#[tracing::instrument(skip_all)]
+pub async fn serialize_merges(conn: &mut PgConnection) -> sqlx::Result<()> {
+    sqlx::query("select pg_advisory_xact_lock($1)")
+        .bind(MERGE_LOCK)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct KeptRow {
+    marketplace: String,
+    seller_key: String,
+    name_based: bool,
+    display_name: String,
+    store_url: Option<String>,
+}
+
+/// The seller that the seller with this key was merged into, if it was merged.
+#[tracing::instrument(skip_all, fields(marketplace = %marketplace))]
+pub async fn kept_seller(
+    conn: &mut PgConnection,
+    marketplace: Marketplace,
+    seller_key: &str,
+) -> sqlx::Result<Option<RecordedSeller>> {
+    let row: Option<KeptRow> = sqlx::query_as(
+        "select k.marketplace, k.seller_key, k.name_based, k.display_name, k.store_url
+         from seller s join seller k on k.seller_id = s.merged_into
+         where s.marketplace = $1 and s.seller_key = $2",
+    )
+    .bind(marketplace.as_str())
+    .bind(seller_key)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok(RecordedSeller {
+            marketplace: decode_marketplace(&r.marketplace)?,
+            seller_key: r.seller_key,
+            name_based: r.name_based,
+            display_name: r.display_name,
+            store_url: r.store_url,
+        })
+    })
+    .transpose()
+}
+
+/// The stored marketplace slug as the domain type; an unknown one is a decoding error.
+pub(crate) fn decode_marketplace(slug: &str) -> sqlx::Result<Marketplace> {
+    slug.parse::<Marketplace>()
+        .map_err(|_| sqlx::Error::Decode(format!("unknown marketplace {slug:?}").into()))
+}
+
+/// Locks two sellers in id order (as confirmations lock several), before any of their reports:
+/// the order in which intake and withdrawal lock a seller and then its reports.
+#[tracing::instrument(skip_all)]
+pub async fn lock_sellers(conn: &mut PgConnection, ids: [i64; 2]) -> sqlx::Result<()> {
+    sqlx::query(
+        "select seller_id from seller where seller_id = any($1) order by seller_id for update",
+    )
+    .bind(&ids[..])
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Locks two brands in id order, before any of their reports: intake locks a brand
+/// (`brands::upsert`) before it writes the report.
+#[tracing::instrument(skip_all)]
+pub async fn lock_brands(conn: &mut PgConnection, ids: [i64; 2]) -> sqlx::Result<()> {
+    sqlx::query("select brand_id from brand where brand_id = any($1) order by brand_id for update")
+        .bind(&ids[..])
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// What a seller merge moved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SellerMoves {
+    pub reports: u64,
+    pub listings: u64,
+    /// Spellings the kept seller did not have yet.
+    pub new_spellings: u64,
+    /// Sellers merged earlier into the merged one, now pointing at the kept one.
+    pub repointed: u64,
+}
+
+/// Merges seller `from` into seller `into`: its reports, listings and name spellings move, and
+/// it points at `into` from now on. Lock both first ([`lock_sellers`]); afterwards, recount the
+/// kept seller's shown name (`sellers::refresh_shown_name`) in the same transaction.
+///
+/// Takedown exports see the move through the triggers of 0005: the moved reports mark their
+/// (listing, brand) rows changed, and so does each listing whose seller changes; no other row.
+#[tracing::instrument(skip_all)]
+pub async fn merge_sellers(
+    conn: &mut PgConnection,
+    from: i64,
+    into: i64,
+) -> sqlx::Result<SellerMoves> {
+    // Each report names one of its seller's spellings (report_seller_name_fkey): the kept
+    // seller gets the ones it lacks first. Their live counts start at 0 and move over with
+    // the reports (trigger report_count_seller_names_update), so that a spelling both had
+    // ends with the two counts added together.
+    let new_spellings = sqlx::query(
+        "insert into seller_alias (seller_id, name, folded_name)
+         select $2, name, folded_name from seller_alias where seller_id = $1
+         order by seller_alias_id
+         on conflict on constraint seller_alias_name_unique do nothing",
+    )
+    .bind(from)
+    .bind(into)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    let reports = sqlx::query("update report set seller_id = $2 where seller_id = $1")
+        .bind(from)
+        .bind(into)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    let listings = sqlx::query("update listing set seller_id = $2 where seller_id = $1")
+        .bind(from)
+        .bind(into)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    // No report names these any more: the merged seller keeps no spellings of its own, so
+    // that searching for them finds only the kept seller.
+    sqlx::query("delete from seller_alias where seller_id = $1")
+        .bind(from)
+        .execute(&mut *conn)
+        .await?;
+    let repointed = sqlx::query("update seller set merged_into = $2 where merged_into = $1")
+        .bind(from)
+        .bind(into)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    sqlx::query("update seller set merged_into = $2 where seller_id = $1")
+        .bind(from)
+        .bind(into)
+        .execute(&mut *conn)
+        .await?;
+    Ok(SellerMoves {
+        reports,
+        listings,
+        new_spellings,
+        repointed,
+    })
+}
+
+/// What a brand merge moved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BrandMoves {
+    pub reports: u64,
+    /// (listing, brand) rows of takedown lists.
+    pub listings: u64,
+    /// Rights holders who gained the kept brand (those who held both already are not counted).
+    pub new_scopes: u64,
+    pub repointed: u64,
+}
+
+/// Merges brand `from` into brand `into`: its reports, takedown rows (with their outcomes)
+/// and rights holders' scopes move, its slug and aliases lead to `into`, and it points at
+/// `into` from now on. Lock both first ([`lock_brands`]).
+#[tracing::instrument(skip_all)]
+pub async fn merge_brands(
+    conn: &mut PgConnection,
+    from: i64,
+    into: i64,
+) -> sqlx::Result<BrandMoves> {
+    // A holder of the merged brand who did not hold the kept one now exports the kept brand
+    // with its old cursor: the kept brand's existing rows are new to them, so they are marked
+    // changed too (for its other holders, the rows come again unchanged: harmless to a sync).
+    sqlx::query(
+        "update listing_brand set changed_xid = pg_current_xact_id()
+         where brand_id = $2
+           and exists (select 1 from rights_holder_brand h
+                       where h.brand_id = $1
+                         and not exists (select 1 from rights_holder_brand k
+                                         where k.brand_id = $2
+                                           and k.rights_holder_id = h.rights_holder_id))",
+    )
+    .bind(from)
+    .bind(into)
+    .execute(&mut *conn)
+    .await?;
+    // One takedown row per listing and brand: a listing reported for both keeps one row. Its
+    // outcome is the later of the two, since `listing_brand.outcome` is the latest of the
+    // listing's outcome history, and both histories move to the kept brand below; the row
+    // counts as reported since the earlier of the two.
+    let listings = sqlx::query(
+        "insert into listing_brand (listing_id, brand_id, outcome, outcome_at, created_at)
+         select listing_id, $2, outcome, outcome_at, created_at
+         from listing_brand where brand_id = $1
+         on conflict (brand_id, listing_id) do update
+             set changed_xid = pg_current_xact_id(),
+                 outcome = case when listing_brand.outcome_at is null
+                                  or excluded.outcome_at > listing_brand.outcome_at
+                                then excluded.outcome else listing_brand.outcome end,
+                 outcome_at = greatest(listing_brand.outcome_at, excluded.outcome_at),
+                 created_at = least(listing_brand.created_at, excluded.created_at)",
+    )
+    .bind(from)
+    .bind(into)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    sqlx::query("update listing_outcome set brand_id = $2 where brand_id = $1")
+        .bind(from)
+        .bind(into)
+        .execute(&mut *conn)
+        .await?;
+    let reports = sqlx::query("update report set brand_id = $2 where brand_id = $1")
+        .bind(from)
+        .bind(into)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    sqlx::query("delete from listing_brand where brand_id = $1")
+        .bind(from)
+        .execute(&mut *conn)
+        .await?;
+    // Holders keep their IP-right details for the brand; one who held both keeps the kept
+    // brand's.
+    let new_scopes = sqlx::query(
+        "with moved as (
+             delete from rights_holder_brand where brand_id = $1
+             returning rights_holder_id, ipr_registration_no, ipr_office
+         )
+         insert into rights_holder_brand (rights_holder_id, brand_id, ipr_registration_no,
+                                          ipr_office)
+         select rights_holder_id, $2, ipr_registration_no, ipr_office from moved
+         on conflict (rights_holder_id, brand_id) do nothing",
+    )
+    .bind(from)
+    .bind(into)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    sqlx::query("update brand_alias set brand_id = $2 where brand_id = $1")
+        .bind(from)
+        .bind(into)
+        .execute(&mut *conn)
+        .await?;
+    // Typing the merged brand's name now files under the kept brand (`brands::upsert`).
+    sqlx::query(
+        "insert into brand_alias (alias_slug, brand_id)
+         select slug, $2 from brand where brand_id = $1
+         on conflict (alias_slug) do update set brand_id = excluded.brand_id",
+    )
+    .bind(from)
+    .bind(into)
+    .execute(&mut *conn)
+    .await?;
+    let repointed = sqlx::query("update brand set merged_into = $2 where merged_into = $1")
+        .bind(from)
+        .bind(into)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    sqlx::query("update brand set merged_into = $2 where brand_id = $1")
+        .bind(from)
+        .bind(into)
+        .execute(&mut *conn)
+        .await?;
+    Ok(BrandMoves {
+        reports,
+        listings,
+        new_scopes,
+        repointed,
+    })
+}
