@@ -47,11 +47,14 @@ pub fn parse_seller_ref(raw: &str) -> Result<SellerRef, String> {
             .map_err(|_| SELLER_REF_HELP.to_owned())?;
         return seller_ref(marketplace, &key);
     }
+    // `marketplace/seller_key`; a first part with a dot is a host (a store link without its
+    // scheme).
     if !text.contains("://")
         && let Some((marketplace, key)) = text.split_once('/')
-        && let Ok(marketplace) = marketplace.parse::<Marketplace>()
+        && !marketplace.is_empty()
+        && !marketplace.contains('.')
     {
-        return seller_ref(marketplace.as_str(), key);
+        return seller_ref(marketplace, key);
     }
     match parse_store_url(text) {
         Ok(store) => Ok(SellerRef {

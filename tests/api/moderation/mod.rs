@@ -3,7 +3,9 @@
 
 mod cli;
 mod login;
+mod merge;
 mod moderators;
+mod names;
 
 use reqwest::{Client, Response};
 

@@ -71,7 +71,7 @@ async fn admin(app: &TestApp, command: RightsHolderCommand) -> String {
 }
 
 /// Creates a rights holder for `brands` and returns its first API token.
-async fn holder(app: &TestApp, name: &str, brands: &[&str]) -> String {
+pub(crate) async fn holder(app: &TestApp, name: &str, brands: &[&str]) -> String {
     let printed = admin(
         app,
         RightsHolderCommand::Add {
@@ -99,7 +99,7 @@ fn token_id(token: &str) -> String {
 }
 
 /// AliExpress listing number `n`, as its canonical URL.
-fn item(n: u64) -> String {
+pub(crate) fn item(n: u64) -> String {
     format!(
         "https://www.aliexpress.com/item/{}.html",
         1_005_000_000_000_000 + n
@@ -107,7 +107,7 @@ fn item(n: u64) -> String {
 }
 
 /// `valid_report()` about listing `n`, for `brand`, by `email`.
-fn report(n: u64, brand: &str, email: &str) -> Value {
+pub(crate) fn report(n: u64, brand: &str, email: &str) -> Value {
     let mut report = valid_report();
     report["listing_url"] = json!(item(n));
     report["brand"] = json!(brand);
@@ -117,7 +117,7 @@ fn report(n: u64, brand: &str, email: &str) -> Value {
 
 /// Files a report through the API, as a reporter who then confirms the address (only such
 /// reporters count in `distinct_reporters`), and returns its answer (`id`, `manage_token`, …).
-async fn file(app: &TestApp, report: &Value) -> Value {
+pub(crate) async fn file(app: &TestApp, report: &Value) -> Value {
     let filed = file_unconfirmed(app, report).await;
     if let Some(email) = report["email"].as_str() {
         app.confirm_address(email).await;
@@ -155,12 +155,12 @@ async fn get_as(app: &TestApp, token: &str, path: &str) -> Response {
 }
 
 /// `GET /api/v1/takedowns?<query>` with a token.
-async fn export(app: &TestApp, token: &str, query: &str) -> Response {
+pub(crate) async fn export(app: &TestApp, token: &str, query: &str) -> Response {
     get_as(app, token, &format!("/api/v1/takedowns?{query}")).await
 }
 
 /// The body of a response that must be 200.
-async fn ok_text(response: Response) -> String {
+pub(crate) async fn ok_text(response: Response) -> String {
     let status = response.status();
     let body = response.text().await.expect("body");
     assert_eq!(status, 200, "{body}");
@@ -168,7 +168,7 @@ async fn ok_text(response: Response) -> String {
 }
 
 /// A JSON export (`format=json` plus `query`).
-async fn export_json(app: &TestApp, token: &str, query: &str) -> Value {
+pub(crate) async fn export_json(app: &TestApp, token: &str, query: &str) -> Value {
     let body = ok_text(export(app, token, &format!("format=json&{query}")).await).await;
     serde_json::from_str(&body).expect("json export")
 }
@@ -245,12 +245,12 @@ fn urls(export: &Value) -> Vec<String> {
     urls
 }
 
-fn rows(export: &Value) -> &Vec<Value> {
+pub(crate) fn rows(export: &Value) -> &Vec<Value> {
     export["rows"].as_array().expect("rows")
 }
 
 /// The row of a JSON export about `url`.
-fn row_of<'a>(export: &'a Value, url: &str) -> &'a Value {
+pub(crate) fn row_of<'a>(export: &'a Value, url: &str) -> &'a Value {
     rows(export)
         .iter()
         .find(|r| r["listing_url"] == url)
@@ -283,7 +283,7 @@ fn fields(problem: &Value) -> Vec<String> {
 }
 
 /// `POST /api/v1/takedowns/outcomes`.
-async fn post_outcomes(app: &TestApp, token: &str, outcomes: Value) -> Response {
+pub(crate) async fn post_outcomes(app: &TestApp, token: &str, outcomes: Value) -> Response {
     app.client
         .post(app.url("/api/v1/takedowns/outcomes"))
         .bearer_auth(token)
@@ -325,7 +325,7 @@ fn next_link(response: &Response) -> String {
 }
 
 /// `(listing_url, status)` of each row of an incremental export, sorted.
-fn changes(export: &Value) -> Vec<(String, String)> {
+pub(crate) fn changes(export: &Value) -> Vec<(String, String)> {
     let mut changes: Vec<(String, String)> = rows(export)
         .iter()
         .map(|r| {
@@ -339,7 +339,7 @@ fn changes(export: &Value) -> Vec<(String, String)> {
     changes
 }
 
-fn reported(urls: &[String]) -> Vec<(String, String)> {
+pub(crate) fn reported(urls: &[String]) -> Vec<(String, String)> {
     urls.iter()
         .map(|u| (u.clone(), "reported".to_owned()))
         .collect()
