@@ -11,16 +11,19 @@ use sqlx::PgConnection;
 use crate::domain::Marketplace;
 use crate::domain::seller::RecordedSeller;
 
-/// Any number below would do; this one spells "merge".
-const MERGE_LOCK: i64 = 0x6d65_7267_65;
+/// The advisory lock merges take, in the two-key form: PostgreSQL keeps it apart from the
+/// one-key locks that evidence and confirmations take on hashes, so that none can collide
+/// with it. The first key's bytes spell "mrge".
+const MERGE_LOCK: (i32, i32) = (0x6d72_6765, 0);
 
 /// Makes concurrent merges (of sellers or brands) wait for each other until commit, so that
 /// what one checks (neither side merged, the target not merged into the source) still holds
 /// when it writes. Merges are rare; intake and pages never take this lock.
 #[tracing::instrument(skip_all)]
 pub async fn serialize_merges(conn: &mut PgConnection) -> sqlx::Result<()> {
-    sqlx::query("select pg_advisory_xact_lock($1)")
-        .bind(MERGE_LOCK)
+    sqlx::query("select pg_advisory_xact_lock($1, $2)")
+        .bind(MERGE_LOCK.0)
+        .bind(MERGE_LOCK.1)
         .execute(conn)
         .await?;
     Ok(())

@@ -55,7 +55,10 @@ fn unknown_marketplaces_and_empty_input_are_refused_with_help() {
     let message = parse_seller_ref("/sellers/atlantis/1").expect_err("unknown marketplace");
     assert!(message.contains("marketplace/seller_key"), "{message}");
     let message = parse_seller_ref("atlantis/1").expect_err("unknown marketplace");
-    assert!(message.contains("“atlantis” is not a marketplace"), "{message}");
+    assert!(
+        message.contains("“atlantis” is not a marketplace"),
+        "{message}"
+    );
     assert_eq!(
         parse_seller_ref("aliexpress.com/store/1102345678"),
         Ok(aliexpress("1102345678"))

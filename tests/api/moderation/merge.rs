@@ -440,3 +440,64 @@ async fn json_as(app: &TestApp, token: &str, path: &str) -> Value {
     assert_eq!(response.status(), 200);
     response.json().await.expect("json")
 }
+
+#[tokio::test]
+async fn concurrent_merges_along_a_chain_still_leave_every_merged_seller_one_hop_away() {
+    let app = TestApp::spawn().await;
+    let ana = app.moderator("ana@example.org", false).await;
+    let bo = app.moderator("bo@example.org", false).await;
+    for (n, store) in [(1, "1111"), (2, "2222"), (3, "3333")] {
+        file(
+            &app,
+            &at_store(n, store, "Shop", &format!("r{n}@example.com")),
+        )
+        .await;
+    }
+    // Holding store 2222's row, both merges (2222 into 3333, then 1111 into 2222) read what
+    // they check before either can write.
+    let mut blocker = app.db.begin().await.expect("transaction");
+    sqlx::query("select 1 from seller where seller_key = '2222' for update")
+        .execute(&mut *blocker)
+        .await
+        .expect("lock");
+    let pause = |ms| tokio::time::sleep(std::time::Duration::from_millis(ms));
+    let (first, second, ()) = tokio::join!(
+        merge(
+            &bo,
+            "/moderation/sellers/aliexpress/2222",
+            "aliexpress/3333"
+        ),
+        async {
+            pause(150).await;
+            merge(
+                &ana,
+                "/moderation/sellers/aliexpress/1111",
+                "aliexpress/2222",
+            )
+            .await
+        },
+        async {
+            pause(600).await;
+            blocker.rollback().await.expect("rollback");
+        }
+    );
+    assert_eq!(first.status(), 303);
+    assert_eq!(second.status(), 303);
+    assert_eq!(location(&second), "/moderation/sellers/aliexpress/3333");
+    assert_eq!(
+        moved(&app, "/sellers/aliexpress/1111").await,
+        "/sellers/aliexpress/3333"
+    );
+    let chains: i64 = sqlx::query_scalar(
+        "select count(*) from seller s join seller k on k.seller_id = s.merged_into
+         where k.merged_into is not null",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("count");
+    assert_eq!(chains, 0);
+    assert_eq!(
+        json(&app, "/api/v1/sellers/aliexpress/3333").await["counts"]["reports"],
+        3
+    );
+}
