@@ -162,20 +162,38 @@ pub async fn authorize(
 /// recount never runs beside another of the seller's votes.
 #[tracing::instrument(skip_all)]
 pub async fn withdraw(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "with seller as (
-             select s.seller_id from report r join seller s on s.seller_id = r.seller_id
-             where r.report_id = $1
-             for update of s
-         )
-         update report set status = 'withdrawn'
-         where report_id = $1 and status <> 'withdrawn'
-           and seller_id = (select seller_id from seller)
-         returning seller_id",
-    )
-    .bind(report_id)
-    .fetch_optional(conn)
-    .await
+    loop {
+        let seller_id = sqlx::query_scalar(
+            "with seller as (
+                 select s.seller_id from report r join seller s on s.seller_id = r.seller_id
+                 where r.report_id = $1
+                 for update of s
+             )
+             update report set status = 'withdrawn'
+             where report_id = $1 and status <> 'withdrawn'
+               and seller_id = (select seller_id from seller)
+             returning seller_id",
+        )
+        .bind(report_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if seller_id.is_some() {
+            return Ok(seller_id);
+        }
+        // Nothing withdrawn: either it was withdrawn already, or a moderator's merge moved it
+        // to another seller while this waited for the old one's lock (the statement then finds
+        // its seller changed, and skips it). Then lock the new seller and try again; each
+        // round needs another merge to have committed meanwhile.
+        let live: bool = sqlx::query_scalar(
+            "select exists (select 1 from report where report_id = $1 and status <> 'withdrawn')",
+        )
+        .bind(report_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if !live {
+            return Ok(None);
+        }
+    }
 }
 
 /// What only the reporter sees, through the manage link: their address and the exact day

@@ -501,3 +501,45 @@ async fn concurrent_merges_along_a_chain_still_leave_every_merged_seller_one_hop
         3
     );
 }
+
+#[tokio::test]
+async fn a_report_withdrawn_while_a_merge_moves_it_is_withdrawn_all_the_same() {
+    let app = TestApp::spawn().await;
+    let ana = app.moderator("ana@example.org", false).await;
+    let filed = file(&app, &at_store(1, "1111", "Shop A", "a@example.com")).await;
+    file(&app, &at_store(2, "2222", "Shop B", "b@example.com")).await;
+    // Holding store 1111's row, the merge waits for it first and the withdrawal after it.
+    let mut blocker = app.db.begin().await.expect("transaction");
+    sqlx::query("select 1 from seller where seller_key = '1111' for update")
+        .execute(&mut *blocker)
+        .await
+        .expect("lock");
+    let pause = |ms| tokio::time::sleep(std::time::Duration::from_millis(ms));
+    let id = filed["id"].as_str().expect("id");
+    let token = filed["manage_token"].as_str();
+    let (merged, withdrawn, ()) = tokio::join!(
+        merge(
+            &ana,
+            "/moderation/sellers/aliexpress/1111",
+            "aliexpress/2222"
+        ),
+        async {
+            pause(150).await;
+            app.delete_report_api(id, token).await
+        },
+        async {
+            pause(600).await;
+            blocker.rollback().await.expect("rollback");
+        }
+    );
+    assert_eq!(merged.status(), 303);
+    assert_eq!(withdrawn.status(), 204);
+    let status: String = sqlx::query_scalar("select status from report where public_id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .expect("status");
+    assert_eq!(status, "withdrawn");
+    let kept = json(&app, "/api/v1/sellers/aliexpress/2222").await;
+    assert_eq!(kept["counts"]["reports"], 1, "{kept}");
+}
