@@ -83,13 +83,45 @@ pub async fn privacy() -> PrivacyPage {
     PrivacyPage { body: BODY.clone() }
 }
 
+/// Renders one of our documents for a page. Code blocks scroll sideways when their lines are
+/// longer than the screen is wide, so each can be focused and scrolled from the keyboard.
 fn markdown(text: &str) -> String {
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(
-        &mut html,
-        pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES),
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let events = pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES).map(
+        |event| match event {
+            // The renderer's own markup for a code block, with the tabindex added.
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let language = match &kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split(' ').next().unwrap_or_default()
+                    }
+                    pulldown_cmark::CodeBlockKind::Indented => "",
+                };
+                Event::Html(if language.is_empty() {
+                    "<pre tabindex=\"0\"><code>".into()
+                } else {
+                    format!(
+                        "<pre tabindex=\"0\"><code class=\"language-{}\">",
+                        attribute(language)
+                    )
+                    .into()
+                })
+            }
+            Event::End(TagEnd::CodeBlock) => Event::Html("</code></pre>\n".into()),
+            other => other,
+        },
     );
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
     html
+}
+
+/// `text` escaped for a double-quoted HTML attribute.
+fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Unknown paths: problem details under `/api/`, a page elsewhere.
@@ -98,5 +130,19 @@ pub async fn not_found(uri: Uri) -> Response {
         ApiError(AppError::PageNotFound).into_response()
     } else {
         AppError::PageNotFound.into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::markdown;
+
+    #[test]
+    fn code_blocks_can_be_focused_to_scroll_them_and_their_text_stays_escaped() {
+        assert_eq!(
+            markdown("```sql\nselect 1 < 2;\n```\n\n    indented & plain\n"),
+            "<pre tabindex=\"0\"><code class=\"language-sql\">select 1 &lt; 2;\n</code></pre>\n\
+             <pre tabindex=\"0\"><code>indented &amp; plain\n</code></pre>\n"
+        );
     }
 }

@@ -1,9 +1,11 @@
 //! Tests in a real headless Chromium, driven through ChromeDriver, and the helpers they
-//! share: filing and confirming as a person would (`filing`).
+//! share: filing and confirming as a person would (`filing`), and every page checked with
+//! axe-core (`accessibility`).
 //!
 //! Needs `chromium` and `chromium-driver` (Debian). Without them the tests say so and pass,
 //! except under CI (`CI` set), where they fail: CI installs them.
 
+pub mod accessibility;
 mod filing;
 
 use std::process::{Child, Command, Stdio};
