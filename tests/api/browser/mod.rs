@@ -8,6 +8,8 @@
 pub mod accessibility;
 mod filing;
 
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -17,13 +19,25 @@ use serde_json::json;
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// Kills ChromeDriver (and so its browser) when the test ends, even on failure.
-pub struct Driver(Child);
+/// Kills ChromeDriver and its browser when the test ends, even on failure, and deletes the
+/// browser's profile. Killing ChromeDriver alone leaves Chromium running when a test fails
+/// before it closes the session: ChromeDriver starts in a process group of its own, and the
+/// whole group is killed.
+pub struct Driver {
+    process: Child,
+    profile: PathBuf,
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let group = format!("-{}", self.process.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
@@ -47,15 +61,17 @@ pub async fn start_browser() -> (Driver, fantoccini::Client) {
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
-    let driver = Driver(
-        Command::new(CHROMEDRIVER)
+    let profile = std::env::temp_dir().join(format!("fakewatch-chromium-{port}"));
+    let driver = Driver {
+        process: Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver"),
-    );
-    let profile = std::env::temp_dir().join(format!("fakewatch-chromium-{port}"));
+        profile: profile.clone(),
+    };
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
