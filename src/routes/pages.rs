@@ -83,34 +83,55 @@ pub async fn privacy() -> PrivacyPage {
     PrivacyPage { body: BODY.clone() }
 }
 
-/// Renders one of our documents for a page. Code blocks scroll sideways when their lines are
-/// longer than the screen is wide, so each can be focused and scrolled from the keyboard.
+/// Renders one of our documents for a page. Code blocks and tables scroll sideways when they
+/// are wider than the screen, so each can be focused and scrolled from the keyboard; a table
+/// sits in a region named after the heading above it (one table per section, so the names
+/// differ).
 fn markdown(text: &str) -> String {
-    use pulldown_cmark::{Event, Tag, TagEnd};
-    let events = pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES).map(
-        |event| match event {
-            // The renderer's own markup for a code block, with the tabindex added.
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let language = match &kind {
-                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
-                        info.split(' ').next().unwrap_or_default()
-                    }
-                    pulldown_cmark::CodeBlockKind::Indented => "",
-                };
-                Event::Html(if language.is_empty() {
-                    "<pre tabindex=\"0\"><code>".into()
-                } else {
-                    format!(
-                        "<pre tabindex=\"0\"><code class=\"language-{}\">",
-                        attribute(language)
-                    )
-                    .into()
-                })
+    use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+    let mut heading = String::new();
+    let mut in_heading = false;
+    let events = pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES)
+        .flat_map(|event| {
+            let html = |markup: String| Event::Html(markup.into());
+            match event {
+                Event::Start(Tag::Heading { .. }) => {
+                    in_heading = true;
+                    heading.clear();
+                }
+                Event::End(TagEnd::Heading(_)) => in_heading = false,
+                Event::Text(ref text) | Event::Code(ref text) if in_heading => {
+                    heading.push_str(text);
+                }
+                // The renderer's own markup for a code block, with the tabindex added.
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let language = match &kind {
+                        CodeBlockKind::Fenced(info) => info.split(' ').next().unwrap_or_default(),
+                        CodeBlockKind::Indented => "",
+                    };
+                    return vec![html(if language.is_empty() {
+                        "<pre tabindex=\"0\"><code>".into()
+                    } else {
+                        format!(
+                            "<pre tabindex=\"0\"><code class=\"language-{}\">",
+                            attribute(language)
+                        )
+                    })];
+                }
+                Event::End(TagEnd::CodeBlock) => return vec![html("</code></pre>\n".into())],
+                Event::Start(Tag::Table(_)) => {
+                    let region = format!(
+                        "<div class=\"scroll-region\" role=\"region\" tabindex=\"0\" \
+                         aria-label=\"Table: {}\">\n",
+                        attribute(&heading)
+                    );
+                    return vec![html(region), event];
+                }
+                Event::End(TagEnd::Table) => return vec![event, html("</div>\n".into())],
+                _ => {}
             }
-            Event::End(TagEnd::CodeBlock) => Event::Html("</code></pre>\n".into()),
-            other => other,
-        },
-    );
+            vec![event]
+        });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
     html
@@ -136,6 +157,19 @@ pub async fn not_found(uri: Uri) -> Response {
 #[cfg(test)]
 mod tests {
     use super::markdown;
+
+    #[test]
+    fn tables_scroll_in_a_region_named_after_their_heading() {
+        let html = markdown("## Decay & `age`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert!(
+            html.starts_with(
+                "<h2>Decay &amp; <code>age</code></h2>\n<div class=\"scroll-region\" \
+                 role=\"region\" tabindex=\"0\" aria-label=\"Table: Decay &amp; age\">\n<table>"
+            ),
+            "{html}"
+        );
+        assert!(html.ends_with("</table>\n</div>\n"), "{html}");
+    }
 
     #[test]
     fn code_blocks_can_be_focused_to_scroll_them_and_their_text_stays_escaped() {
