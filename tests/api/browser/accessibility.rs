@@ -283,6 +283,7 @@ async fn every_page_passes_axe_core_and_fits_a_phone_screen() {
         ),
         (confirm, "Confirm your email address"),
         ("/no/such/page".into(), "Not Found"),
+        ("/moderation/login".into(), "Moderator sign-in"),
     ];
 
     let (_driver, browser) = start_browser().await;
