@@ -1,6 +1,7 @@
 //! The seller's right of reply, public side: the form, its checks, the one-time code, and the
 //! published reply on the seller's page, in its JSON and in its feed, never with the author's
-//! address. The moderators' side is in `moderation/replies.rs`, which uses the helpers here.
+//! address; and the purge of the address once a reply will not be shown again. The moderators'
+//! side is in `moderation/replies.rs`, which uses the helpers here.
 
 use reqwest::Response;
 use serde_json::Value;
@@ -173,6 +174,30 @@ async fn a_reply_sent_through_the_form_waits_for_a_moderator_with_its_code_shown
 }
 
 #[tokio::test]
+async fn the_api_document_describes_the_sellers_replies() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app
+        .get("/api/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("document");
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["Seller"]["properties"]["replies"]["items"]["$ref"],
+        "#/components/schemas/SellerReply"
+    );
+    let mut fields: Vec<&str> = schemas["SellerReply"]["properties"]
+        .as_object()
+        .expect("SellerReply is defined")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["approved_at", "id", "statement"]);
+}
+
+#[tokio::test]
 async fn a_reply_that_is_empty_too_long_or_without_a_real_address_is_refused_with_the_form_kept() {
     let app = TestApp::spawn().await;
     app.reported_seller().await;
@@ -279,4 +304,70 @@ async fn replies_count_against_the_clients_hourly_limit_and_keep_what_was_typed(
     assert!(html.contains("Your reply was not sent"), "{html}");
     assert!(html.contains(">Second, too soon.</textarea>"), "{html}");
     assert_eq!(stored_replies(&app).await, 1);
+}
+
+#[tokio::test]
+async fn purge_forgets_the_contacts_of_replies_rejected_or_replaced_long_enough_ago() {
+    let app = TestApp::spawn().await;
+    app.reported_seller().await;
+    let ana = app.moderator("ana@example.org", false).await;
+    let replaced = app.send_reply("Old answer.").await;
+    ana.post(&format!("/moderation/replies/{}/approve", replaced.id), &[])
+        .await;
+    let current = app.send_reply("New answer.").await;
+    ana.post(&format!("/moderation/replies/{}/approve", current.id), &[])
+        .await;
+    let old_rejected = app.send_reply("Rejected long ago.").await;
+    let new_rejected = app.send_reply("Rejected today.").await;
+    for sent in [&old_rejected, &new_rejected] {
+        let path = format!("/moderation/replies/{}/reject", sent.id);
+        ana.post(&path, &[("reason", "off_topic")]).await;
+    }
+    let pending = app.send_reply("Still waiting.").await;
+    sqlx::query(
+        "update seller_reply set replaced_at = now() - interval '31 days',
+                                 decided_at = now() - interval '32 days'
+         where public_id = $1",
+    )
+    .bind(&replaced.id)
+    .execute(&app.db)
+    .await
+    .expect("age the replaced reply");
+    sqlx::query(
+        "update seller_reply set decided_at = now() - interval '31 days' where public_id = $1",
+    )
+    .bind(&old_rejected.id)
+    .execute(&app.db)
+    .await
+    .expect("age the rejection");
+
+    let retention = fakewatch::privacy::Retention::from(&*app.state.config);
+    let summary = fakewatch::privacy::purge(&app.db, &app.state.evidence, &retention)
+        .await
+        .expect("purge");
+    assert_eq!(summary.reply_contacts, 2);
+    assert!(
+        summary
+            .to_string()
+            .contains("contacts of rejected or replaced seller replies deleted: 2")
+    );
+    for (sent, kept) in [
+        (&replaced, false),
+        (&old_rejected, false),
+        (&current, true),
+        (&new_rejected, true),
+        (&pending, true),
+    ] {
+        let contact: Option<String> =
+            sqlx::query_scalar("select contact_email from seller_reply where public_id = $1")
+                .bind(&sent.id)
+                .fetch_one(&app.db)
+                .await
+                .expect("reply");
+        assert_eq!(contact.is_some(), kept, "{}", sent.id);
+    }
+    let again = fakewatch::privacy::purge(&app.db, &app.state.evidence, &retention)
+        .await
+        .expect("purge");
+    assert_eq!(again.reply_contacts, 0);
 }

@@ -1,6 +1,6 @@
 //! Sellers' replies on the moderators' side: the list with the store and the code side by
 //! side, approving (public at once, in place of the earlier reply) and rejecting, each with its
-//! audit row; refusals; and the purge of contacts of replies that will not be shown again.
+//! audit row; and refusals.
 
 use serde_json::{Value, json};
 
@@ -291,6 +291,20 @@ async fn decisions_without_the_sessions_csrf_token_are_refused_and_change_nothin
         let answer = ana.post_raw(&path, &fields).await;
         assert_eq!(answer.status(), 403, "{action} {fields:?}");
     }
+    // Without a session at all, the guard sends to the sign-in page.
+    let anonymous = crate::helpers::client();
+    for answer in [
+        anonymous.get(app.url(LIST)).send().await.expect("list"),
+        anonymous
+            .post(app.url(&format!("{LIST}/{}/approve", sent.id)))
+            .form(&[("csrf_token", ana.csrf.as_str())])
+            .send()
+            .await
+            .expect("approve"),
+    ] {
+        assert_eq!(answer.status(), 303);
+        assert_eq!(location(&answer), "/moderation/login");
+    }
     assert_eq!(status_of(&app, &sent.id).await, ("pending".into(), None));
     assert!(audit_of(&app, &sent.id).await.is_empty());
 }
@@ -345,70 +359,4 @@ async fn the_list_shows_twenty_replies_a_page_oldest_first() {
     assert!(!second.contains(&sent[0].code));
     assert!(second.contains("name=\"back\" value=\"/moderation/replies?page=2\""));
     assert_eq!(ana.get(&format!("{LIST}?page=0")).await.status(), 422);
-}
-
-#[tokio::test]
-async fn purge_forgets_the_contacts_of_replies_rejected_or_replaced_long_enough_ago() {
-    let app = TestApp::spawn().await;
-    app.reported_seller().await;
-    let ana = app.moderator("ana@example.org", false).await;
-    let replaced = app.send_reply("Old answer.").await;
-    ana.post(&format!("{LIST}/{}/approve", replaced.id), &[])
-        .await;
-    let current = app.send_reply("New answer.").await;
-    ana.post(&format!("{LIST}/{}/approve", current.id), &[])
-        .await;
-    let old_rejected = app.send_reply("Rejected long ago.").await;
-    let new_rejected = app.send_reply("Rejected today.").await;
-    for sent in [&old_rejected, &new_rejected] {
-        let path = format!("{LIST}/{}/reject", sent.id);
-        ana.post(&path, &[("reason", "off_topic")]).await;
-    }
-    let pending = app.send_reply("Still waiting.").await;
-    sqlx::query(
-        "update seller_reply set replaced_at = now() - interval '31 days',
-                                 decided_at = now() - interval '32 days'
-         where public_id = $1",
-    )
-    .bind(&replaced.id)
-    .execute(&app.db)
-    .await
-    .expect("age the replaced reply");
-    sqlx::query(
-        "update seller_reply set decided_at = now() - interval '31 days' where public_id = $1",
-    )
-    .bind(&old_rejected.id)
-    .execute(&app.db)
-    .await
-    .expect("age the rejection");
-
-    let retention = fakewatch::privacy::Retention::from(&*app.state.config);
-    let summary = fakewatch::privacy::purge(&app.db, &app.state.evidence, &retention)
-        .await
-        .expect("purge");
-    assert_eq!(summary.reply_contacts, 2);
-    assert!(
-        summary
-            .to_string()
-            .contains("contacts of rejected or replaced seller replies deleted: 2")
-    );
-    for (sent, kept) in [
-        (&replaced, false),
-        (&old_rejected, false),
-        (&current, true),
-        (&new_rejected, true),
-        (&pending, true),
-    ] {
-        let contact: Option<String> =
-            sqlx::query_scalar("select contact_email from seller_reply where public_id = $1")
-                .bind(&sent.id)
-                .fetch_one(&app.db)
-                .await
-                .expect("reply");
-        assert_eq!(contact.is_some(), kept, "{}", sent.id);
-    }
-    let again = fakewatch::privacy::purge(&app.db, &app.state.evidence, &retention)
-        .await
-        .expect("purge");
-    assert_eq!(again.reply_contacts, 0);
 }
