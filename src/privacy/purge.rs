@@ -50,6 +50,8 @@ pub struct PurgeSummary {
     pub export_logs: u64,
     /// Rate-limit counters whose window has passed (the server also sweeps them).
     pub rate_limits: u64,
+    /// Moderators' sessions that ended more than a day ago.
+    pub moderator_sessions: u64,
     /// Contact addresses of sellers' replies rejected or replaced long enough ago.
     pub reply_contacts: u64,
 }
@@ -79,6 +81,7 @@ impl fmt::Display for PurgeSummary {
             ),
             ("export log rows deleted", self.export_logs),
             ("expired rate-limit counters deleted", self.rate_limits),
+            ("ended moderator sessions deleted", self.moderator_sessions),
             (
                 "contacts of rejected or replaced seller replies deleted",
                 self.reply_contacts,
@@ -151,6 +154,10 @@ pub async fn purge(
     .await?;
     summary.rate_limits = in_batches(db, |conn| {
         Box::pin(db::rate_limits::delete_expired(conn, BATCH))
+    })
+    .await?;
+    summary.moderator_sessions = in_batches(db, |conn| {
+        Box::pin(db::moderators::delete_ended_sessions(conn, BATCH))
     })
     .await?;
     // A rejected or replaced reply is never shown again; its author's address is kept as long
