@@ -12,6 +12,7 @@ pub mod mail;
 pub mod moderators;
 pub mod privacy;
 pub mod rate_limits;
+pub mod replies;
 pub mod reports;
 pub mod rights_holders;
 pub mod search;

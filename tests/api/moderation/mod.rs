@@ -4,6 +4,7 @@
 mod cli;
 mod login;
 mod moderators;
+mod replies;
 
 use reqwest::{Client, Response};
 
