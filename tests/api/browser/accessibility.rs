@@ -271,6 +271,7 @@ async fn every_page_passes_axe_core_and_fits_a_phone_screen() {
         ("/sellers?q=nobody+at+all".into(), "Search: nobody at all"),
         (seller(&first), "Luxury Outlet Store on AliExpress"),
         (seller(&waiting), "Bag Heaven on AliExpress"),
+        (format!("{}/reply", seller(&first)), "Reply"),
         (format!("/brands/{brand}"), "Fake Louis Vuitton"),
         (format!("/reports/{id}"), id),
         (
