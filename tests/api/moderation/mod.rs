@@ -6,6 +6,7 @@ mod login;
 mod merge;
 mod moderators;
 mod names;
+mod replies;
 
 use reqwest::{Client, Response};
 
