@@ -73,9 +73,18 @@ pub(crate) fn decode_marketplace(slug: &str) -> sqlx::Result<Marketplace> {
 }
 
 /// Locks two sellers in id order (as confirmations lock several), before any of their reports:
-/// the order in which intake and withdrawal lock a seller and then its reports.
+/// the order in which intake and withdrawal lock a seller and then its reports. Their replies
+/// are locked before them: a moderator's decision on a reply locks the reply, then its seller
+/// (`replies::lock`).
 #[tracing::instrument(skip_all)]
 pub async fn lock_sellers(conn: &mut PgConnection, ids: [i64; 2]) -> sqlx::Result<()> {
+    sqlx::query(
+        "select seller_reply_id from seller_reply where seller_id = any($1)
+         order by seller_reply_id for update",
+    )
+    .bind(&ids[..])
+    .execute(&mut *conn)
+    .await?;
     sqlx::query(
         "select seller_id from seller where seller_id = any($1) order by seller_id for update",
     )
@@ -105,6 +114,8 @@ pub struct SellerMoves {
     pub new_spellings: u64,
     /// Sellers merged earlier into the merged one, now pointing at the kept one.
     pub repointed: u64,
+    /// Replies from the merged store's owner, in any status.
+    pub replies: u64,
 }
 
 /// Merges seller `from` into seller `into`: its reports, listings and name spellings move, and
@@ -146,6 +157,28 @@ pub async fn merge_sellers(
         .execute(&mut *conn)
         .await?
         .rows_affected();
+    // The owner's replies answer the reports that moved, and move with them. A seller shows
+    // one published reply: of two, the one approved later stays, and the other counts as
+    // replaced (as when an owner's newer reply is approved).
+    sqlx::query(
+        "update seller_reply set status = 'replaced', replaced_at = now()
+         where seller_reply_id = (select seller_reply_id from seller_reply
+                                  where seller_id in ($1, $2) and status = 'approved'
+                                  order by decided_at, seller_reply_id
+                                  limit 1)
+           and (select count(*) from seller_reply
+                where seller_id in ($1, $2) and status = 'approved') = 2",
+    )
+    .bind(from)
+    .bind(into)
+    .execute(&mut *conn)
+    .await?;
+    let replies = sqlx::query("update seller_reply set seller_id = $2 where seller_id = $1")
+        .bind(from)
+        .bind(into)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
     // No report names these any more: the merged seller keeps no spellings of its own, so
     // that searching for them finds only the kept seller.
     sqlx::query("delete from seller_alias where seller_id = $1")
@@ -168,6 +201,7 @@ pub async fn merge_sellers(
         listings,
         new_spellings,
         repointed,
+        replies,
     })
 }
 

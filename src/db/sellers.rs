@@ -26,8 +26,9 @@ pub struct SellerRef {
     pub store_url: Option<String>,
 }
 
-/// The seller at `/sellers/{marketplace}/{seller_key}`, if any; by the marketplace and key
-/// index, for pages that need the seller but not its reports (the reply form).
+/// The seller at `/sellers/{marketplace}/{seller_key}`, if any, or the one it was merged into;
+/// by the marketplace and key index, for pages that need the seller but not its reports (the
+/// reply form).
 #[tracing::instrument(skip_all, fields(marketplace = %marketplace))]
 pub async fn find_by_key(
     conn: &mut PgConnection,
@@ -35,8 +36,9 @@ pub async fn find_by_key(
     seller_key: &str,
 ) -> sqlx::Result<Option<SellerRef>> {
     sqlx::query_as(
-        "select seller_id, seller_key, display_name, store_url from seller
-         where marketplace = $1 and seller_key = $2",
+        "select k.seller_id, k.seller_key, k.display_name, k.store_url
+         from seller s join seller k on k.seller_id = coalesce(s.merged_into, s.seller_id)
+         where s.marketplace = $1 and s.seller_key = $2",
     )
     .bind(marketplace.as_str())
     .bind(seller_key)

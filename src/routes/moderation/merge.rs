@@ -139,6 +139,7 @@ async fn merge_seller(
                     "listings": moves.listings,
                     "new_spellings": moves.new_spellings,
                     "repointed_sellers": moves.repointed,
+                    "replies": moves.replies,
                 },
             }),
         },

@@ -21,7 +21,7 @@ use crate::domain::rate_limit::Bucket;
 use crate::domain::reply::{CODE_BYTES, MAX_STATEMENT_CHARS, ReplyInput, VerificationCode};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::routes::{ClientAddr, csrf, rate_limit};
+use crate::routes::{ClientAddr, cache, csrf, rate_limit};
 use crate::security::random_token;
 use crate::state::AppState;
 
@@ -125,7 +125,12 @@ pub async fn show(
     jar: CookieJar,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.acquire().await?;
-    let (_, seller) = find_seller(&mut conn, &marketplace, &seller_key).await?;
+    let (found, seller) = find_seller(&mut conn, &marketplace, &seller_key).await?;
+    if found.seller_key != seller_key {
+        // A merged seller's form is the kept seller's (a reply sent to the old address is
+        // filed there too).
+        return Ok(cache::moved_permanently(&format!("{}/reply", seller.path)));
+    }
     Ok(form_page(
         &state,
         jar,

@@ -107,7 +107,7 @@ async fn violations_at(browser: &Client, url: &str) -> Vec<String> {
 }
 
 /// The problems on the page the browser shows now (after a form was sent, say).
-async fn violations_here(browser: &Client) -> Vec<String> {
+pub async fn violations_here(browser: &Client) -> Vec<String> {
     let url = browser.current_url().await.expect("current URL");
     let script = std::fs::read_to_string(AXE_SCRIPT)
         .unwrap_or_else(|e| panic!("{AXE_SCRIPT}: {e}; run `npm ci --prefix tests/axe`"));

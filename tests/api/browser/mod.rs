@@ -1,12 +1,13 @@
 //! Tests in a real headless Chromium, driven through ChromeDriver, and the helpers they
-//! share: filing and confirming as a person would (`filing`), and every page checked with
-//! axe-core (`accessibility`).
+//! share: filing and confirming as a person would (`filing`), every page checked with
+//! axe-core (`accessibility`), and a moderator merging two sellers (`merging`).
 //!
 //! Needs `chromium` and `chromium-driver` (Debian). Without them the tests say so and pass,
 //! except under CI (`CI` set), where they fail: CI installs them.
 
 pub mod accessibility;
 mod filing;
+mod merging;
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;

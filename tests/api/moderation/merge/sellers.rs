@@ -2,10 +2,11 @@
 
 use serde_json::{Value, json};
 
-use super::super::location;
 use super::super::names::{json, last_audit};
+use super::super::{Moderator, location};
 use super::{at_store, cursor, merge, moved, two_stores};
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, csrf_token_in};
+use crate::seller_reply::code_on;
 use crate::takedowns::{changes, export_json, file, holder, item, report, row_of};
 
 #[tokio::test]
@@ -178,4 +179,87 @@ async fn a_report_typing_a_merged_sellers_name_files_under_the_kept_seller() {
     assert_eq!(kept["counts"]["reports"], 3);
     // Two reports typed that name, one spelled the store "Shop B".
     assert_eq!(kept["name"], "Cheap Bags 4U", "{kept}");
+}
+
+/// Sends a reply to `seller`'s form and has `moderator` approve it.
+async fn approved_reply(app: &TestApp, moderator: &Moderator, seller: &str, statement: &str) {
+    let form = app.get(&format!("{seller}/reply")).await;
+    assert_eq!(form.status(), 200);
+    let token = csrf_token_in(&form.text().await.expect("body"));
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("statement", statement),
+        ("email", "owner@example.net"),
+    ];
+    let sent = app.post_reply_raw(seller, &fields).await;
+    assert_eq!(sent.status(), 200);
+    let code = code_on(&sent.text().await.expect("body"));
+    let id: String =
+        sqlx::query_scalar("select public_id from seller_reply where verification_code = $1")
+            .bind(&code)
+            .fetch_one(&app.db)
+            .await
+            .expect("reply");
+    let approved = moderator
+        .post(&format!("/moderation/replies/{id}/approve"), &[])
+        .await;
+    assert_eq!(approved.status(), 303);
+}
+
+#[tokio::test]
+async fn a_merged_sellers_replies_move_and_the_later_approved_one_is_published() {
+    let app = TestApp::spawn().await;
+    file(&app, &at_store(1, "1111", "Shop A", "a@example.com")).await;
+    file(&app, &at_store(2, "2222", "Shop B", "b@example.com")).await;
+    let ana = app.moderator("ana@example.org", false).await;
+    approved_reply(&app, &ana, "/sellers/aliexpress/2222", "B answers.").await;
+    approved_reply(&app, &ana, "/sellers/aliexpress/1111", "A answers later.").await;
+    let pending = app.get("/sellers/aliexpress/1111/reply").await;
+    let token = csrf_token_in(&pending.text().await.expect("body"));
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("statement", "A answers once more."),
+        ("email", "owner@example.net"),
+    ];
+    let sent = app
+        .post_reply_raw("/sellers/aliexpress/1111", &fields)
+        .await;
+    assert_eq!(sent.status(), 200);
+
+    let merged = merge(
+        &ana,
+        "/moderation/sellers/aliexpress/1111",
+        "aliexpress/2222",
+    )
+    .await;
+    assert_eq!(merged.status(), 303);
+    let kept = json(&app, "/api/v1/sellers/aliexpress/2222").await;
+    let replies = kept["replies"].as_array().expect("replies");
+    assert_eq!(replies.len(), 1, "{kept}");
+    assert_eq!(replies[0]["statement"], "A answers later.");
+    let statuses: Vec<(String, String)> = sqlx::query_as(
+        "select r.statement, r.status from seller_reply r join seller s using (seller_id)
+         where s.seller_key = '2222' order by r.seller_reply_id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("replies");
+    let statuses: Vec<(&str, &str)> = statuses
+        .iter()
+        .map(|(s, t)| (s.as_str(), t.as_str()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("B answers.", "replaced"),
+            ("A answers later.", "approved"),
+            ("A answers once more.", "pending")
+        ]
+    );
+    assert_eq!(
+        moved(&app, "/sellers/aliexpress/1111/reply").await,
+        "/sellers/aliexpress/2222/reply"
+    );
+    let (_, _, _, _, after) = last_audit(&app).await;
+    assert_eq!(after["moved"]["replies"], 2);
 }
