@@ -2,7 +2,7 @@
 //! one keeps its row (and its key or slug keeps resolving) with `merged_into` naming the kept
 //! one, which holds everything the merged one had.
 //!
-//! Run each merge in one transaction, after [`serialize_merges`], with the audit row in the
+//! Run each merge in one transaction, after [`begin_merge`], with the audit row in the
 //! same transaction. Merges repoint the sellers (brands) already merged into the one being
 //! merged, so that `merged_into` never names a merged row: following it is one hop.
 
@@ -16,11 +16,24 @@ use crate::domain::seller::RecordedSeller;
 /// with it. The first key's bytes spell "mrge".
 const MERGE_LOCK: (i32, i32) = (0x6d72_6765, 0);
 
-/// Makes concurrent merges (of sellers or brands) wait for each other until commit, so that
-/// what one checks (neither side merged, the target not merged into the source) still holds
-/// when it writes. Merges are rare; intake and pages never take this lock.
+/// Starts a merge in the caller's transaction: makes concurrent merges (of sellers or brands)
+/// wait for each other until commit, so that what one checks (neither side merged, the target
+/// not merged into the source) still holds when it writes, and gives its statements up to
+/// `statement_timeout` instead of the pool's, which is for pages. Merges are rare; intake and
+/// pages never take this lock.
+///
+/// Measured on a 200,000-report demo database (debug build): merging a seller with 2,493
+/// reports took 0.4 s, a brand with 12,846 reports into one with 21,524 took 1.5 s; the
+/// largest brands of the 1,000,000-report database are five times that.
 #[tracing::instrument(skip_all)]
-pub async fn serialize_merges(conn: &mut PgConnection) -> sqlx::Result<()> {
+pub async fn begin_merge(
+    conn: &mut PgConnection,
+    statement_timeout: std::time::Duration,
+) -> sqlx::Result<()> {
+    sqlx::query("select set_config('statement_timeout', $1, true)")
+        .bind(format!("{}ms", statement_timeout.as_millis()))
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("select pg_advisory_xact_lock($1, $2)")
         .bind(MERGE_LOCK.0)
         .bind(MERGE_LOCK.1)

@@ -4,6 +4,8 @@
 //! takedown rows and rights holders) move to the kept one in one transaction with its audit
 //! row; its addresses answer `301` to the kept one's from then on.
 
+use std::time::Duration;
+
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -34,6 +36,17 @@ pub fn routes() -> Router<AppState> {
             post(merge_seller),
         )
         .route("/moderation/brands/{slug}/merge", post(merge_brand))
+}
+
+/// How long a merge's statements may run: moving a large brand's reports takes seconds, more
+/// than the pool's limit for pages, and the moderator waits for the answer.
+fn merge_time(state: &AppState) -> Duration {
+    Duration::from_secs(
+        state
+            .config
+            .request_timeout_secs
+            .max(state.config.statement_timeout_secs),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,7 +90,7 @@ async fn merge_seller(
         ..Filled::error("into", message)
     };
     let mut tx = state.db.begin().await?;
-    db::merges::serialize_merges(&mut tx).await?;
+    db::merges::begin_merge(&mut tx, merge_time(&state)).await?;
     let source = db::curation::seller(&mut tx, &seller)
         .await?
         .ok_or(AppError::SellerNotFound)?;
@@ -214,7 +227,7 @@ async fn merge_brand(
         ..Filled::error("into", message)
     };
     let mut tx = state.db.begin().await?;
-    db::merges::serialize_merges(&mut tx).await?;
+    db::merges::begin_merge(&mut tx, merge_time(&state)).await?;
     let source = db::curation::brand(&mut tx, &slug)
         .await?
         .ok_or(AppError::BrandNotFound)?;
