@@ -9,6 +9,8 @@ pub mod evidence;
 pub mod home;
 pub mod listings;
 pub mod mail;
+pub mod moderation;
+pub mod moderation_queue;
 pub mod moderators;
 pub mod privacy;
 pub mod rate_limits;
