@@ -124,8 +124,10 @@ pub async fn page(conn: &mut PgConnection, filter: &QueueFilter) -> sqlx::Result
         // Fewer than a page matched among the reports looked through: continue after the
         // last of those, if the scan stopped before the end of the queue.
         Some(_) => {
-            let (scanned, last_scanned): (i64, Option<String>) =
-                scan_end_query(filter).build_query_as().fetch_one(conn).await?;
+            let (scanned, last_scanned): (i64, Option<String>) = scan_end_query(filter)
+                .build_query_as()
+                .fetch_one(conn)
+                .await?;
             let next = last_scanned.filter(|_| scanned >= FLAG_SCAN);
             (next, Some(scanned))
         }

@@ -263,12 +263,18 @@ mod tests {
             .map(|c| format!("{}: {} → {}", c.field, c.before, c.after))
             .collect();
         assert_eq!(text, ["reason: — → spam", "status: unverified → rejected"]);
-        let added = changes(None, Some(&json!({"email": "a@example.org", "admin": true})));
+        let added = changes(
+            None,
+            Some(&json!({"email": "a@example.org", "admin": true})),
+        );
         assert_eq!(added[0].field, "admin");
         assert_eq!(added[0].before, "—");
         assert_eq!(added[0].after, "true");
         let plain = changes(Some(&json!("old")), Some(&json!("new")));
-        assert_eq!((plain[0].before.as_str(), plain[0].after.as_str()), ("old", "new"));
+        assert_eq!(
+            (plain[0].before.as_str(), plain[0].after.as_str()),
+            ("old", "new")
+        );
     }
 
     #[test]

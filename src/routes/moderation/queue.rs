@@ -340,10 +340,7 @@ mod tests {
             queue_link(&filter, "Acme & Co", Some("abc")),
             "/moderation?flag=burst&marketplace=aliexpress&brand=Acme+%26+Co&after=abc"
         );
-        assert_eq!(
-            queue_link(&QueueFilter::default(), "", None),
-            "/moderation"
-        );
+        assert_eq!(queue_link(&QueueFilter::default(), "", None), "/moderation");
     }
 
     #[test]

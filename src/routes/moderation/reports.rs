@@ -81,9 +81,9 @@ fn reject_reason(raw: Option<&str>) -> Result<RejectReason, AppError> {
     };
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => Err(message("Say why the report is rejected.").into()),
-        Some(text) => text
-            .parse()
-            .map_err(|_| message("This is not one of the reasons a report can be rejected for.").into()),
+        Some(text) => text.parse().map_err(|_| {
+            message("This is not one of the reasons a report can be rejected for.").into()
+        }),
     }
 }
 

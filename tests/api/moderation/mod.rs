@@ -1,8 +1,12 @@
 //! The moderators' side: sign-in and sessions here; each area of moderation in a file of its
 //! own. [`Moderator`] is a signed-in browser for the other files' tests.
 
+mod audit;
 mod cli;
+mod evidence;
 mod login;
+mod queue;
+mod reports;
 
 use reqwest::{Client, Response};
 

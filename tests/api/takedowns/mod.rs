@@ -2,7 +2,8 @@
 //! safety, the sync cursor, marketplace presets, filters, signed evidence links, outcomes and
 //! the export log.
 //!
-//! This file holds the helpers the topic files share; the tests live in the topic files.
+//! This file holds the helpers the topic files share (and the moderation tests, whose actions
+//! show in exports); the tests live in the topic files.
 
 mod aliexpress_parts;
 mod encodings;
@@ -71,7 +72,7 @@ async fn admin(app: &TestApp, command: RightsHolderCommand) -> String {
 }
 
 /// Creates a rights holder for `brands` and returns its first API token.
-async fn holder(app: &TestApp, name: &str, brands: &[&str]) -> String {
+pub(crate) async fn holder(app: &TestApp, name: &str, brands: &[&str]) -> String {
     let printed = admin(
         app,
         RightsHolderCommand::Add {
@@ -99,7 +100,7 @@ fn token_id(token: &str) -> String {
 }
 
 /// AliExpress listing number `n`, as its canonical URL.
-fn item(n: u64) -> String {
+pub(crate) fn item(n: u64) -> String {
     format!(
         "https://www.aliexpress.com/item/{}.html",
         1_005_000_000_000_000 + n
@@ -107,7 +108,7 @@ fn item(n: u64) -> String {
 }
 
 /// `valid_report()` about listing `n`, for `brand`, by `email`.
-fn report(n: u64, brand: &str, email: &str) -> Value {
+pub(crate) fn report(n: u64, brand: &str, email: &str) -> Value {
     let mut report = valid_report();
     report["listing_url"] = json!(item(n));
     report["brand"] = json!(brand);
@@ -117,7 +118,7 @@ fn report(n: u64, brand: &str, email: &str) -> Value {
 
 /// Files a report through the API, as a reporter who then confirms the address (only such
 /// reporters count in `distinct_reporters`), and returns its answer (`id`, `manage_token`, …).
-async fn file(app: &TestApp, report: &Value) -> Value {
+pub(crate) async fn file(app: &TestApp, report: &Value) -> Value {
     let filed = file_unconfirmed(app, report).await;
     if let Some(email) = report["email"].as_str() {
         app.confirm_address(email).await;
@@ -168,7 +169,7 @@ async fn ok_text(response: Response) -> String {
 }
 
 /// A JSON export (`format=json` plus `query`).
-async fn export_json(app: &TestApp, token: &str, query: &str) -> Value {
+pub(crate) async fn export_json(app: &TestApp, token: &str, query: &str) -> Value {
     let body = ok_text(export(app, token, &format!("format=json&{query}")).await).await;
     serde_json::from_str(&body).expect("json export")
 }
@@ -245,12 +246,12 @@ fn urls(export: &Value) -> Vec<String> {
     urls
 }
 
-fn rows(export: &Value) -> &Vec<Value> {
+pub(crate) fn rows(export: &Value) -> &Vec<Value> {
     export["rows"].as_array().expect("rows")
 }
 
 /// The row of a JSON export about `url`.
-fn row_of<'a>(export: &'a Value, url: &str) -> &'a Value {
+pub(crate) fn row_of<'a>(export: &'a Value, url: &str) -> &'a Value {
     rows(export)
         .iter()
         .find(|r| r["listing_url"] == url)
@@ -325,7 +326,7 @@ fn next_link(response: &Response) -> String {
 }
 
 /// `(listing_url, status)` of each row of an incremental export, sorted.
-fn changes(export: &Value) -> Vec<(String, String)> {
+pub(crate) fn changes(export: &Value) -> Vec<(String, String)> {
     let mut changes: Vec<(String, String)> = rows(export)
         .iter()
         .map(|r| {
@@ -339,7 +340,7 @@ fn changes(export: &Value) -> Vec<(String, String)> {
     changes
 }
 
-fn reported(urls: &[String]) -> Vec<(String, String)> {
+pub(crate) fn reported(urls: &[String]) -> Vec<(String, String)> {
     urls.iter()
         .map(|u| (u.clone(), "reported".to_owned()))
         .collect()
