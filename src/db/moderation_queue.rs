@@ -23,8 +23,8 @@ use crate::domain::status::ReportStatus;
 
 /// Reports on one page of the queue.
 pub const PER_PAGE: i64 = 20;
-/// Waiting reports a flag-filtered page looks through at most, oldest first. Measured on the
-/// 100,000-report demo database: see `routes::moderation::queue`.
+/// Waiting reports a flag-filtered page looks through at most, oldest first: the page then
+/// costs at most 0.25 s on the 100,000-report demo database (`routes::moderation::queue`).
 pub const FLAG_SCAN: i64 = 200;
 /// Other reports listed by name beside a report (the reporter's, the listing's, the seller's).
 const OTHERS_LISTED: i64 = 5;
@@ -344,17 +344,19 @@ fn other_names_listed_sql() -> String {
     )
 }
 
-/// `r`'s neighbours matching `condition` (on `o`): how many (`{name}_count`), and the latest
-/// few (`{name}_listed`).
+/// `r`'s neighbours: the reports matching `condition` (on `o`), which `r` itself matches too.
+/// How many besides `r` (`{name}_count`), and the latest few (`{name}_listed`). Counting `r`
+/// and taking it off again lets the count come from the index alone.
 fn others_sql(name: &str, condition: &str) -> String {
+    let cap = COUNT_CAP + 1;
     format!(
-        "(select count(*) from (select 1 from report o where {condition} limit {COUNT_CAP}) t)
-             as {name}_count,
+        "greatest((select count(*) from (select 1 from report o where {condition} limit {cap}) t)
+                  - 1, 0) as {name}_count,
          (select coalesce(json_agg(json_build_object(
                      'public_id', o.public_id, 'status', o.status, 'created_at', o.created_at,
                      'seller_name', os.display_name, 'brand_name', ob.display_name)
                      order by o.created_at desc, o.report_id desc), '[]')
-          from (select o.* from report o where {condition}
+          from (select o.* from report o where {condition} and o.report_id <> r.report_id
                 order by o.created_at desc, o.report_id desc limit {OTHERS_LISTED}) o
           join seller os on os.seller_id = o.seller_id
           join brand ob on ob.brand_id = o.brand_id) as {name}_listed"
@@ -392,16 +394,10 @@ fn details_sql() -> String {
          order by r.created_at, r.report_id",
         same_reporter = others_sql(
             "same_reporter",
-            "o.reporter_fingerprint = r.reporter_fingerprint and o.report_id <> r.report_id"
+            "o.reporter_fingerprint = r.reporter_fingerprint"
         ),
-        same_listing = others_sql(
-            "same_listing",
-            "o.listing_id = r.listing_id and o.report_id <> r.report_id"
-        ),
-        same_seller = others_sql(
-            "same_seller",
-            "o.seller_id = r.seller_id and o.report_id <> r.report_id"
-        ),
+        same_listing = others_sql("same_listing", "o.listing_id = r.listing_id"),
+        same_seller = others_sql("same_seller", "o.seller_id = r.seller_id"),
         first_time = first_time_sql(),
         burst = burst_sql(),
         network_reports = network_reports_sql(),

@@ -125,10 +125,7 @@ async fn the_audit_page_pages_through_the_log_fifty_rows_at_a_time() {
     let first = ana.page(&format!("/moderation/audit?subject={id}")).await;
     let first_rows = rows(&first);
     assert_eq!(first_rows.len(), 50);
-    assert!(
-        first_rows[0].contains("Rejected a report"),
-        "newest first"
-    );
+    assert!(first_rows[0].contains("Rejected a report"), "newest first");
     let next = link(&first, "Older entries →").expect("next page");
     assert!(next.starts_with(&format!("/moderation/audit?subject={id}&before=")));
     let second = ana.page(&next).await;

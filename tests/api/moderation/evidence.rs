@@ -137,11 +137,11 @@ async fn a_hidden_file_leaves_exports_and_its_signed_link_and_comes_back_when_sh
     };
     assert_eq!(
         ids(&export_json(&app, &token, "brand=acme").await),
-        [pdf.clone()]
+        [pdf.as_str()]
     );
     // The incremental export carries the changed row.
     let sync = export_json(&app, &token, &format!("brand=acme&since={c1}")).await;
-    assert_eq!(ids(&sync), [pdf.clone()]);
+    assert_eq!(ids(&sync), [pdf.as_str()]);
     let c2 = sync["cursor"].as_str().expect("cursor").to_owned();
     // The reporter still sees it, marked.
     let manage = app
@@ -182,7 +182,7 @@ async fn a_hidden_file_leaves_exports_and_its_signed_link_and_comes_back_when_sh
     assert_eq!(shown.status(), 303);
     assert_eq!(status(photo_link).await, 200);
     let sync = export_json(&app, &token, &format!("brand=acme&since={c2}")).await;
-    assert_eq!(ids(&sync), [photo.clone()]);
+    assert_eq!(ids(&sync), [photo.as_str()]);
 
     let rows = audit_rows(&app, &photo).await;
     let report_id = id_of(&filed);
