@@ -14,7 +14,11 @@ fn main() {
         name.parse::<Flag>()
             .unwrap_or_else(|_| panic!("{name:?} is not a flag"))
     });
-    let scan = if flag.is_some() { FLAG_SCAN } else { PER_PAGE + 1 };
+    let scan = if flag.is_some() {
+        FLAG_SCAN
+    } else {
+        PER_PAGE + 1
+    };
     let filter = QueueFilter {
         flag,
         ..QueueFilter::default()

@@ -42,11 +42,13 @@ pub struct ActionChoice {
     pub selected: bool,
 }
 
-/// One changed field: its name, and its value before and after, as text.
+/// One field of a change: its name, and its value before and after, as text.
 pub struct FieldChange {
     pub field: String,
     pub before: String,
     pub after: String,
+    /// The value did not change (context, such as the report an evidence file belongs to).
+    pub same: bool,
 }
 
 /// One row of the log, formatted.
@@ -228,6 +230,7 @@ fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChange> {
                     field: field.clone(),
                     before: shown(before.get(field)),
                     after: shown(after.get(field)),
+                    same: before.get(field) == after.get(field),
                 })
                 .collect()
         }
@@ -235,6 +238,7 @@ fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<FieldChange> {
             field: String::new(),
             before: shown(before),
             after: shown(after),
+            same: before == after,
         }],
     }
 }
@@ -263,6 +267,15 @@ mod tests {
             .map(|c| format!("{}: {} → {}", c.field, c.before, c.after))
             .collect();
         assert_eq!(text, ["reason: — → spam", "status: unverified → rejected"]);
+        let context = json!({"hidden": false, "report": "abc"});
+        let hidden = changes(
+            Some(&context),
+            Some(&json!({"hidden": true, "report": "abc"})),
+        );
+        assert_eq!(
+            hidden.iter().map(|c| c.same).collect::<Vec<_>>(),
+            [false, true]
+        );
         let added = changes(
             None,
             Some(&json!({"email": "a@example.org", "admin": true})),

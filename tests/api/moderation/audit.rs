@@ -68,7 +68,7 @@ async fn the_audit_page_shows_who_did_what_to_which_subject_newest_first() {
     );
     assert!(
         entries[1].ends_with(&format!(
-            "ana@example.org Verified a report report {a} reason: — → — status: unverified → verified"
+            "ana@example.org Verified a report report {a} reason: — status: unverified → verified"
         )),
         "{}",
         entries[1]
