@@ -410,7 +410,8 @@ pub struct Config {
     pub retain_unconfirmed_days: u32,
 
     /// Days a withdrawn report keeps its personal data (address, order details, text,
-    /// evidence) after its withdrawal (`fakewatch purge`).
+    /// evidence) after its withdrawal, and a rejected or replaced seller's reply its author's
+    /// contact address after that decision (`fakewatch purge`).
     #[arg(
         long,
         env = "FAKEWATCH_RETAIN_WITHDRAWN_DAYS",

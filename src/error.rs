@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::domain::rate_limit::RateLimited;
+use crate::domain::reply::ReplyStatus;
 use crate::domain::validation::{FieldError, FieldErrors};
 use crate::templates::ErrorPage;
 
@@ -34,6 +35,15 @@ pub enum AppError {
     EvidenceNotFound,
     #[error("There is no page at this address.")]
     PageNotFound,
+    #[error("No seller's reply with this id exists.")]
+    ReplyNotFound,
+    /// A moderator decided on a reply that is no longer pending (another moderator was first,
+    /// or the form was sent twice).
+    #[error(
+        "This reply was already decided on: it is {0} now. Nothing was changed; reload the \
+         list of replies to see what is still waiting."
+    )]
+    ReplyAlreadyDecided(ReplyStatus),
     #[error("This request needs the report's manage token: Authorization: Bearer <token>.")]
     ManageTokenMissing,
     #[error("This manage link or token is not valid for this report.")]
@@ -120,7 +130,9 @@ impl AppError {
             | AppError::BrandNotFound
             | AppError::EvidenceNotFound
             | AppError::ConfirmationLinkInvalid
-            | AppError::PageNotFound => StatusCode::NOT_FOUND,
+            | AppError::PageNotFound
+            | AppError::ReplyNotFound => StatusCode::NOT_FOUND,
+            AppError::ReplyAlreadyDecided(_) => StatusCode::CONFLICT,
             AppError::ManageTokenMissing => StatusCode::UNAUTHORIZED,
             AppError::ManageTokenInvalid => StatusCode::FORBIDDEN,
             AppError::ReportNotEditable | AppError::ModerationConflict(_) => StatusCode::CONFLICT,
@@ -258,6 +270,10 @@ fn constraint_message(constraint: &str) -> (&'static str, &'static str) {
             ("ipr_office", "The IP office must be 1 to 100 characters")
         }
         "listing_outcome_note_length" => ("note", "The note must be 1 to 2000 characters"),
+        "seller_reply_statement_length" => ("statement", "The reply must be 1 to 2000 characters"),
+        "seller_reply_contact_email_length" => {
+            ("email", "Email addresses have at most 254 characters")
+        }
         _ => (
             "body",
             "A value could not be stored; check the lengths of the fields",

@@ -14,6 +14,7 @@ pub mod moderation_queue;
 pub mod moderators;
 pub mod privacy;
 pub mod rate_limits;
+pub mod replies;
 pub mod reports;
 pub mod rights_holders;
 pub mod search;

@@ -6,6 +6,7 @@ use sqlx::PgConnection;
 use sqlx::types::Json;
 use time::OffsetDateTime;
 
+use crate::db::replies::PublicReply;
 use crate::domain::Marketplace;
 use crate::domain::order_month::OrderMonth;
 use crate::domain::reputation::{HALF_LIFE_DAYS, Signals};
@@ -97,6 +98,8 @@ pub struct SellerPage {
     pub genuine_listings: i64,
     /// The 50 latest outcomes.
     pub outcomes: Json<Vec<OutcomeEntry>>,
+    /// The seller's published reply: none or one.
+    pub replies: Json<Vec<PublicReply>>,
 }
 
 impl SellerPage {
@@ -238,6 +241,14 @@ pub const PAGE_SQL: &str = "with s as (
              from (select * from decided order by outcome_at desc, listing_id limit 50) t
              join listing l on l.listing_id = t.listing_id
              join brand b on b.brand_id = t.brand_id
+         ), reply as (
+             -- The published reply, if any: one row of seller_reply_one_approved. Nothing
+             -- about its author but the statement.
+             select coalesce(json_agg(json_build_object('id', r.public_id,
+                                                        'statement', r.statement,
+                                                        'approved_at', r.decided_at)), '[]') as j
+             from seller_reply r join s on s.seller_id = r.seller_id
+             where r.status = 'approved'
          ), aliases as (
              -- Spellings live reports gave, one per folded name (its most given), besides the
              -- name shown: what only withdrawn or rejected reports said is not repeated here.
@@ -259,9 +270,9 @@ pub const PAGE_SQL: &str = "with s as (
                 aliases.j as aliases, brands.j as brands, listings.j as listings,
                 timeline.j as timeline, recent.j as recent,
                 outcome_counts.confirmed_listings, outcome_counts.removed_listings,
-                outcome_counts.genuine_listings, outcomes.j as outcomes
+                outcome_counts.genuine_listings, outcomes.j as outcomes, reply.j as replies
          from s, stats, windows, brands, listings, timeline, recent, aliases, outcome_counts,
-              outcomes";
+              outcomes, reply";
 
 /// Loads a seller's page; `None` when no such seller exists. `limit`/`offset` page through the
 /// recent reports (newest first, ties broken by id, so pages are stable).

@@ -2,6 +2,7 @@
 
 use sqlx::PgConnection;
 
+use crate::domain::Marketplace;
 use crate::domain::fold::fold_name;
 use crate::domain::seller::{SellerIdentity, Spelling, shown_name};
 
@@ -11,6 +12,33 @@ pub struct SellerRow {
     pub seller_id: i64,
     pub display_name: String,
     pub store_url: Option<String>,
+}
+
+/// A seller found by its public address, `/sellers/{marketplace}/{seller_key}`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SellerRef {
+    pub seller_id: i64,
+    pub seller_key: String,
+    pub display_name: String,
+    pub store_url: Option<String>,
+}
+
+/// The seller at `/sellers/{marketplace}/{seller_key}`, if any; by the marketplace and key
+/// index, for pages that need the seller but not its reports (the reply form).
+#[tracing::instrument(skip_all, fields(marketplace = %marketplace))]
+pub async fn find_by_key(
+    conn: &mut PgConnection,
+    marketplace: Marketplace,
+    seller_key: &str,
+) -> sqlx::Result<Option<SellerRef>> {
+    sqlx::query_as(
+        "select seller_id, seller_key, display_name, store_url from seller
+         where marketplace = $1 and seller_key = $2",
+    )
+    .bind(marketplace.as_str())
+    .bind(seller_key)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Finds or creates the seller and records the reporter's spelling of its name, in one round

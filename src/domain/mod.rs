@@ -13,6 +13,7 @@ pub mod order_month;
 pub mod outcome;
 pub mod rate_limit;
 pub mod reason;
+pub mod reply;
 pub mod report;
 pub mod reputation;
 pub mod seller;

@@ -75,7 +75,33 @@ pub struct BrandName {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
+/// Why a text is not an [`Email`]; each form words it for its own field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailProblem {
+    TooLong,
+    Malformed,
+}
+
 impl Email {
+    /// Checks the shape of a trimmed address (one `@`, a dotted domain, no spaces) and
+    /// lowercases its domain.
+    pub fn parse(raw: &str) -> Result<Email, EmailProblem> {
+        if raw.len() > MAX_EMAIL_CHARS {
+            return Err(EmailProblem::TooLong);
+        }
+        let (local, domain) = raw.rsplit_once('@').ok_or(EmailProblem::Malformed)?;
+        let shape_ok = !local.is_empty()
+            && !local.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !raw.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !shape_ok {
+            return Err(EmailProblem::Malformed);
+        }
+        Ok(Email(format!("{local}@{}", domain.to_lowercase())))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -322,23 +348,15 @@ fn parse_email(raw: Option<&str>) -> Result<Option<Email>, String> {
     let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
         return Ok(None);
     };
-    let invalid = || "Enter an email address like name@example.com, or leave it empty".to_owned();
-    if raw.len() > MAX_EMAIL_CHARS {
-        return Err(format!(
+    match Email::parse(raw) {
+        Ok(email) => Ok(Some(email)),
+        Err(EmailProblem::TooLong) => Err(format!(
             "Email addresses have at most {MAX_EMAIL_CHARS} characters"
-        ));
+        )),
+        Err(EmailProblem::Malformed) => {
+            Err("Enter an email address like name@example.com, or leave it empty".to_owned())
+        }
     }
-    let (local, domain) = raw.rsplit_once('@').ok_or_else(invalid)?;
-    let shape_ok = !local.is_empty()
-        && !local.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !raw.chars().any(|c| c.is_whitespace() || c.is_control());
-    if !shape_ok {
-        return Err(invalid());
-    }
-    Ok(Some(Email(format!("{local}@{}", domain.to_lowercase()))))
 }
 
 #[cfg(test)]

@@ -50,6 +50,10 @@ pub struct PurgeSummary {
     pub export_logs: u64,
     /// Rate-limit counters whose window has passed (the server also sweeps them).
     pub rate_limits: u64,
+    /// Moderators' sessions that ended more than a day ago.
+    pub moderator_sessions: u64,
+    /// Contact addresses of sellers' replies rejected or replaced long enough ago.
+    pub reply_contacts: u64,
 }
 
 impl fmt::Display for PurgeSummary {
@@ -77,6 +81,11 @@ impl fmt::Display for PurgeSummary {
             ),
             ("export log rows deleted", self.export_logs),
             ("expired rate-limit counters deleted", self.rate_limits),
+            ("ended moderator sessions deleted", self.moderator_sessions),
+            (
+                "contacts of rejected or replaced seller replies deleted",
+                self.reply_contacts,
+            ),
         ];
         for (what, count) in lines {
             writeln!(f, "{what}: {count}")?;
@@ -86,7 +95,8 @@ impl fmt::Display for PurgeSummary {
 }
 
 /// Deletes what has outlived `retention`: withdrawn reports' personal data and files,
-/// unconfirmed addresses, export logs, expired confirmations.
+/// unconfirmed addresses, export logs, expired confirmations, and the contacts of sellers'
+/// replies rejected or replaced (as long ago as a withdrawal that is purged).
 pub async fn purge(
     db: &PgPool,
     store: &EvidenceService,
@@ -144,6 +154,16 @@ pub async fn purge(
     .await?;
     summary.rate_limits = in_batches(db, |conn| {
         Box::pin(db::rate_limits::delete_expired(conn, BATCH))
+    })
+    .await?;
+    summary.moderator_sessions = in_batches(db, |conn| {
+        Box::pin(db::moderators::delete_ended_sessions(conn, BATCH))
+    })
+    .await?;
+    // A rejected or replaced reply is never shown again; its author's address is kept as long
+    // as a withdrawn report's, for questions about it, then goes.
+    summary.reply_contacts = in_batches(db, |conn| {
+        Box::pin(db::replies::forget_contacts(conn, withdrawn_before, BATCH))
     })
     .await?;
     Ok(summary)

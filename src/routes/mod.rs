@@ -47,6 +47,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/sellers/{marketplace}/{seller_key}/feed.atom",
             get(sellers::feed),
         )
+        .route(
+            "/sellers/{marketplace}/{seller_key}/reply",
+            get(sellers::reply::show).post(sellers::reply::create),
+        )
         .route("/brands/{slug}", get(brands::show))
         .route("/brands/{slug}/feed.atom", get(brands::feed))
         .route("/api/v1/sellers", get(sellers::search_api))

@@ -83,13 +83,66 @@ pub async fn privacy() -> PrivacyPage {
     PrivacyPage { body: BODY.clone() }
 }
 
+/// Renders one of our documents for a page. Code blocks and tables scroll sideways when they
+/// are wider than the screen, so each can be focused and scrolled from the keyboard; a table
+/// sits in a region named after the heading above it (one table per section, so the names
+/// differ).
 fn markdown(text: &str) -> String {
+    use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+    let mut heading = String::new();
+    let mut in_heading = false;
+    let events = pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES)
+        .flat_map(|event| {
+            let html = |markup: String| Event::Html(markup.into());
+            match event {
+                Event::Start(Tag::Heading { .. }) => {
+                    in_heading = true;
+                    heading.clear();
+                }
+                Event::End(TagEnd::Heading(_)) => in_heading = false,
+                Event::Text(ref text) | Event::Code(ref text) if in_heading => {
+                    heading.push_str(text);
+                }
+                // The renderer's own markup for a code block, with the tabindex added.
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let language = match &kind {
+                        CodeBlockKind::Fenced(info) => info.split(' ').next().unwrap_or_default(),
+                        CodeBlockKind::Indented => "",
+                    };
+                    return vec![html(if language.is_empty() {
+                        "<pre tabindex=\"0\"><code>".into()
+                    } else {
+                        format!(
+                            "<pre tabindex=\"0\"><code class=\"language-{}\">",
+                            attribute(language)
+                        )
+                    })];
+                }
+                Event::End(TagEnd::CodeBlock) => return vec![html("</code></pre>\n".into())],
+                Event::Start(Tag::Table(_)) => {
+                    let region = format!(
+                        "<div class=\"scroll-region\" role=\"region\" tabindex=\"0\" \
+                         aria-label=\"Table: {}\">\n",
+                        attribute(&heading)
+                    );
+                    return vec![html(region), event];
+                }
+                Event::End(TagEnd::Table) => return vec![event, html("</div>\n".into())],
+                _ => {}
+            }
+            vec![event]
+        });
     let mut html = String::new();
-    pulldown_cmark::html::push_html(
-        &mut html,
-        pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES),
-    );
+    pulldown_cmark::html::push_html(&mut html, events);
     html
+}
+
+/// `text` escaped for a double-quoted HTML attribute.
+fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Unknown paths: problem details under `/api/`, a page elsewhere.
@@ -98,5 +151,32 @@ pub async fn not_found(uri: Uri) -> Response {
         ApiError(AppError::PageNotFound).into_response()
     } else {
         AppError::PageNotFound.into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::markdown;
+
+    #[test]
+    fn tables_scroll_in_a_region_named_after_their_heading() {
+        let html = markdown("## Decay & `age`\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert!(
+            html.starts_with(
+                "<h2>Decay &amp; <code>age</code></h2>\n<div class=\"scroll-region\" \
+                 role=\"region\" tabindex=\"0\" aria-label=\"Table: Decay &amp; age\">\n<table>"
+            ),
+            "{html}"
+        );
+        assert!(html.ends_with("</table>\n</div>\n"), "{html}");
+    }
+
+    #[test]
+    fn code_blocks_can_be_focused_to_scroll_them_and_their_text_stays_escaped() {
+        assert_eq!(
+            markdown("```sql\nselect 1 < 2;\n```\n\n    indented & plain\n"),
+            "<pre tabindex=\"0\"><code class=\"language-sql\">select 1 &lt; 2;\n</code></pre>\n\
+             <pre tabindex=\"0\"><code>indented &amp; plain\n</code></pre>\n"
+        );
     }
 }

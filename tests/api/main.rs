@@ -22,6 +22,7 @@ mod report_edit;
 mod report_form;
 mod reporters;
 mod seller_names;
+mod seller_reply;
 mod sellers;
 mod smtp_sink;
 mod takedowns;

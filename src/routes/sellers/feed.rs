@@ -1,11 +1,12 @@
-//! Atom feeds of newly published reports, for a seller and for a brand.
+//! Atom feeds of newly published reports, for a seller (with the seller's published reply)
+//! and for a brand.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::view::{ReportItem, seller_path};
+use super::view::{ReplyJson, ReportItem, seller_path};
 use crate::error::AppError;
 use crate::routes::cache;
 use crate::state::AppState;
@@ -21,6 +22,8 @@ pub struct AtomFeed {
     pub updated: String,
     pub base: String,
     pub entries: Vec<ReportItem>,
+    /// The seller's published reply (seller feeds only), an entry of its own.
+    pub replies: Vec<ReplyJson>,
 }
 
 impl AtomFeed {
@@ -34,7 +37,20 @@ impl AtomFeed {
             updated: updated_of(&entries),
             base,
             entries,
+            replies: Vec::new(),
         }
+    }
+
+    /// Adds the seller's published reply as an entry; the feed is updated when it was approved,
+    /// if that is later than the newest report.
+    pub fn with_replies(mut self, replies: Vec<ReplyJson>) -> Self {
+        if let Some(latest) = replies.iter().map(|r| &r.approved_at).max()
+            && *latest > self.updated
+        {
+            self.updated = latest.clone();
+        }
+        self.replies = replies;
+        self
     }
 
     pub fn render_response(self, headers: &HeaderMap) -> Result<Response, AppError> {
@@ -62,5 +78,7 @@ pub async fn feed(
     let base = state.config.public_base();
     let path = seller_path(&seller.marketplace, &seller.seller_key);
     let title = format!("Fakewatch: reports about {}", seller.name);
-    AtomFeed::for_page(base, &path, title, seller.recent_reports).render_response(&headers)
+    AtomFeed::for_page(base, &path, title, seller.recent_reports)
+        .with_replies(seller.replies)
+        .render_response(&headers)
 }

@@ -1,6 +1,8 @@
-//! Public lookup of sellers: the seller page, search by name or URL, the API and the feed.
+//! Public lookup of sellers: the seller page, search by name or URL, the API and the feed;
+//! and the seller's reply form.
 
 mod feed;
+pub mod reply;
 pub mod search;
 pub mod view;
 

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::db::replies::PublicReply;
 use crate::db::seller_page::{
     BrandCount, ListingCount, MonthCount, OutcomeEntry, ReportSummary, SellerPage,
 };
@@ -125,6 +126,33 @@ impl OutcomeJson {
     }
 }
 
+/// The seller's published reply to the reports: the statement, and when a moderator approved
+/// it, who had checked that its author controls the store. Nothing about the author.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = SellerReply)]
+pub struct ReplyJson {
+    pub id: String,
+    pub statement: String,
+    /// RFC 3339.
+    pub approved_at: String,
+}
+
+impl ReplyJson {
+    /// `YYYY-MM-DD` of the approval.
+    pub fn date(&self) -> &str {
+        self.approved_at.get(..10).unwrap_or(&self.approved_at)
+    }
+
+    /// The statement's paragraphs, for a page: its non-blank lines.
+    pub fn paragraphs(&self) -> Vec<&str> {
+        self.statement
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BrandRef {
     pub slug: String,
@@ -155,6 +183,9 @@ pub struct SellerView {
     pub recent_reports: Vec<ReportItem>,
     /// Brand owners' latest outcomes on this seller's listings (at most 50).
     pub outcomes: Vec<OutcomeJson>,
+    /// The seller's own reply to the reports, once a moderator approved it: none, or the
+    /// current one (a newer approved reply replaces it).
+    pub replies: Vec<ReplyJson>,
     #[serde(skip)]
     pub chart: Timeline,
 }
@@ -216,6 +247,7 @@ impl SellerView {
                 .into_iter()
                 .filter_map(outcome_json)
                 .collect(),
+            replies: page.replies.0.into_iter().map(reply_json).collect(),
             chart: timeline::layout(&counts, current),
             aliases: page.aliases.0,
             marketplace: page.marketplace,
@@ -256,6 +288,14 @@ fn outcome_json(o: OutcomeEntry) -> Option<OutcomeJson> {
         label: outcome.public_label(),
         decided_at: o.decided_at,
     })
+}
+
+fn reply_json(r: PublicReply) -> ReplyJson {
+    ReplyJson {
+        id: r.id,
+        statement: r.statement,
+        approved_at: r.approved_at,
+    }
 }
 
 fn month_json(m: MonthCount) -> MonthJson {

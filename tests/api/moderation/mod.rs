@@ -5,7 +5,9 @@ mod audit;
 mod cli;
 mod evidence;
 mod login;
+mod moderators;
 mod queue;
+mod replies;
 mod reports;
 
 use reqwest::{Client, Response};

@@ -1,6 +1,7 @@
 //! No email address, client IP, fingerprint or link token in any log line: the real binary,
-//! run at `RUST_LOG=trace` on a fresh database, files reports, fails requests and erases one,
-//! and its whole output (and that of a `fakewatch purge` after it) is searched for them.
+//! run at `RUST_LOG=trace` on a fresh database, files reports (and a seller's reply), fails
+//! requests and erases one, and its whole output (and that of a `fakewatch purge` after it) is
+//! searched for them.
 //!
 //! The server listens on 127.0.0.1, which its start-up line prints; the client connects from
 //! another loopback address, 127.41.97.23, so that finding that address means a client's
@@ -273,6 +274,19 @@ async fn the_logs_hold_no_email_address_client_address_or_fingerprint() {
         .send()
         .await;
     assert!(search.is_ok());
+    // A seller's reply giving the address as its contact, and one refused for its statement.
+    let reply_form = format!("{base}/sellers/aliexpress/1102345678/reply");
+    let reply_page = client.get(&reply_form).send().await.expect("reply form");
+    let csrf = csrf_token_in(&reply_page.text().await.expect("page"));
+    for (statement, status) in [("We sell genuine stock.", 200), ("", 422)] {
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("statement", statement),
+            ("email", EMAIL),
+        ];
+        let answer = client.post(&reply_form).form(&fields).send().await;
+        assert_eq!(answer.expect("reply").status(), status);
+    }
     let manage = client
         .get(format!("{base}/reports/{id}/manage/{token}"))
         .send()

@@ -189,6 +189,20 @@ async fn purge_removes_exactly_what_outlived_its_retention() {
         exec(&app, &statement).await;
     }
 
+    // Moderators' sessions: one ended two days ago, one ended an hour ago, one live.
+    app.add_moderator("ana@example.org", false).await;
+    for (n, ends) in [
+        (1, "now() - interval '2 days'"),
+        (2, "now() - interval '1 hour'"),
+        (3, "now() + interval '1 hour'"),
+    ] {
+        let statement = format!(
+            "insert into moderator_session (moderator_id, token_hash, expires_at)
+             select moderator_id, sha256('{n}'::bytea), {ends} from moderator"
+        );
+        exec(&app, &statement).await;
+    }
+
     let output = purge(&app, &[]);
     let expected = [
         ("withdrawn reports erased", 2),
@@ -200,6 +214,7 @@ async fn purge_removes_exactly_what_outlived_its_retention() {
         ("expired email confirmations deleted", 1),
         ("export log rows deleted", 1),
         ("expired rate-limit counters deleted", 1),
+        ("ended moderator sessions deleted", 1),
     ];
     for (what, n) in expected {
         assert_eq!(printed(&output, what), n, "{what}: {output}");

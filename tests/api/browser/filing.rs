@@ -1,83 +1,14 @@
 //! A real headless Chromium, driven through ChromeDriver: a buyer files a report with the
-//! form, as a person would, and gets the receipt.
-//!
-//! Needs `chromium` and `chromium-driver` (Debian). Without them the test says so and
-//! passes, except under CI (`CI` set), where it fails: CI installs them.
+//! form, as a person would, and gets the receipt; a reporter confirms their address from the
+//! mail.
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::Locator;
 use serde_json::json;
 
+use super::{browser_available, click, fill, save_screenshot, start_browser, text_of};
 use crate::helpers::{TestApp, fixture};
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-/// Kills ChromeDriver (and so its browser) when the test ends, even on failure.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn browser_available() -> bool {
-    let present =
-        std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists();
-    if !present {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install chromium and chromium-driver for the browser tests"
-        );
-        eprintln!("skipping browser test: install chromium and chromium-driver to run it");
-    }
-    present
-}
-
-async fn start_browser() -> (Driver, fantoccini::Client) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let driver = Driver(
-        Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let profile = std::env::temp_dir().join(format!("fakewatch-chromium-{port}"));
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": CHROMIUM,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", "--window-size=1200,1600",
-                     format!("--user-data-dir={}", profile.display())]
-        }),
-    );
-    let webdriver = format!("http://127.0.0.1:{port}");
-    // ChromeDriver takes a moment to listen.
-    for _ in 0..50 {
-        let connected = ClientBuilder::rustls()
-            .expect("tls")
-            .capabilities(caps.clone())
-            .connect(&webdriver)
-            .await;
-        if let Ok(client) = connected {
-            return (driver, client);
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("could not connect to chromedriver on {webdriver}");
-}
 
 #[tokio::test]
 async fn a_buyer_files_a_report_in_a_real_browser_and_anyone_finds_it_on_the_seller_page() {
@@ -313,48 +244,6 @@ async fn a_buyer_files_a_report_in_a_real_browser_and_anyone_finds_it_on_the_sel
 
     browser.close().await.expect("close");
     let _ = std::fs::remove_file(photo);
-}
-
-/// Keeps a picture of the page under `target/screenshots/` for people to look at.
-async fn save_screenshot(browser: &fantoccini::Client, name: &str) {
-    let png = browser.screenshot().await.expect("screenshot");
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-    let _ = std::fs::create_dir_all(&dir);
-    let _ = std::fs::write(dir.join(format!("{name}.png")), png);
-}
-
-/// Types `value` into the field with id `id`.
-async fn fill(browser: &fantoccini::Client, id: &str, value: &str) {
-    browser
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("field {id}: {e}"))
-        .send_keys(value)
-        .await
-        .unwrap_or_else(|e| panic!("typing into {id}: {e}"));
-}
-
-/// Clicks the first element matching `css`.
-async fn click(browser: &fantoccini::Client, css: &str) {
-    browser
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
-}
-
-/// The text of the first element matching `css`, once it is there.
-async fn text_of(browser: &fantoccini::Client, css: &str) -> String {
-    browser
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .expect("text")
 }
 
 #[tokio::test]
