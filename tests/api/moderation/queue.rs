@@ -1,6 +1,7 @@
-//! The moderation queue: waiting reports oldest first, 20 a page, filtered by flag,
-//! marketplace and brand, each with its evidence, its neighbours and the flags raised on it
-//! (and not the flags it does not deserve), never showing who its reporter is.
+//! The moderation queue: waiting reports oldest first, 20 a page, filtered by marketplace and
+//! brand, each with its evidence and its neighbours, never showing who its reporter is. The
+//! flags are tested in `flags.rs`, with the helpers here (reports sent from a chosen network,
+//! the reports and flags a page shows).
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use crate::helpers::{TestApp, fixture, valid_report};
 
 /// An app that believes 127.0.0.1's `X-Forwarded-For`, so that tests pick each report's
 /// network.
-async fn behind_proxy() -> TestApp {
+pub(super) async fn behind_proxy() -> TestApp {
     TestApp::spawn_with(|config| {
         config.trusted_proxies =
             fakewatch::domain::client::TrustedProxies::parse("127.0.0.1/32").expect("cidr");
@@ -22,7 +23,7 @@ async fn behind_proxy() -> TestApp {
 
 /// Descriptions that share no more than a few words, so that only the reports a test means
 /// to look alike are near-identical.
-const DESCRIPTIONS: [&str; 12] = [
+pub(super) const DESCRIPTIONS: [&str; 12] = [
     "The stitching on the strap came apart after one day of use.",
     "Hologram sticker missing and the serial number is not in the brand's database.",
     "Price was a fifth of retail; the seller admitted it is a copy in chat.",
@@ -39,7 +40,7 @@ const DESCRIPTIONS: [&str; 12] = [
 
 /// A report on AliExpress listing `item` of store number `store` (named "Store {store}"), by
 /// `email`, with description `d`.
-fn on_store(item: u64, store: u64, email: &str, d: usize) -> Value {
+pub(super) fn on_store(item: u64, store: u64, email: &str, d: usize) -> Value {
     let mut report = valid_report();
     report["listing_url"] = json!(format!(
         "https://www.aliexpress.com/item/{}.html",
@@ -57,7 +58,7 @@ fn on_store(item: u64, store: u64, email: &str, d: usize) -> Value {
 }
 
 /// Files `report` as sent from network `ip`; returns the receipt.
-async fn file_from(app: &TestApp, ip: &str, report: &Value) -> Value {
+pub(super) async fn file_from(app: &TestApp, ip: &str, report: &Value) -> Value {
     let response = app
         .client
         .post(app.url("/api/v1/reports"))
@@ -73,7 +74,7 @@ async fn file_from(app: &TestApp, ip: &str, report: &Value) -> Value {
 }
 
 /// The reports a queue page shows, in order, with each one's part of the page.
-fn items(html: &str) -> Vec<(String, String)> {
+pub(super) fn items(html: &str) -> Vec<(String, String)> {
     html.split("<article class=\"queue-item\"")
         .skip(1)
         .map(|part| {
@@ -84,12 +85,12 @@ fn items(html: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn ids(html: &str) -> Vec<String> {
+pub(super) fn ids(html: &str) -> Vec<String> {
     items(html).into_iter().map(|(id, _)| id).collect()
 }
 
 /// The flags each report on the page carries.
-fn flags(html: &str) -> BTreeMap<String, Vec<&'static str>> {
+pub(super) fn flags(html: &str) -> BTreeMap<String, Vec<&'static str>> {
     items(html)
         .into_iter()
         .map(|(id, part)| {
@@ -103,7 +104,7 @@ fn flags(html: &str) -> BTreeMap<String, Vec<&'static str>> {
 }
 
 /// The flags of report `id` on the queue's first page.
-async fn flags_of(moderator: &Moderator, id: &str) -> Vec<&'static str> {
+pub(super) async fn flags_of(moderator: &Moderator, id: &str) -> Vec<&'static str> {
     let page = moderator.page("/moderation").await;
     flags(&page)
         .remove(id)
@@ -111,7 +112,7 @@ async fn flags_of(moderator: &Moderator, id: &str) -> Vec<&'static str> {
 }
 
 /// The `href` of the link whose text is `text`.
-fn link(html: &str, text: &str) -> Option<String> {
+pub(super) fn link(html: &str, text: &str) -> Option<String> {
     let text_at = html.find(&format!(">{text}</a>"))?;
     let start = html[..text_at].rfind("href=\"")? + 6;
     let end = start + html[start..].find('"')?;
@@ -209,211 +210,6 @@ async fn filters_narrow_the_queue_to_a_marketplace_or_a_brand() {
 }
 
 #[tokio::test]
-async fn a_burst_of_first_time_reporters_against_one_seller_is_flagged() {
-    let app = behind_proxy().await;
-    let store = 1;
-    // A reporter known from an earlier report against another store.
-    file_from(
-        &app,
-        "198.51.100.1",
-        &on_store(100, 5, "known@example.com", 0),
-    )
-    .await;
-    let known = file_from(
-        &app,
-        "198.51.100.1",
-        &on_store(101, store, "known@example.com", 1),
-    )
-    .await;
-    let mut strangers = Vec::new();
-    for n in 0..4 {
-        let report = on_store(n, store, &format!("new{n}@example.com"), 2 + n as usize);
-        let ip = format!("203.0.113.{n}");
-        strangers.push(id_of(&file_from(&app, &ip, &report).await).to_owned());
-    }
-    let ana = app.moderator("ana@example.org", false).await;
-    // Four strangers (the known reporter does not count): no burst yet.
-    let page = ana.page("/moderation").await;
-    assert!(
-        flags(&page).values().all(|f| f.is_empty()),
-        "{:?}",
-        flags(&page)
-    );
-
-    let fifth = on_store(4, store, "new4@example.com", 7);
-    strangers.push(id_of(&file_from(&app, "203.0.113.99", &fifth).await).to_owned());
-    let page = ana.page("/moderation").await;
-    let raised = flags(&page);
-    for id in &strangers {
-        assert_eq!(raised[id], ["burst"], "{id}");
-    }
-    assert!(raised[id_of(&known)].is_empty());
-    let (_, part) = items(&page)
-        .into_iter()
-        .find(|(id, _)| id == &strangers[0])
-        .expect("item");
-    assert!(
-        part.contains("5 reports against this seller (this one included) came from first-time reporters within 24 hours"),
-        "{part}"
-    );
-
-    // The filter lists exactly the flagged reports, and says how far it looked.
-    let filtered = ana.page("/moderation?flag=burst").await;
-    assert_eq!(ids(&filtered), strangers);
-    assert!(
-        filtered.contains("this page looked through 7"),
-        "{filtered}"
-    );
-
-    // A day and more apart, they are no burst.
-    sqlx::query(
-        "update report set created_at = created_at - interval '3 days' where public_id = $1",
-    )
-    .bind(&strangers[0])
-    .execute(&app.db)
-    .await
-    .expect("move one back");
-    assert!(ids(&ana.page("/moderation?flag=burst").await).is_empty());
-}
-
-#[tokio::test]
-async fn many_reports_from_one_network_within_an_hour_are_flagged() {
-    let app = behind_proxy().await;
-    let mut crowd = Vec::new();
-    for n in 0..4 {
-        let report = on_store(n, 100 + n, &format!("n{n}@example.com"), n as usize);
-        crowd.push(id_of(&file_from(&app, "192.0.2.7", &report).await).to_owned());
-    }
-    // The same reporter again, from elsewhere: not that network.
-    let elsewhere = on_store(10, 110, "n0@example.com", 10);
-    let elsewhere = id_of(&file_from(&app, "198.51.100.20", &elsewhere).await).to_owned();
-    let ana = app.moderator("ana@example.org", false).await;
-    assert!(flags_of(&ana, &crowd[0]).await.is_empty());
-
-    // A fifth from the network: all five are flagged, the one from elsewhere is not.
-    let fifth = on_store(4, 104, "n4@example.com", 4);
-    crowd.push(id_of(&file_from(&app, "192.0.2.7", &fifth).await).to_owned());
-    let page = ana.page("/moderation").await;
-    let raised = flags(&page);
-    for id in &crowd {
-        assert_eq!(raised[id], ["network"], "{id}");
-    }
-    assert!(raised[&elsewhere].is_empty());
-    assert!(page.contains(
-        "5 reports (this one included) were sent from the same network within 60 minutes of it, by 5 different reporters."
-    ));
-    assert_eq!(ids(&ana.page("/moderation?flag=network").await), crowd);
-
-    // Two hours apart, they are not one crowd.
-    sqlx::query(
-        "update report set created_at = created_at - interval '2 hours' where public_id = $1",
-    )
-    .bind(&crowd[4])
-    .execute(&app.db)
-    .await
-    .expect("move one back");
-    assert!(ids(&ana.page("/moderation?flag=network").await).is_empty());
-    // The network is stored as a keyed hash, never as the address.
-    let stored: Vec<u8> =
-        sqlx::query_scalar("select reporter_network from report where public_id = $1")
-            .bind(&crowd[0])
-            .fetch_one(&app.db)
-            .await
-            .expect("network");
-    assert_eq!(stored.len(), 32);
-    assert!(!stored.windows(9).any(|w| w == b"192.0.2.7"));
-}
-
-#[tokio::test]
-async fn near_identical_descriptions_by_other_reporters_are_flagged() {
-    let app = behind_proxy().await;
-    let text = "The hologram on the box peels off, the serial number is printed on a sticker \
-                and the leather smells strongly of solvent.";
-    let reworded = "The hologram on the box peels off, the serial number is printed on a sticker \
-                    and the leather smells strongly of solvents!";
-    let mut first = on_store(1, 21, "a@example.com", 0);
-    first["description"] = json!(text);
-    let first = id_of(&file_from(&app, "198.51.100.1", &first).await).to_owned();
-    // The same words from the same reporter on another listing: not suspicious.
-    let mut own = on_store(2, 21, "a@example.com", 0);
-    own["description"] = json!(text);
-    let own = id_of(&file_from(&app, "198.51.100.1", &own).await).to_owned();
-    let ana = app.moderator("ana@example.org", false).await;
-    assert!(flags_of(&ana, &first).await.is_empty());
-
-    // Another reporter, another store of the same brand, nearly the same words.
-    let mut copy = on_store(3, 22, "b@example.com", 0);
-    copy["description"] = json!(reworded);
-    let copy = id_of(&file_from(&app, "198.51.100.2", &copy).await).to_owned();
-    // A different text about the same brand.
-    let other = on_store(4, 22, "c@example.com", 5);
-    let other = id_of(&file_from(&app, "198.51.100.3", &other).await).to_owned();
-
-    let page = ana.page("/moderation").await;
-    let raised = flags(&page);
-    assert_eq!(raised[&first], ["near_identical"]);
-    assert_eq!(raised[&own], ["near_identical"]);
-    assert_eq!(raised[&copy], ["near_identical"]);
-    assert!(raised[&other].is_empty());
-    let (_, part) = items(&page)
-        .into_iter()
-        .find(|(id, _)| id == &copy)
-        .expect("item");
-    assert!(
-        part.contains("nearly word for word the same as 2 reports"),
-        "{part}"
-    );
-    assert!(
-        part.contains(&format!("<a href=\"/reports/{first}\">")),
-        "{part}"
-    );
-    assert_eq!(
-        ids(&ana.page("/moderation?flag=near_identical").await),
-        [first.clone(), own.clone(), copy.clone()]
-    );
-}
-
-#[tokio::test]
-async fn a_seller_name_that_contradicts_the_listings_other_reports_is_flagged() {
-    let app = behind_proxy().await;
-    let a = id_of(&file_from(&app, "198.51.100.1", &on_store(1, 31, "a@example.com", 0)).await)
-        .to_owned();
-    let c = id_of(&file_from(&app, "198.51.100.2", &on_store(1, 31, "c@example.com", 1)).await)
-        .to_owned();
-    let ana = app.moderator("ana@example.org", false).await;
-    assert!(flags_of(&ana, &a).await.is_empty(), "both name it alike");
-
-    // A reporter who gives only a name, and another one, joins the listing's recorded store.
-    let mut named = on_store(1, 31, "b@example.com", 2);
-    named["seller_url"] = Value::Null;
-    named["seller_name"] = json!("Cheap Bags Direct");
-    let b = id_of(&file_from(&app, "198.51.100.3", &named).await).to_owned();
-    // Another listing of the store, named otherwise: nothing on that listing contradicts it.
-    let mut elsewhere = on_store(2, 31, "d@example.com", 3);
-    elsewhere["seller_name"] = json!("Another Name Entirely");
-    let d = id_of(&file_from(&app, "198.51.100.4", &elsewhere).await).to_owned();
-
-    let page = ana.page("/moderation").await;
-    let raised = flags(&page);
-    assert_eq!(raised[&b], ["contradiction"]);
-    assert!(raised[&a].is_empty() && raised[&c].is_empty() && raised[&d].is_empty());
-    assert!(page.contains(
-        "Its reporter names the seller “Cheap Bags Direct”, while the other reports of the same listing name it “Store 31”."
-    ), "{page}");
-    assert_eq!(
-        ids(&ana.page("/moderation?flag=contradiction").await),
-        [b.as_str()]
-    );
-    // Spelled otherwise but folding alike is the same name.
-    let mut alike = on_store(1, 31, "e@example.com", 4);
-    alike["seller_url"] = Value::Null;
-    alike["seller_name"] = json!("STORE  31");
-    let e = id_of(&file_from(&app, "198.51.100.5", &alike).await).to_owned();
-    // (Five strangers against the store by now: a burst, but no contradiction.)
-    assert!(!flags_of(&ana, &e).await.contains(&"contradiction"));
-}
-
-#[tokio::test]
 async fn each_report_shows_its_evidence_and_neighbours_and_never_who_filed_it() {
     let app = behind_proxy().await;
     // The reporter's earlier report against another store, and another reporter's on the
@@ -489,33 +285,4 @@ async fn each_report_shows_its_evidence_and_neighbours_and_never_who_filed_it() 
                 .contains(&hex::encode(&fingerprint[..8]))
         );
     }
-}
-
-#[tokio::test]
-async fn a_flag_filter_pages_through_its_matches() {
-    let app = behind_proxy().await;
-    let mut crowd = Vec::new();
-    for n in 0..23u64 {
-        let report = on_store(n, 200 + n, &format!("c{n}@example.com"), n as usize);
-        crowd.push(id_of(&file_from(&app, "192.0.2.9", &report).await).to_owned());
-        // Another network's report between them, which the filter skips.
-        if n % 5 == 0 {
-            let alone = on_store(100 + n, 300 + n, &format!("x{n}@example.com"), 3);
-            file_from(&app, &format!("198.51.100.{n}"), &alone).await;
-        }
-    }
-    let ana = app.moderator("ana@example.org", false).await;
-    let first = ana.page("/moderation?flag=network").await;
-    assert_eq!(ids(&first), crowd[..20]);
-    // A full page of matches: no scan note, and the next page goes on after the last shown.
-    assert!(!first.contains("looked through"));
-    let next = link(&first, "Newer reports →").expect("next page");
-    assert_eq!(
-        next,
-        format!("/moderation?flag=network&after={}", crowd[19])
-    );
-    let second = ana.page(&next).await;
-    assert_eq!(ids(&second), crowd[20..]);
-    assert!(second.contains("this page looked through 4"), "{second}");
-    assert!(link(&second, "Newer reports →").is_none());
 }
