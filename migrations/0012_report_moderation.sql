@@ -65,7 +65,10 @@ create trigger evidence_touch_listing_brand after update on evidence
     for each row when (old.hidden_at is distinct from new.hidden_at)
     execute function listing_brand_touch_evidence();
 
--- The queue: reports waiting for a moderator, oldest first, all of them or one brand's.
+-- The queue: reports waiting for a moderator, oldest first, all of them or one brand's. Once
+-- moderators keep up, the oldest reports are decided ones, which the live indexes still hold:
+-- on the demo database with 97 % of its reports decided, the queue's first page took 0.09 to
+-- 0.15 s without these and 0.04 s with them (one brand's: 0.057 s and 0.045 s).
 create index report_unverified_idx on report (created_at, report_id)
     where status = 'unverified';
 create index report_unverified_brand_idx on report (brand_id, created_at, report_id)
