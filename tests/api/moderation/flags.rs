@@ -1,7 +1,8 @@
 //! The flags the queue raises by itself, each built up to its threshold and past it: a burst
 //! of first-time reporters against one seller, many reports from one network, near-identical
 //! descriptions, a seller name contradicting the listing's other reports; and the flag filter,
-//! which lists exactly the flagged reports and pages through them.
+//! which lists exactly the flagged reports and pages through them; and the network hash going
+//! with the rest of a reporter's data.
 
 use serde_json::{Value, json};
 
@@ -240,4 +241,51 @@ async fn a_flag_filter_pages_through_its_matches() {
     assert_eq!(ids(&second), crowd[20..]);
     assert!(second.contains("this page looked through 4"), "{second}");
     assert!(link(&second, "Newer reports →").is_none());
+}
+
+#[tokio::test]
+async fn the_network_hash_goes_with_the_rest_of_the_reporters_data() {
+    let app = behind_proxy().await;
+    let network = |id: String| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<Vec<u8>>>(
+                "select reporter_network from report where public_id = $1",
+            )
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .expect("report")
+        }
+    };
+    let erased = file_from(&app, "192.0.2.50", &on_store(1, 51, "a@example.com", 0)).await;
+    let forgotten = file_from(&app, "192.0.2.50", &on_store(2, 51, "b@example.com", 1)).await;
+    let kept = file_from(&app, "192.0.2.50", &on_store(3, 51, "c@example.com", 2)).await;
+    app.confirm_address("c@example.com").await;
+    for filed in [&erased, &forgotten, &kept] {
+        assert!(network(id_of(filed).to_owned()).await.is_some());
+    }
+
+    // Erasing a report deletes it at once.
+    let answer = app
+        .erase_report_api(
+            id_of(&erased),
+            erased["manage_token"].as_str().expect("token"),
+        )
+        .await;
+    assert_eq!(answer.status(), 204);
+    assert_eq!(network(id_of(&erased).to_owned()).await, None);
+
+    // The purge of addresses never confirmed takes it with the address; a confirmed
+    // reporter's report keeps it while it is published.
+    let retention = fakewatch::privacy::Retention {
+        unconfirmed_days: 0,
+        withdrawn_days: 30,
+        export_log_days: 365,
+    };
+    fakewatch::privacy::purge(&app.db, &app.state.evidence, &retention)
+        .await
+        .expect("purge");
+    assert_eq!(network(id_of(&forgotten).to_owned()).await, None);
+    assert!(network(id_of(&kept).to_owned()).await.is_some());
 }
