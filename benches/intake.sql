@@ -73,13 +73,13 @@ returning listing_id \gset
 insert into report (public_id, listing_id, seller_id, brand_id, product_title,
                     price_amount, price_currency, order_date, reasons, description,
                     reporter_email, reporter_key, reporter_fingerprint, manage_token_hash,
-                    seller_name)
+                    seller_name, reporter_network)
 values (md5(random()::text), :listing_id, :seller_id, :brand_id, 'Product ' || (1005000000000000 + :item),
         19.99, 'USD', date '2026-10-01', array['price_too_low', 'poor_quality'],
         'The logo is off-centre and the stitching is loose; the price was a tenth of retail.',
         'b' || :item || '@example.com', sha256(('b' || :item)::bytea),
         sha256(('b' || :item)::bytea), sha256(random()::text::bytea),
-        'Store ' || :seller)
+        'Store ' || :seller, sha256('127.0.0.1'))
 returning report_id, public_id;
 -- The shown name is recounted (db::sellers::refresh_shown_name); every report here spells its
 -- store alike, so the name never changes and the update that would follow never runs.

@@ -58,6 +58,10 @@ pub enum AppError {
          File a new report instead."
     )]
     ReportNotEditable,
+    /// A moderator's decision that the report's or file's state does not allow (verifying a
+    /// withdrawn report, hiding a hidden file); the message says why.
+    #[error("{0}")]
+    ModerationConflict(String),
     #[error("This request needs an API token: Authorization: Bearer <token>.")]
     ApiTokenMissing,
     #[error("This API token is not valid: it is mistyped, revoked or unknown.")]
@@ -131,7 +135,7 @@ impl AppError {
             AppError::ReplyAlreadyDecided(_) => StatusCode::CONFLICT,
             AppError::ManageTokenMissing => StatusCode::UNAUTHORIZED,
             AppError::ManageTokenInvalid => StatusCode::FORBIDDEN,
-            AppError::ReportNotEditable => StatusCode::CONFLICT,
+            AppError::ReportNotEditable | AppError::ModerationConflict(_) => StatusCode::CONFLICT,
             AppError::ApiTokenMissing | AppError::ApiTokenInvalid => StatusCode::UNAUTHORIZED,
             AppError::BrandNotInScope(_) | AppError::EvidenceLinkInvalid => StatusCode::FORBIDDEN,
             AppError::EvidenceLinkExpired | AppError::ReportWithdrawn | AppError::ReportErased => {

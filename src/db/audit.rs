@@ -47,7 +47,7 @@ pub struct AuditRow {
     pub moderation_audit_id: i64,
     /// The moderator's email; `None` for the command line.
     pub moderator: Option<String>,
-    pub action: String,
+    pub action: Action,
     pub subject_kind: String,
     pub subject_id: String,
     pub before: Option<Value>,

@@ -25,6 +25,9 @@ pub struct EvidenceRow {
     pub height: Option<i32>,
     pub storage_key: String,
     pub created_at: OffsetDateTime,
+    /// When a moderator hid the file: it then leaves exports, signed links and public counts,
+    /// and only its reporter and moderators still see it.
+    pub hidden_at: Option<OffsetDateTime>,
 }
 
 /// Records the files in one statement. A file the report already has (same hash) is kept
@@ -90,7 +93,8 @@ pub async fn list_for_report(
     report_id: i64,
 ) -> sqlx::Result<Vec<EvidenceRow>> {
     sqlx::query_as(
-        "select public_id, sha256, media_type, byte_size, width, height, storage_key, created_at
+        "select public_id, sha256, media_type, byte_size, width, height, storage_key, created_at,
+                hidden_at
          from evidence where report_id = $1 order by created_at, evidence_id",
     )
     .bind(report_id)
@@ -105,7 +109,8 @@ pub async fn find_for_report(
     public_id: &str,
 ) -> sqlx::Result<Option<EvidenceRow>> {
     sqlx::query_as(
-        "select public_id, sha256, media_type, byte_size, width, height, storage_key, created_at
+        "select public_id, sha256, media_type, byte_size, width, height, storage_key, created_at,
+                hidden_at
          from evidence where report_id = $1 and public_id = $2",
     )
     .bind(report_id)
@@ -115,7 +120,8 @@ pub async fn find_for_report(
 }
 
 /// An evidence file of a live (unverified or verified) report, by its public id: what a signed
-/// link may still serve. Withdrawn and rejected reports' files are not shared.
+/// link may still serve. Withdrawn and rejected reports' files are not shared, nor are files a
+/// moderator hid.
 #[tracing::instrument(skip_all)]
 pub async fn find_live(
     conn: &mut PgConnection,
@@ -123,9 +129,27 @@ pub async fn find_live(
 ) -> sqlx::Result<Option<EvidenceRow>> {
     sqlx::query_as(
         "select e.public_id, e.sha256, e.media_type, e.byte_size, e.width, e.height,
-                e.storage_key, e.created_at
+                e.storage_key, e.created_at, e.hidden_at
          from evidence e join report r using (report_id)
-         where e.public_id = $1 and r.status in ('unverified', 'verified')",
+         where e.public_id = $1 and r.status in ('unverified', 'verified')
+           and e.hidden_at is null",
+    )
+    .bind(public_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Any evidence file by its public id, hidden or not, whatever its report's status: what a
+/// moderator may look at.
+#[tracing::instrument(skip_all)]
+pub async fn find_any(
+    conn: &mut PgConnection,
+    public_id: &str,
+) -> sqlx::Result<Option<EvidenceRow>> {
+    sqlx::query_as(
+        "select public_id, sha256, media_type, byte_size, width, height, storage_key, created_at,
+                hidden_at
+         from evidence where public_id = $1",
     )
     .bind(public_id)
     .fetch_optional(conn)

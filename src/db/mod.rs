@@ -11,6 +11,8 @@ pub mod home;
 pub mod listings;
 pub mod mail;
 pub mod merges;
+pub mod moderation;
+pub mod moderation_queue;
 pub mod moderators;
 pub mod privacy;
 pub mod rate_limits;

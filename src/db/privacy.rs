@@ -48,7 +48,7 @@ pub async fn with_earlier_versions(
 }
 
 /// Deletes the personal data of those of `report_ids` that are withdrawn: address, reporter
-/// key, confirmation, fingerprint, order details, free text and evidence rows; and the
+/// key, confirmation, fingerprint, network hash, order details, free text and evidence rows; and the
 /// address's mail and confirmations as `queued` says. Marks them erased. Reports already
 /// erased are scrubbed again at no harm. Call it in a transaction.
 #[tracing::instrument(skip_all, fields(reports = report_ids.len()))]
@@ -66,7 +66,8 @@ pub async fn scrub(
          )
          update report r set
              reporter_email = null, reporter_key = null, confirmed_at = null,
-             reporter_fingerprint = null, order_date = null, price_amount = null,
+             reporter_fingerprint = null, reporter_network = null, order_date = null,
+             price_amount = null,
              price_currency = null, description = '', product_title = null,
              replaced_by = null, erased_at = coalesce(r.erased_at, now())
          from target
@@ -178,7 +179,7 @@ pub async fn withdrawn_before(
 }
 
 /// Forgets the address of up to `limit` reports filed before `before` whose reporter never
-/// confirmed it: the email and reporter key go, and the fingerprint (a keyed hash of the
+/// confirmed it: the email, reporter key and network hash go, and the fingerprint (a keyed hash of the
 /// address) is replaced by a random one, shared by the batch's reports of the same address so
 /// that they still count as one reporter. The report stays public as an anonymous one. Returns
 /// how many reports, and how many of the addresses' mails and confirmations were deleted.
@@ -200,7 +201,8 @@ pub async fn forget_unconfirmed(
              from (select distinct reporter_key from batch) k
          )
          update report r set
-             reporter_email = null, reporter_key = null, reporter_fingerprint = fresh.fingerprint
+             reporter_email = null, reporter_key = null, reporter_fingerprint = fresh.fingerprint,
+             reporter_network = null
          from batch join fresh using (reporter_key)
          where r.report_id = batch.report_id
          returning batch.reporter_key",

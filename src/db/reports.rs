@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 
+use crate::domain::moderation::RejectReason;
 use crate::domain::order_month::OrderMonth;
 use crate::domain::report::NewReport;
 use crate::domain::report::edit::ReportContent;
@@ -20,6 +21,8 @@ pub struct ReportWrite<'a> {
     pub report: &'a NewReport,
     pub reporter_key: Option<&'a [u8]>,
     pub reporter_fingerprint: &'a [u8],
+    /// Keyed hash of the client's network, for the moderation queue's network flag.
+    pub reporter_network: Option<&'a [u8]>,
     pub manage_token_hash: &'a [u8],
 }
 
@@ -42,8 +45,8 @@ pub async fn insert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> sqlx::Resul
         "insert into report (public_id, listing_id, seller_id, brand_id, product_title,
                              price_amount, price_currency, order_date, reasons, description,
                              reporter_email, reporter_key, reporter_fingerprint, manage_token_hash,
-                             seller_name)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                             seller_name, reporter_network)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          returning report_id, public_id",
     )
     .bind(w.public_id)
@@ -61,6 +64,7 @@ pub async fn insert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> sqlx::Resul
     .bind(w.reporter_fingerprint)
     .bind(w.manage_token_hash)
     .bind(w.seller_name)
+    .bind(w.reporter_network)
     .fetch_one(conn)
     .await
 }
@@ -96,8 +100,13 @@ pub struct PublicReport {
     pub brand_name: String,
     /// The brand owner's outcome for the listing, if any (`genuine` disputes the report).
     pub outcome: Option<String>,
-    /// The reporter confirmed their address for it, or a moderator verified it.
+    /// Live (neither withdrawn nor rejected), and its reporter confirmed their address for it
+    /// or a moderator verified it.
     pub counts: bool,
+    /// Its reporter confirmed their address for it.
+    pub confirmed: bool,
+    /// Why a moderator rejected it, when rejected (not personal data: one of five reasons).
+    pub rejection_reason: Option<RejectReason>,
 }
 
 #[tracing::instrument(skip_all)]
@@ -113,7 +122,9 @@ pub async fn find_public(
                 s.seller_key, s.display_name as seller_name, s.name_based as seller_name_based,
                 s.store_url,
                 b.slug as brand_slug, b.display_name as brand_name, lb.outcome,
-                (r.confirmed_at is not null or r.status = 'verified') as counts
+                (r.status = 'verified'
+                 or (r.status = 'unverified' and r.confirmed_at is not null)) as counts,
+                r.confirmed_at is not null as confirmed, r.rejection_reason
          from report r
          join listing l on l.listing_id = r.listing_id
          join seller s on s.seller_id = r.seller_id

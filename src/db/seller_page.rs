@@ -150,7 +150,8 @@ pub const PAGE_SQL: &str = "with s as (
                     extract(epoch from now() - max(created_at) filter (where status = 'verified'))::float8
                         / 86400 as verified_age_days,
                     bool_or(counts and exists (select 1 from evidence e
-                                               where e.report_id = live.report_id))
+                                               where e.report_id = live.report_id
+                                                 and e.hidden_at is null))
                         as has_evidence
              from live
              group by reporter_fingerprint

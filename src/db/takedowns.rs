@@ -130,6 +130,8 @@ macro_rules! export_rows {
      from report r join evidence e on e.report_id = r.report_id
      where r.listing_id = lb.listing_id and r.brand_id = $1
        and r.status in ('unverified', 'verified')
+       -- A file a moderator hid leaves the list (its trigger marked the row changed).
+       and e.hidden_at is null
  ) ev on true
  where lb.brand_id = $1
    and ($2::text is null or l.marketplace = $2)

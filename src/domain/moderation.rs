@@ -1,5 +1,9 @@
 //! Moderation's vocabulary: what a moderator can do (and the audit log records), to what, the
-//! reasons a report can be rejected for, and the rules for moderators' accounts.
+//! reasons a report can be rejected for, and the rules for moderators' accounts; which
+//! decisions a report allows ([`decision`]) and the flags the queue raises ([`flags`]).
+
+pub mod decision;
+pub mod flags;
 
 use std::fmt;
 use std::str::FromStr;
@@ -185,6 +189,25 @@ impl RejectReason {
             RejectReason::PersonalData => "The report contains personal data",
             RejectReason::Duplicate => "A duplicate of another report",
         }
+    }
+}
+
+/// In the API document: one of the names.
+impl utoipa::PartialSchema for RejectReason {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(RejectReason::ALL.map(RejectReason::as_str)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for RejectReason {}
+
+/// As its name, as stored.
+impl serde::Serialize for RejectReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

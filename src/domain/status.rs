@@ -31,7 +31,10 @@ impl ReportStatus {
             ReportStatus::Verified => {
                 "Verified: a moderator checked the evidence and found it supports the report."
             }
-            ReportStatus::Rejected => "Rejected: a moderator found the report unfounded.",
+            ReportStatus::Rejected => {
+                "Rejected by a moderator: it no longer counts in the seller's reputation or in \
+                 brand owners' takedown lists."
+            }
             ReportStatus::Withdrawn => "Withdrawn by the person who filed it.",
         }
     }

@@ -41,7 +41,8 @@ pub struct Filed {
 }
 
 /// Who is filing, as far as the network tells (behind trusted proxies, the address they
-/// forwarded for): used only to count distinct reporters.
+/// forwarded for): used only to count distinct reporters and to spot many reports from one
+/// network.
 #[derive(Debug, Clone, Copy)]
 pub struct Client {
     pub ip: Option<IpAddr>,
@@ -191,6 +192,7 @@ async fn store_and_commit(
     }
 
     let (reporter_key, fingerprint) = reporter_identity(state, report, client);
+    let network = network_key(state, client);
     let manage_token = random_token(32);
     let public_id = random_token(12);
     let evidence_ids: Vec<String> = files.iter().map(|_| random_token(12)).collect();
@@ -236,6 +238,7 @@ async fn store_and_commit(
             report,
             reporter_key: reporter_key.as_ref().map(|k| &k[..]),
             reporter_fingerprint: &fingerprint,
+            reporter_network: network.as_ref().map(|k| &k[..]),
             manage_token_hash: &hash_token(&manage_token),
         },
     )
@@ -279,6 +282,20 @@ async fn store_and_commit(
         brand,
         evidence,
     }))
+}
+
+/// MAC purpose of `report.reporter_network`: unlinkable to fingerprints and rate-limit keys.
+const NETWORK_KEY: &str = "report-network";
+
+/// A keyed hash of the client's network (an IPv4 address or an IPv6 /64), kept with every
+/// report, with an address or without, so that the moderation queue can flag many reports
+/// sent from one network in a short time. `None` when the address is not known.
+fn network_key(state: &AppState, client: Client) -> Option<[u8; 32]> {
+    client.ip.map(|ip| {
+        state
+            .secret
+            .mac(NETWORK_KEY, ClientNet::of(ip).to_string().as_bytes())
+    })
 }
 
 /// The reporter key (same email → same reporter) and the fingerprint used to count distinct

@@ -29,8 +29,14 @@ pub struct ManagePage {
     pub email: Option<String>,
     /// The exact day of the order, `YYYY-MM-DD`: only the reporter sees it.
     pub order_date: Option<String>,
-    pub evidence: Vec<EvidenceJson>,
+    pub evidence: Vec<ManagedEvidence>,
     pub csrf_token: String,
+}
+
+/// One of the reporter's files, and whether a moderator hid it.
+pub struct ManagedEvidence {
+    pub file: EvidenceJson,
+    pub hidden: bool,
 }
 
 /// Opens the report for its reporter, or says why not.
@@ -90,7 +96,13 @@ pub async fn show(
         token,
         email: private.reporter_email,
         order_date: private.order_date.map(|d| d.to_string()),
-        evidence: evidence.iter().map(EvidenceJson::from).collect(),
+        evidence: evidence
+            .iter()
+            .map(|row| ManagedEvidence {
+                file: EvidenceJson::from(row),
+                hidden: row.hidden_at.is_some(),
+            })
+            .collect(),
         csrf_token,
     };
     // The page holds a secret link: keep it out of shared caches and history snapshots.

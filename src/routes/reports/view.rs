@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 use super::intake::Filed;
 use crate::db::evidence::EvidenceRow;
 use crate::db::reports::PublicReport;
+use crate::domain::moderation::RejectReason;
 use crate::domain::money::Money;
 use crate::domain::order_month::OrderMonth;
 use crate::domain::reason::Reason;
@@ -89,6 +90,8 @@ pub struct ReportJson {
     )]
     pub order_month: Option<OrderMonth>,
     pub reasons: Vec<String>,
+    /// What the buyer wrote; empty once a moderator rejected the report, since the text may be
+    /// what got it rejected (spam, someone's personal data).
     pub description: String,
     /// The brand owner's outcome for this listing: `removed`, `confirmed_counterfeit`,
     /// `genuine` or `rejected_by_marketplace`.
@@ -96,8 +99,12 @@ pub struct ReportJson {
     /// The brand owner declared the listing genuine, disputing this report.
     pub disputed: bool,
     /// Counts in the seller's reputation: its reporter confirmed their email address, or a
-    /// moderator verified it. Other reports are published but marked "email not confirmed".
+    /// moderator verified it. Other reports are published but marked "email not confirmed";
+    /// rejected reports never count.
     pub counted: bool,
+    /// Why a moderator rejected the report (`status` is `rejected`); null otherwise, and for
+    /// reports rejected before reasons were recorded.
+    pub rejection_reason: Option<RejectReason>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
@@ -129,13 +136,18 @@ impl From<&PublicReport> for ReportJson {
             },
             product_title: r.product_title.clone(),
             counted: r.counts,
+            rejection_reason: r.rejection_reason,
             price: price_of(r).map(|m| PriceJson {
                 amount: m.amount_string(),
                 currency: m.currency_code().to_owned(),
             }),
             order_month: r.order_month,
             reasons: r.reasons.clone(),
-            description: r.description.clone(),
+            description: if r.status == ReportStatus::Rejected.as_str() {
+                String::new()
+            } else {
+                r.description.clone()
+            },
             outcome: r.outcome.clone(),
             disputed: r.outcome.as_deref() == Some("genuine"),
             created_at: r.created_at,
@@ -221,9 +233,13 @@ pub struct ReportFacts {
     pub erased_on: Option<String>,
     /// The brand owner's outcome for the listing, in words.
     pub outcome: Option<&'static str>,
-    /// Counts in the seller's reputation: its reporter confirmed their email address, or a
-    /// moderator verified it.
+    /// Counts in the seller's reputation: live, and its reporter confirmed their email
+    /// address or a moderator verified it.
     pub counted: bool,
+    /// Its reporter confirmed their email address for it.
+    pub confirmed: bool,
+    /// Why a moderator rejected it, in words.
+    pub rejection_reason: Option<&'static str>,
 }
 
 impl From<&PublicReport> for ReportFacts {
@@ -242,6 +258,8 @@ impl From<&PublicReport> for ReportFacts {
             brand_slug: r.brand_slug.clone(),
             product_title: r.product_title.clone(),
             counted: r.counts,
+            confirmed: r.confirmed,
+            rejection_reason: r.rejection_reason.map(RejectReason::label),
             price: price_of(r).map(|m| format!("{} {}", m.amount_string(), m.currency_code())),
             order_month: r.order_month,
             reasons: r

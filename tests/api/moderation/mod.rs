@@ -1,12 +1,18 @@
 //! The moderators' side: sign-in and sessions here; each area of moderation in a file of its
 //! own. [`Moderator`] is a signed-in browser for the other files' tests.
 
+mod accessibility;
+mod audit;
 mod cli;
+mod evidence;
+mod flags;
 mod login;
 mod merge;
 mod moderators;
 mod names;
+mod queue;
 mod replies;
+mod reports;
 
 use reqwest::{Client, Response};
 

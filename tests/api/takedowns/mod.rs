@@ -2,7 +2,8 @@
 //! safety, the sync cursor, marketplace presets, filters, signed evidence links, outcomes and
 //! the export log.
 //!
-//! This file holds the helpers the topic files share; the tests live in the topic files.
+//! This file holds the helpers the topic files share (and the moderation tests, whose actions
+//! show in exports); the tests live in the topic files.
 
 mod aliexpress_parts;
 mod encodings;

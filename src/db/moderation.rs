@@ -1,0 +1,150 @@
+//! Moderators' decisions: verifying and rejecting reports, hiding and showing evidence files.
+//! Each function runs inside the caller's transaction, which also writes the audit row
+//! (`db::audit::record`). Also how the text columns of moderation come out typed.
+
+use sqlx::postgres::{PgTypeInfo, PgValueRef};
+use sqlx::{Decode, PgConnection, Postgres, Type};
+
+use crate::domain::Marketplace;
+use crate::domain::moderation::decision::Standing;
+use crate::domain::moderation::{Action, RejectReason};
+use crate::domain::status::ReportStatus;
+
+/// Text columns holding one of a domain enum's names decode straight into the enum, and a name
+/// the code does not know is a decoding error rather than a silent fallback.
+macro_rules! decode_text_as {
+    ($($ty:ty),*) => {$(
+        impl Type<Postgres> for $ty {
+            fn type_info() -> PgTypeInfo {
+                <&str as Type<Postgres>>::type_info()
+            }
+
+            fn compatible(ty: &PgTypeInfo) -> bool {
+                <&str as Type<Postgres>>::compatible(ty)
+            }
+        }
+
+        impl<'r> Decode<'r, Postgres> for $ty {
+            fn decode(value: PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <&str as Decode<Postgres>>::decode(value)?;
+                text.parse::<$ty>().map_err(|_| {
+                    format!("{text:?} is not a {}", stringify!($ty)).into()
+                })
+            }
+        }
+    )*};
+}
+
+decode_text_as!(ReportStatus, RejectReason, Action, Marketplace);
+
+/// A report locked for a decision.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LockedReport {
+    pub report_id: i64,
+    pub seller_id: i64,
+    pub status: ReportStatus,
+    pub rejection_reason: Option<RejectReason>,
+}
+
+impl LockedReport {
+    pub fn standing(&self) -> Standing {
+        Standing {
+            status: self.status,
+            reason: self.rejection_reason,
+        }
+    }
+}
+
+/// Locks the report with this public id for a decision: its seller's row first, then the
+/// report, in the order intake and withdrawal lock them, so that the recount of the seller's
+/// shown name that follows never runs beside another of the seller's votes.
+#[tracing::instrument(skip_all)]
+pub async fn lock_report(
+    conn: &mut PgConnection,
+    public_id: &str,
+) -> sqlx::Result<Option<LockedReport>> {
+    sqlx::query_as(
+        "with seller as (
+             select s.seller_id from report r join seller s on s.seller_id = r.seller_id
+             where r.public_id = $1
+             for update of s
+         )
+         select r.report_id, r.seller_id, r.status, r.rejection_reason
+         from report r
+         where r.public_id = $1 and r.seller_id = (select seller_id from seller)
+         for update",
+    )
+    .bind(public_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Records `moderator_id`'s decision: the report's new status and rejection reason. The
+/// report's (listing, brand) is marked changed by the report's own update trigger.
+#[tracing::instrument(skip_all, fields(report_id, moderator_id))]
+pub async fn decide(
+    conn: &mut PgConnection,
+    report_id: i64,
+    standing: Standing,
+    moderator_id: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update report
+         set status = $2, rejection_reason = $3, moderated_at = now(), moderated_by = $4
+         where report_id = $1",
+    )
+    .bind(report_id)
+    .bind(standing.status.as_str())
+    .bind(standing.reason.map(RejectReason::as_str))
+    .bind(moderator_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// An evidence file locked to be hidden or shown.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LockedEvidence {
+    pub evidence_id: i64,
+    pub hidden: bool,
+    /// The public id of the report it belongs to, for the audit row.
+    pub report_public_id: String,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn lock_evidence(
+    conn: &mut PgConnection,
+    public_id: &str,
+) -> sqlx::Result<Option<LockedEvidence>> {
+    sqlx::query_as(
+        "select e.evidence_id, e.hidden_at is not null as hidden, r.public_id as report_public_id
+         from evidence e join report r on r.report_id = e.report_id
+         where e.public_id = $1
+         for update of e",
+    )
+    .bind(public_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Hides the file (as `moderator_id`) or shows it again. Its trigger marks the report's
+/// (listing, brand) changed for brand owners' incremental exports.
+#[tracing::instrument(skip_all, fields(evidence_id, hide))]
+pub async fn set_hidden(
+    conn: &mut PgConnection,
+    evidence_id: i64,
+    hide: bool,
+    moderator_id: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update evidence
+         set hidden_at = case when $2 then now() end, hidden_by = case when $2 then $3 end
+         where evidence_id = $1",
+    )
+    .bind(evidence_id)
+    .bind(hide)
+    .bind(moderator_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
