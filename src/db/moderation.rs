@@ -63,20 +63,36 @@ pub async fn lock_report(
     conn: &mut PgConnection,
     public_id: &str,
 ) -> sqlx::Result<Option<LockedReport>> {
-    sqlx::query_as(
-        "with seller as (
-             select s.seller_id from report r join seller s on s.seller_id = r.seller_id
-             where r.public_id = $1
-             for update of s
-         )
-         select r.report_id, r.seller_id, r.status, r.rejection_reason
-         from report r
-         where r.public_id = $1 and r.seller_id = (select seller_id from seller)
-         for update",
-    )
-    .bind(public_id)
-    .fetch_optional(conn)
-    .await
+    loop {
+        let locked = sqlx::query_as(
+            "with seller as (
+                 select s.seller_id from report r join seller s on s.seller_id = r.seller_id
+                 where r.public_id = $1
+                 for update of s
+             )
+             select r.report_id, r.seller_id, r.status, r.rejection_reason
+             from report r
+             where r.public_id = $1 and r.seller_id = (select seller_id from seller)
+             for update",
+        )
+        .bind(public_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if locked.is_some() {
+            return Ok(locked);
+        }
+        // Nothing locked: either there is no such report, or a moderator's merge moved it to
+        // another seller while this waited for the old one's lock. Then lock the new seller
+        // and try again; each round needs another merge to have committed meanwhile.
+        let exists: bool =
+            sqlx::query_scalar("select exists (select 1 from report where public_id = $1)")
+                .bind(public_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        if !exists {
+            return Ok(None);
+        }
+    }
 }
 
 /// Records `moderator_id`'s decision: the report's new status and rejection reason. The

@@ -8,6 +8,7 @@
 pub mod accessibility;
 mod filing;
 mod merging;
+mod moderating;
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -128,6 +129,27 @@ pub async fn click(browser: &fantoccini::Client, css: &str) {
         .click()
         .await
         .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+}
+
+/// Clicks the first element matching `css` (a form's button) and waits until the browser has
+/// left the page: the clicked element goes stale once the answer's page replaces it, even when
+/// the answer is a redirect back to the same address.
+pub async fn submit(browser: &fantoccini::Client, css: &str) {
+    let button = browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    button
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    for _ in 0..100 {
+        if button.tag_name().await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}: the page did not change within 10 s of the click");
 }
 
 /// The text of the first element matching `css`, once it is there.

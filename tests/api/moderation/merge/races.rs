@@ -149,3 +149,41 @@ async fn a_report_filed_while_its_seller_is_being_merged_lands_under_the_kept_se
     let kept = json(&app, "/api/v1/sellers/aliexpress/2222").await;
     assert_eq!(kept["counts"]["reports"], 3, "{kept}");
 }
+
+#[tokio::test]
+async fn a_report_verified_while_a_merge_moves_it_is_verified_all_the_same() {
+    let app = TestApp::spawn().await;
+    let ana = app.moderator("ana@example.org", false).await;
+    let bo = app.moderator("bo@example.org", false).await;
+    let filed = file(&app, &at_store(1, "1111", "Shop A", "a@example.com")).await;
+    file(&app, &at_store(2, "2222", "Shop B", "b@example.com")).await;
+    // Holding store 1111's row, the merge waits for it first and the verification after it:
+    // once the merge commits, the report belongs to store 2222.
+    let mut blocker = app.db.begin().await.expect("transaction");
+    sqlx::query("select 1 from seller where seller_key = '1111' for update")
+        .execute(&mut *blocker)
+        .await
+        .expect("lock");
+    let pause = |ms| tokio::time::sleep(std::time::Duration::from_millis(ms));
+    let id = filed["id"].as_str().expect("id");
+    let verify = format!("/moderation/reports/{id}/verify");
+    let (merged, verified, ()) = tokio::join!(
+        merge(
+            &ana,
+            "/moderation/sellers/aliexpress/1111",
+            "aliexpress/2222"
+        ),
+        async {
+            pause(150).await;
+            bo.post(&verify, &[]).await
+        },
+        async {
+            pause(600).await;
+            blocker.rollback().await.expect("rollback");
+        }
+    );
+    assert_eq!(merged.status(), 303);
+    assert_eq!(verified.status(), 303, "verified, not a 404");
+    let kept = json(&app, "/api/v1/sellers/aliexpress/2222").await;
+    assert_eq!(kept["counts"]["verified"], 1, "{kept}");
+}
