@@ -105,6 +105,10 @@ pub enum AppError {
          please send the report again in a minute."
     )]
     UploadsBusy,
+    #[error(
+        "The server is checking as many sign-ins as it can right now. Please try again in a few seconds."
+    )]
+    SignInsBusy,
     /// Past a limit per client (`domain::rate_limit`); the message says how long to wait.
     #[error("{0}")]
     RateLimited(RateLimited),
@@ -150,6 +154,7 @@ impl AppError {
             | AppError::QueryTimedOut(_)
             | AppError::SearchesBusy
             | AppError::UploadsBusy
+            | AppError::SignInsBusy
             | AppError::ExportTooLong(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::TooManyExportsForHolder(_) | AppError::RateLimited(_) => {
                 StatusCode::TOO_MANY_REQUESTS
@@ -188,7 +193,7 @@ impl AppError {
             | AppError::QueryTimedOut(_)
             | AppError::ExportTooLong(_)
             | AppError::UploadsBusy => Some(30),
-            AppError::SearchesBusy => Some(5),
+            AppError::SearchesBusy | AppError::SignInsBusy => Some(5),
             AppError::RateLimited(limited) => Some(limited.retry_after),
             _ => None,
         };
@@ -222,6 +227,14 @@ impl From<sqlx::Error> for AppError {
                 let code = db.code().unwrap_or_default().into_owned();
                 if is_unavailable(&code) {
                     return AppError::DatabaseUnavailable(err);
+                }
+                // A NUL byte (or other bytes a text value cannot hold) in a path, query or field:
+                // the client's mistake, not ours.
+                if code == "22021" {
+                    return AppError::BadRequest(
+                        "The request contains a character that cannot be stored (a NUL byte)."
+                            .into(),
+                    );
                 }
                 // statement_timeout (or an operator's pg_cancel_backend) ended the query.
                 if code == "57014" {

@@ -138,6 +138,8 @@ pub async fn build_state(config: Config) -> Result<AppState, StartupError> {
         );
     }
     let evidence = EvidenceService::from_config(&config)?;
+    // Made now, so that the first sign-in naming an unknown account takes no longer than any.
+    let _ = tokio::task::spawn_blocking(crate::security::decoy_password_hash).await;
     Ok(AppState::new(db, config, secret, evidence, mailer))
 }
 

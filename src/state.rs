@@ -33,6 +33,9 @@ pub struct AppState {
     pub mail_waiting: Arc<Notify>,
     /// Where the mail sender sends mail (an SMTP server, or the outbox directory).
     pub mailer: Mailer,
+    /// Moderators' passwords checked at once. Each argon2id check holds ~19 MiB and a core for
+    /// tens of milliseconds, so a flood of sign-ins waits here rather than exhausting both.
+    pub password_checks: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -57,6 +60,9 @@ impl AppState {
             upload_memory: Arc::new(Semaphore::new(upload_memory)),
             mail_waiting: Arc::new(Notify::new()),
             mailer,
+            password_checks: Arc::new(Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         }
     }
 

@@ -156,6 +156,19 @@ pub async fn end_session(conn: &mut PgConnection, session_id: i64) -> sqlx::Resu
     Ok(())
 }
 
+/// Ends the session whose token hashes to `token_hash`, if any (a browser signing in again).
+#[tracing::instrument(skip_all)]
+pub async fn end_session_by_token(conn: &mut PgConnection, token_hash: &[u8]) -> sqlx::Result<()> {
+    sqlx::query(
+        "update moderator_session set revoked_at = now()
+         where token_hash = $1 and revoked_at is null",
+    )
+    .bind(token_hash)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Deletes up to `limit` sessions that ended more than a day ago; returns how many.
 #[tracing::instrument(skip_all)]
 pub async fn delete_ended_sessions(conn: &mut PgConnection, limit: i64) -> sqlx::Result<u64> {

@@ -46,41 +46,35 @@ pub async fn hit(conn: &mut PgConnection, bucket: Bucket, client_key: &[u8]) -> 
     })
 }
 
-/// Reads the counters `hit` would judge by, without counting anything: for limits that count
-/// only some outcomes (failed sign-ins), checked before the attempt and bumped after it fails.
+/// Takes back one hit of the current window (a sign-in that succeeded, counted before it was
+/// checked); a counter that would fall to zero goes.
 #[tracing::instrument(skip_all, fields(bucket = bucket.as_str()))]
-pub async fn peek(
+pub async fn refund(
     conn: &mut PgConnection,
     bucket: Bucket,
     client_key: &[u8],
-) -> sqlx::Result<Hits> {
-    let (current, previous, elapsed): (i64, i64, f64) = sqlx::query_as(
-        "with clock as (
-             select extract(epoch from now())::float8 as now
-         ), win as (
-             select to_timestamp(floor(now / $3) * $3) as window_start,
-                    now - floor(now / $3) * $3 as elapsed
-             from clock
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "with win as (
+             select to_timestamp(floor(extract(epoch from now())::float8 / $3) * $3)
+                        as window_start
+         ), lowered as (
+             update rate_limit r set hits = r.hits - 1
+             from win
+             where r.bucket = $1 and r.client_key = $2 and r.window_start = win.window_start
+               and r.hits > 1
+             returning 1
          )
-         select coalesce((select r.hits from rate_limit r, win
-                          where r.bucket = $1 and r.client_key = $2
-                            and r.window_start = win.window_start), 0)::int8,
-                coalesce((select r.hits from rate_limit r, win
-                          where r.bucket = $1 and r.client_key = $2
-                            and r.window_start = win.window_start - make_interval(secs => $3)),
-                         0)::int8,
-                (select elapsed from win)",
+         delete from rate_limit r using win
+         where r.bucket = $1 and r.client_key = $2 and r.window_start = win.window_start
+           and r.hits = 1 and not exists (select 1 from lowered)",
     )
     .bind(bucket.as_str())
     .bind(client_key)
     .bind(f64::from(bucket.window_secs()))
-    .fetch_one(conn)
+    .execute(conn)
     .await?;
-    Ok(Hits {
-        current,
-        previous,
-        elapsed,
-    })
+    Ok(())
 }
 
 /// Deletes up to `limit` counters of windows nothing reads any more (those before the

@@ -265,7 +265,7 @@ pub fn password_problem(password: &str) -> Option<String> {
 pub fn moderator_email(raw: &str) -> Result<String, String> {
     let email = raw.trim().to_lowercase();
     let valid = email.len() <= 254
-        && !email.chars().any(char::is_whitespace)
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && email
             .split_once('@')
             .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
@@ -320,5 +320,6 @@ mod tests {
         assert!(moderator_email("nobody").is_err());
         assert!(moderator_email("a b@example.org").is_err());
         assert!(moderator_email("@example.org").is_err());
+        assert!(moderator_email("a\0@example.org").is_err());
     }
 }

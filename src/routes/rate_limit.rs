@@ -41,9 +41,7 @@ pub async fn spend_with(
     if limit == 0 {
         return Ok(());
     }
-    let key = client_key(state, client);
-    let hits = db::rate_limits::hit(conn, bucket, &key).await?;
-    verdict(bucket, limit, hits)
+    spend_key(state, conn, bucket, &client_key(state, client)).await
 }
 
 /// The key a client's counters are kept under: a MAC of its network, never the address.
@@ -54,10 +52,11 @@ pub fn client_key(state: &AppState, client: Option<IpAddr>) -> [u8; 32] {
     state.secret.mac(CLIENT_KEY, network.as_bytes())
 }
 
-/// Refuses with [`AppError::RateLimited`] when one more counted attempt under `key` would be
-/// past `bucket`'s limit, without counting this one: for limits that count only failures,
-/// which [`count`] then records.
-pub async fn check(
+/// Counts an attempt under `key` in `bucket` and refuses it past the limit, like [`spend`]
+/// for keys other than the client's network (a moderator account's failed sign-ins).
+/// Counting first, in the same statement that reads the counters, means that attempts sent
+/// all at once are each judged with the others counted.
+pub async fn spend_key(
     state: &AppState,
     conn: &mut PgConnection,
     bucket: Bucket,
@@ -67,20 +66,20 @@ pub async fn check(
     if limit == 0 {
         return Ok(());
     }
-    let mut hits = db::rate_limits::peek(conn, bucket, key).await?;
-    hits.current += 1;
+    let hits = db::rate_limits::hit(conn, bucket, key).await?;
     verdict(bucket, limit, hits)
 }
 
-/// Counts an attempt under `key` (a failure, for [`check`]'s limits).
-pub async fn count(
+/// Takes back an attempt [`spend_key`] counted, for limits that count only failures (a
+/// sign-in that succeeded).
+pub async fn refund(
     state: &AppState,
     conn: &mut PgConnection,
     bucket: Bucket,
     key: &[u8],
 ) -> Result<(), AppError> {
     if state.config.rate_limit(bucket) != 0 {
-        db::rate_limits::hit(conn, bucket, key).await?;
+        db::rate_limits::refund(conn, bucket, key).await?;
     }
     Ok(())
 }

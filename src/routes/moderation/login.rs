@@ -75,12 +75,15 @@ pub async fn login(
     let email = moderator_email(&form.email).unwrap_or_default();
     let client_key = rate_limit::client_key(&state, client);
     let account_key = state.secret.mac(ACCOUNT_KEY, email.as_bytes());
+    let buckets = [
+        (Bucket::LoginClient, client_key.as_slice()),
+        (Bucket::LoginAccount, account_key.as_slice()),
+    ];
     let mut conn = state.db.acquire().await?;
-    for (bucket, key) in [
-        (Bucket::LoginClient, &client_key),
-        (Bucket::LoginAccount, &account_key),
-    ] {
-        if let Err(refused) = rate_limit::check(&state, &mut conn, bucket, key).await {
+    // Every attempt is counted before its password is checked, and a success is refunded:
+    // attempts sent all at once cannot all slip under the limit while the others hash.
+    for (bucket, key) in buckets {
+        if let Err(refused) = rate_limit::spend_key(&state, &mut conn, bucket, key).await {
             let mut response = again(StatusCode::TOO_MANY_REQUESTS, refused.to_string(), jar);
             refused.decorate(&mut response);
             return Ok(response);
@@ -88,32 +91,31 @@ pub async fn login(
     }
 
     let account = db::moderators::find_by_email(&mut conn, &email).await?;
-    let hash = account.as_ref().map_or_else(
-        || security::decoy_password_hash().to_owned(),
-        |a| a.password_hash.clone(),
-    );
-    let password = form.password.clone();
-    // A password past the longest one can set is wrong; it is not hashed (nor is it cheap to).
-    let matches = password.chars().count() <= MAX_PASSWORD_CHARS
-        && tokio::task::spawn_blocking(move || security::verify_password(&password, &hash))
-            .await
-            .map_err(AppError::internal)?;
+    // No connection is held while the password is checked.
+    drop(conn);
+    let matches = password_matches(&state, &form.password, account.as_ref()).await?;
+    let mut conn = state.db.acquire().await?;
     let account = match account {
         Some(account) if matches => account,
         _ => {
-            rate_limit::count(&state, &mut conn, Bucket::LoginClient, &client_key).await?;
-            rate_limit::count(&state, &mut conn, Bucket::LoginAccount, &account_key).await?;
             tracing::info!("failed moderator sign-in");
             let message = "The email address or the password is wrong.".to_owned();
             return Ok(again(StatusCode::UNAUTHORIZED, message, jar));
         }
     };
+    for (bucket, key) in buckets {
+        rate_limit::refund(&state, &mut conn, bucket, key).await?;
+    }
     if account.disabled_at.is_some() {
         // Only someone who knows the password learns that the account is disabled.
         let message = "This moderator account is disabled. Ask an admin.".to_owned();
         return Ok(again(StatusCode::FORBIDDEN, message, jar));
     }
 
+    // A browser that signs in again gets a new session; the one its old cookie named ends.
+    if let Some(old) = jar.get(session::COOKIE) {
+        db::moderators::end_session_by_token(&mut conn, &hash_token(old.value())).await?;
+    }
     let token = security::random_token(32);
     db::moderators::start_session(
         &mut conn,
@@ -126,6 +128,41 @@ pub async fn login(
     let jar = jar.add(session::cookie(token, state.secure_cookies()));
     Ok((jar, Redirect::to("/moderation")).into_response())
 }
+
+/// Whether `password` is the account's (always false without an account, after as long a
+/// check against a decoy). Checks run off the async runtime, a few at a time: each holds
+/// ~19 MiB and a core, and a flood of them waits its turn for at most a few seconds.
+async fn password_matches(
+    state: &AppState,
+    password: &str,
+    account: Option<&db::moderators::ModeratorRow>,
+) -> Result<bool, AppError> {
+    // A password past the longest one can set is wrong; it is not hashed (nor is it cheap to).
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Ok(false);
+    }
+    let hash = account.map_or_else(
+        || security::decoy_password_hash().to_owned(),
+        |a| a.password_hash.clone(),
+    );
+    let permit = tokio::time::timeout(
+        PASSWORD_CHECK_WAIT,
+        state.password_checks.clone().acquire_owned(),
+    )
+    .await
+    .map_err(|_| AppError::SignInsBusy)?
+    .map_err(AppError::internal)?;
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        security::verify_password(&password, &hash)
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
+/// How long a sign-in waits for a free password check before it is told to come back.
+const PASSWORD_CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// `POST /moderation/logout`: ends the session everywhere, not only in this browser.
 pub async fn logout(

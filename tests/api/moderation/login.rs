@@ -262,3 +262,87 @@ async fn a_signed_in_moderator_gets_a_404_for_pages_that_do_not_exist() {
     assert_eq!(login.status(), 303);
     assert_eq!(location(&login), "/moderation");
 }
+
+#[tokio::test]
+async fn guesses_sent_all_at_once_get_no_more_tries_than_the_limit() {
+    let app = TestApp::spawn_with(|c| {
+        c.login_failures_per_account = 3;
+        c.login_failures_per_client = 100;
+    })
+    .await;
+    app.add_moderator("ana@example.org", false).await;
+    let attempts = (0..12).map(|_| app.try_sign_in("ana@example.org", "guess guess guess"));
+    let answers = futures_util::future::join_all(attempts).await;
+    let checked = answers.iter().filter(|(_, a)| a.status() == 401).count();
+    let refused = answers.iter().filter(|(_, a)| a.status() == 429).count();
+    assert_eq!((checked, refused), (3, 9));
+}
+
+#[tokio::test]
+async fn signing_in_again_ends_the_browsers_earlier_session() {
+    let app = TestApp::spawn().await;
+    let ana = app.moderator("ana@example.org", false).await;
+    // A second tab left open on the sign-in form posts it again, with the browser's CSRF
+    // cookie (any public form shows its token) and the old session's cookie.
+    let form = ana
+        .client
+        .get(app.url("/reports/new"))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("body");
+    let answer = ana
+        .client
+        .post(app.url("/moderation/login"))
+        .form(&[
+            ("csrf_token", crate::helpers::csrf_token_in(&form).as_str()),
+            ("email", "ana@example.org"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(answer.status(), 303);
+    let (all, live): (i64, i64) = sqlx::query_as(
+        "select count(*), count(*) filter (where revoked_at is null) from moderator_session",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("count");
+    assert_eq!((all, live), (2, 1), "the earlier session ended");
+    assert_eq!(
+        ana.get("/moderation").await.status(),
+        200,
+        "the new one works"
+    );
+}
+
+#[tokio::test]
+async fn a_nul_byte_anywhere_is_a_clear_400_not_a_500() {
+    let app = TestApp::spawn().await;
+    let (_, answer) = app.try_sign_in("ana\u{0}@example.org", PASSWORD).await;
+    assert_eq!(answer.status(), 401);
+    let ana = app.moderator("ana@example.org", false).await;
+    for path in [
+        "/moderation/evidence/%00",
+        "/moderation/audit?subject=%00",
+        "/moderation/sellers/aliexpress/%00",
+    ] {
+        let status = ana.get(path).await.status();
+        assert!(status == 400 || status == 404, "{path}: {status}");
+    }
+    let verify = ana.post("/moderation/reports/%00/verify", &[]).await;
+    assert!(
+        matches!(verify.status().as_u16(), 400 | 404),
+        "{}",
+        verify.status()
+    );
+    let reply = app.get("/sellers/aliexpress/%00/reply").await;
+    assert!(
+        matches!(reply.status().as_u16(), 400 | 404),
+        "{}",
+        reply.status()
+    );
+}
