@@ -64,8 +64,10 @@ create table moderation_audit (
     constraint moderation_audit_subject_id_length check (length(subject_id) between 1 and 700)
 );
 
-create index moderation_audit_subject_idx on moderation_audit (subject_kind, subject_id);
-create index moderation_audit_moderator_idx on moderation_audit (moderator_id, created_at desc);
+-- The audit page's filters, each read newest first (the page orders by id).
+create index moderation_audit_subject_idx on moderation_audit (subject_id, moderation_audit_id desc);
+create index moderation_audit_moderator_idx on moderation_audit (moderator_id, moderation_audit_id desc);
+create index moderation_audit_action_idx on moderation_audit (action, moderation_audit_id desc);
 
 create function moderation_audit_append_only() returns trigger
 language plpgsql as $$

@@ -41,6 +41,7 @@ decode_text_as!(ReportStatus, RejectReason, Action, Marketplace);
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LockedReport {
     pub report_id: i64,
+    pub updated_at: time::OffsetDateTime,
     pub seller_id: i64,
     pub status: ReportStatus,
     pub rejection_reason: Option<RejectReason>,
@@ -70,7 +71,7 @@ pub async fn lock_report(
                  where r.public_id = $1
                  for update of s
              )
-             select r.report_id, r.seller_id, r.status, r.rejection_reason
+             select r.report_id, r.updated_at, r.seller_id, r.status, r.rejection_reason
              from report r
              where r.public_id = $1 and r.seller_id = (select seller_id from seller)
              for update",

@@ -69,6 +69,8 @@ pub struct QueuedEvidence {
 pub struct QueueItem {
     pub public_id: String,
     pub created_at: OffsetDateTime,
+    /// When it last changed: the version a decision is made on (`moderation::lock_report`).
+    pub updated_at: OffsetDateTime,
     pub marketplace: Marketplace,
     pub listing_url: String,
     pub seller_key: String,
@@ -145,6 +147,7 @@ pub fn page_sql(filter: &QueueFilter) -> String {
 struct Row {
     public_id: String,
     created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
     marketplace: Marketplace,
     listing_url: String,
     seller_key: String,
@@ -210,6 +213,7 @@ impl TryFrom<Row> for QueueItem {
         Ok(QueueItem {
             public_id: row.public_id,
             created_at: row.created_at,
+            updated_at: row.updated_at,
             marketplace: row.marketplace,
             listing_url: row.listing_url,
             seller_key: row.seller_key,

@@ -237,7 +237,7 @@ fn others_sql(name: &str, condition: &str) -> String {
 /// Everything the page shows of the reports in `page`, in queue order.
 fn details_sql() -> String {
     format!(
-        "select r.public_id, r.created_at, l.marketplace, l.canonical_url as listing_url,
+        "select r.public_id, r.created_at, r.updated_at, l.marketplace, l.canonical_url as listing_url,
                 s.seller_key, s.display_name as seller_name, b.slug as brand_slug,
                 b.display_name as brand_name, r.product_title, r.reasons, r.description,
                 r.confirmed_at is not null as confirmed, r.moderated_at,

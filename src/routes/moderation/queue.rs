@@ -79,6 +79,8 @@ pub struct EvidenceView {
 /// One waiting report, formatted for the page.
 pub struct ItemView {
     pub id: String,
+    /// The version of the report the page shows (`reports::version`), sent with a decision.
+    pub version: String,
     pub filed: String,
     pub filed_iso: String,
     pub marketplace_name: &'static str,
@@ -261,6 +263,7 @@ fn queue_link(filter: &QueueFilter, brand: &str, after: Option<&str>) -> String 
 fn item_view(item: QueueItem) -> ItemView {
     let flags = raise(&item.signals);
     ItemView {
+        version: super::reports::version(item.updated_at),
         filed: minute(item.created_at),
         filed_iso: item
             .created_at

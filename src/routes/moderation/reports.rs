@@ -31,12 +31,15 @@ pub fn routes() -> Router<AppState> {
 #[derive(Debug, Deserialize)]
 pub struct VerifyForm {
     back: Option<String>,
+    /// The version of the report the moderator's page showed ([`version`]).
+    seen: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RejectForm {
     reason: Option<String>,
     back: Option<String>,
+    seen: Option<String>,
 }
 
 /// `POST /moderation/reports/{id}/verify`
@@ -47,7 +50,14 @@ async fn verify(
     Path(id): Path<String>,
     WithRejection(Form(form), _): WithRejection<Form<VerifyForm>, AppError>,
 ) -> Result<Redirect, AppError> {
-    apply(&state, &moderator, &id, Decision::Verify).await?;
+    apply(
+        &state,
+        &moderator,
+        &id,
+        form.seen.as_deref(),
+        Decision::Verify,
+    )
+    .await?;
     Ok(back_to(form.back.as_deref(), "/moderation"))
 }
 
@@ -60,7 +70,14 @@ async fn reject(
     WithRejection(Form(form), _): WithRejection<Form<RejectForm>, AppError>,
 ) -> Result<Redirect, AppError> {
     let reason = reject_reason(form.reason.as_deref())?;
-    apply(&state, &moderator, &id, Decision::Reject(reason)).await?;
+    apply(
+        &state,
+        &moderator,
+        &id,
+        form.seen.as_deref(),
+        Decision::Reject(reason),
+    )
+    .await?;
     Ok(back_to(form.back.as_deref(), "/moderation"))
 }
 
@@ -87,11 +104,20 @@ fn reject_reason(raw: Option<&str>) -> Result<RejectReason, AppError> {
     }
 }
 
-/// Makes `decision` on report `public_id` in one transaction, with its audit row.
+/// The version of a report a moderator decides on: when it last changed, to the microsecond.
+/// A decision sent with another version is refused, so that nobody verifies text that its
+/// reporter edited, or a decision another moderator made, after their page was shown.
+pub fn version(updated_at: time::OffsetDateTime) -> String {
+    (updated_at.unix_timestamp_nanos() / 1000).to_string()
+}
+
+/// Makes `decision` on report `public_id` in one transaction, with its audit row; `seen`, when
+/// the form sent it, must be the report's current [`version`].
 async fn apply(
     state: &AppState,
     moderator: &ModeratorSession,
     public_id: &str,
+    seen: Option<&str>,
     decision: Decision,
 ) -> Result<(), AppError> {
     let mut conn = state.db.acquire().await?;
@@ -99,6 +125,12 @@ async fn apply(
     let report = db::moderation::lock_report(&mut tx, public_id)
         .await?
         .ok_or(AppError::ReportNotFound)?;
+    if seen.is_some_and(|seen| seen != version(report.updated_at)) {
+        return Err(AppError::ModerationConflict(
+            "The report changed after your page showed it: its reporter edited it, or another              moderator decided on it. Nothing was changed; look at it again."
+                .into(),
+        ));
+    }
     let before = report.standing();
     let after = decision::decide(before, decision)
         .map_err(|refused| AppError::ModerationConflict(refused.0))?;

@@ -134,7 +134,12 @@ impl From<&PublicReport> for ReportJson {
                 slug: r.brand_slug.clone(),
                 name: r.brand_name.clone(),
             },
-            product_title: r.product_title.clone(),
+            // A rejected report's free text is not published: it may be why it was rejected.
+            product_title: if r.status == ReportStatus::Rejected.as_str() {
+                None
+            } else {
+                r.product_title.clone()
+            },
             counted: r.counts,
             rejection_reason: r.rejection_reason,
             price: price_of(r).map(|m| PriceJson {

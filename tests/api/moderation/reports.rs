@@ -157,6 +157,7 @@ async fn rejecting_takes_a_report_out_of_the_counts_and_every_page_says_why() {
     assert_eq!(api["rejection_reason"], "personal_data");
     assert_eq!(api["counted"], false);
     assert_eq!(api["description"], "");
+    assert_eq!(api["product_title"], serde_json::Value::Null);
     // The public page.
     let page = app.get(&format!("/reports/{id}")).await;
     assert_eq!(page.status(), 200);
@@ -166,6 +167,10 @@ async fn rejecting_takes_a_report_out_of_the_counts_and_every_page_says_why() {
     assert!(
         !page.contains("The monogram pattern is misaligned"),
         "{page}"
+    );
+    assert!(
+        !page.contains("Neverfull MM tote"),
+        "the title is free text too"
     );
     assert!(!page.contains("email not confirmed"), "{page}");
     // The reporter's own page: the status, the reason, and their text.
@@ -389,4 +394,66 @@ async fn a_rejected_or_verified_report_shows_in_the_next_incremental_export() {
     decide(&ana, id_of(&filed), "verify", None).await;
     let sync = export_json(&app, &token, &format!("brand=acme&since={c2}")).await;
     assert_eq!(changes(&sync), [(item(1), "verified".to_owned())]);
+}
+
+/// The `seen` field of the queue's forms for report `id`.
+async fn version_shown(moderator: &Moderator, id: &str) -> String {
+    let page = moderator.page("/moderation").await;
+    let form = page
+        .split(&format!("action=\"/moderation/reports/{id}/verify\""))
+        .nth(1)
+        .expect("the report's verify form");
+    let marker = "name=\"seen\" value=\"";
+    let start = form.find(marker).expect("seen field") + marker.len();
+    form[start..start + form[start..].find('"').expect("end")].to_owned()
+}
+
+#[tokio::test]
+async fn a_decision_on_a_report_that_changed_since_the_page_showed_it_is_refused() {
+    let app = TestApp::spawn().await;
+    let ana = app.moderator("ana@example.org", false).await;
+    let bo = app.moderator("bo@example.org", false).await;
+    let filed = file_unconfirmed(&app, &crate::helpers::valid_report()).await;
+    let id = id_of(&filed);
+    let seen = version_shown(&ana, id).await;
+
+    // The reporter rewrites the description after the moderator's page was shown.
+    let edited = app
+        .client
+        .patch(app.url(&format!("/api/v1/reports/{id}")))
+        .bearer_auth(filed["manage_token"].as_str().expect("token"))
+        .json(&json!({ "description": "Something else entirely, which nobody has read." }))
+        .send()
+        .await
+        .expect("edit");
+    assert_eq!(edited.status(), 200);
+    let verify = format!("/moderation/reports/{id}/verify");
+    let stale = ana.post(&verify, &[("seen", seen.as_str())]).await;
+    assert_eq!(stale.status(), 409);
+    assert!(
+        stale
+            .text()
+            .await
+            .expect("body")
+            .contains("changed after your page")
+    );
+    assert_eq!(standing(&app, id).await, ("unverified".into(), None));
+
+    // Shown again, it can be decided; and a second moderator's stale page is refused then.
+    let fresh = version_shown(&ana, id).await;
+    let other = version_shown(&bo, id).await;
+    assert_eq!(
+        ana.post(&verify, &[("seen", fresh.as_str())])
+            .await
+            .status(),
+        303
+    );
+    let reject = bo
+        .post(
+            &format!("/moderation/reports/{id}/reject"),
+            &[("reason", "spam"), ("seen", other.as_str())],
+        )
+        .await;
+    assert_eq!(reject.status(), 409);
+    assert_eq!(standing(&app, id).await, ("verified".into(), None));
 }
