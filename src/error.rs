@@ -21,6 +21,12 @@ pub enum AppError {
     CsrfRejected,
     #[error("Only an admin can do this.")]
     AdminOnly,
+    #[error(
+        "This seller is known only by the name buyers typed, not by a store on the \
+         marketplace, so a moderator could not check that a reply comes from its owner. Once a \
+         report links the seller's store, its page offers a reply."
+    )]
+    ReplyNeedsStore,
     #[error("No report with this id exists.")]
     ReportNotFound,
     #[error("This report was withdrawn by its reporter.")]
@@ -139,7 +145,9 @@ impl AppError {
             AppError::ReplyAlreadyDecided(_) => StatusCode::CONFLICT,
             AppError::ManageTokenMissing => StatusCode::UNAUTHORIZED,
             AppError::ManageTokenInvalid => StatusCode::FORBIDDEN,
-            AppError::ReportNotEditable | AppError::ModerationConflict(_) => StatusCode::CONFLICT,
+            AppError::ReportNotEditable
+            | AppError::ModerationConflict(_)
+            | AppError::ReplyNeedsStore => StatusCode::CONFLICT,
             AppError::ApiTokenMissing | AppError::ApiTokenInvalid => StatusCode::UNAUTHORIZED,
             AppError::BrandNotInScope(_) | AppError::EvidenceLinkInvalid => StatusCode::FORBIDDEN,
             AppError::EvidenceLinkExpired | AppError::ReportWithdrawn | AppError::ReportErased => {

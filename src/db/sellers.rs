@@ -24,6 +24,8 @@ pub struct SellerRef {
     pub seller_key: String,
     pub display_name: String,
     pub store_url: Option<String>,
+    /// Known only by a name buyers typed: no store a reply's code could be checked on.
+    pub name_based: bool,
 }
 
 /// The seller at `/sellers/{marketplace}/{seller_key}`, if any, or the one it was merged into;
@@ -36,7 +38,7 @@ pub async fn find_by_key(
     seller_key: &str,
 ) -> sqlx::Result<Option<SellerRef>> {
     sqlx::query_as(
-        "select k.seller_id, k.seller_key, k.display_name, k.store_url
+        "select k.seller_id, k.seller_key, k.display_name, k.store_url, k.name_based
          from seller s join seller k on k.seller_id = coalesce(s.merged_into, s.seller_id)
          where s.marketplace = $1 and s.seller_key = $2",
     )

@@ -371,3 +371,34 @@ async fn purge_forgets_the_contacts_of_replies_rejected_or_replaced_long_enough_
         .expect("purge");
     assert_eq!(again.reply_contacts, 0);
 }
+
+#[tokio::test]
+async fn a_seller_known_only_by_a_typed_name_takes_no_reply() {
+    let app = TestApp::spawn().await;
+    let mut report = crate::helpers::valid_report();
+    report["seller_url"] = serde_json::Value::Null;
+    report["seller_name"] = serde_json::json!("Sunshine Fashion Outlet");
+    let filed: serde_json::Value = app
+        .post_report_json(&report)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let seller = &filed["seller"];
+    let path = format!(
+        "/sellers/{}/{}",
+        seller["marketplace"].as_str().expect("marketplace"),
+        seller["seller_key"].as_str().expect("key")
+    );
+    let page = app.get(&path).await.text().await.expect("page");
+    assert!(!page.contains("Are you this seller?"), "{page}");
+    assert!(page.contains("replies cannot be checked"), "{page}");
+    let form = app.get(&format!("{path}/reply")).await;
+    assert_eq!(form.status(), 409);
+    assert!(
+        form.text()
+            .await
+            .expect("body")
+            .contains("known only by the name")
+    );
+}

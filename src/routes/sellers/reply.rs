@@ -74,6 +74,11 @@ async fn find_seller(
     let seller = db::sellers::find_by_key(conn, marketplace, seller_key)
         .await?
         .ok_or(AppError::SellerNotFound)?;
+    // The code proves control of a store only where there is one: anyone could publish a
+    // listing under a typed name on a site of their own and put the code there.
+    if seller.name_based {
+        return Err(AppError::ReplyNeedsStore);
+    }
     let shown = ReplySeller {
         name: seller.display_name.clone(),
         marketplace_name: marketplace.display_name(),
