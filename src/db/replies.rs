@@ -29,10 +29,15 @@ pub struct ReplyWrite<'a> {
 /// Stores a pending reply.
 #[tracing::instrument(skip_all)]
 pub async fn insert(conn: &mut PgConnection, reply: &ReplyWrite<'_>) -> sqlx::Result<()> {
+    // The seller row is read with a share lock: a merge moving this seller's replies commits
+    // first, and the reply then goes to the seller it was merged into, not the alias left
+    // behind (where nobody would ever see it).
     sqlx::query(
         "insert into seller_reply (public_id, seller_id, statement, contact_email,
                                    verification_code)
-         values ($1, $2, $3, $4, $5)",
+         select $1, coalesce(s.merged_into, s.seller_id), $3, $4, $5
+         from seller s where s.seller_id = $2
+         for share",
     )
     .bind(reply.public_id)
     .bind(reply.seller_id)

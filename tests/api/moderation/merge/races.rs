@@ -187,3 +187,57 @@ async fn a_report_verified_while_a_merge_moves_it_is_verified_all_the_same() {
     let kept = json(&app, "/api/v1/sellers/aliexpress/2222").await;
     assert_eq!(kept["counts"]["verified"], 1, "{kept}");
 }
+
+#[tokio::test]
+async fn a_reply_sent_while_its_seller_is_being_merged_goes_to_the_kept_seller() {
+    let app = TestApp::spawn().await;
+    let ana = app.moderator("ana@example.org", false).await;
+    file(&app, &at_store(1, "1111", "Shop A", "a@example.com")).await;
+    file(&app, &at_store(2, "2222", "Shop B", "b@example.com")).await;
+    let form = app
+        .get("/sellers/aliexpress/1111/reply")
+        .await
+        .text()
+        .await
+        .expect("form");
+    let csrf = crate::helpers::csrf_token_in(&form);
+    let mut blocker = app.db.begin().await.expect("transaction");
+    sqlx::query("select 1 from seller where seller_key = '1111' for update")
+        .execute(&mut *blocker)
+        .await
+        .expect("lock");
+    let pause = |ms| tokio::time::sleep(std::time::Duration::from_millis(ms));
+    let (merged, sent, ()) = tokio::join!(
+        merge(
+            &ana,
+            "/moderation/sellers/aliexpress/1111",
+            "aliexpress/2222"
+        ),
+        async {
+            pause(150).await;
+            app.client
+                .post(app.url("/sellers/aliexpress/1111/reply"))
+                .form(&[
+                    ("csrf_token", csrf.as_str()),
+                    ("statement", "Our goods are genuine."),
+                    ("email", "owner@example.net"),
+                ])
+                .send()
+                .await
+                .expect("reply")
+        },
+        async {
+            pause(600).await;
+            blocker.rollback().await.expect("rollback");
+        }
+    );
+    assert_eq!(merged.status(), 303);
+    assert_eq!(sent.status(), 200);
+    let under: String = sqlx::query_scalar(
+        "select s.seller_key from seller_reply r join seller s using (seller_id)",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("reply");
+    assert_eq!(under, "2222");
+}
