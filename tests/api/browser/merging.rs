@@ -2,25 +2,11 @@
 //! (first with a mistake), and the merged seller's public address leads to the kept one; every
 //! moderation page on the way passes axe-core, on a desktop and a phone screen.
 
-use serde_json::json;
-
 use super::accessibility::{assert_accessible, axe_available, violations_here};
 use super::{browser_available, click, fill, start_browser, text_of};
-use crate::helpers::{TestApp, valid_report};
+use crate::helpers::TestApp;
 use crate::moderation::PASSWORD;
-
-/// `valid_report()` on listing `n` of AliExpress store `store`, by `email`.
-fn at_store(n: u64, store: &str, name: &str, email: &str) -> serde_json::Value {
-    let mut report = valid_report();
-    report["listing_url"] = json!(format!(
-        "https://www.aliexpress.com/item/{}.html",
-        1_005_000_000_000_000 + n
-    ));
-    report["seller_url"] = json!(format!("https://www.aliexpress.com/store/{store}"));
-    report["seller_name"] = json!(name);
-    report["email"] = json!(email);
-    report
-}
+use crate::moderation::merge::at_store;
 
 #[tokio::test]
 async fn a_moderator_merges_two_sellers_in_a_browser_and_the_old_page_leads_to_the_kept_one() {
@@ -53,7 +39,7 @@ async fn a_moderator_merges_two_sellers_in_a_browser_and_the_old_page_leads_to_t
         "/moderation/find?q=bag+heaven",
         "/moderation/find?q=x",
         "/moderation/sellers/aliexpress/1111",
-        "/moderation/brands/louis-vuitton",
+        "/moderation/brands/acme",
     ];
     for (width, height) in [(1200, 1600), (320, 800)] {
         browser

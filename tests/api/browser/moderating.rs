@@ -5,26 +5,12 @@
 //! axe-core, and screenshots of the queue and of the seller page are kept for people to look
 //! at (`target/screenshots/`).
 
-use fantoccini::Locator;
-use serde_json::json;
-
 use super::accessibility::{assert_accessible, axe_available};
 use super::{browser_available, fill, save_screenshot, start_browser, submit, text_of};
-use crate::helpers::{TestApp, valid_report};
+use crate::helpers::TestApp;
 use crate::moderation::PASSWORD;
-
-/// `valid_report()` on listing `n` of AliExpress store `store`, by `email`.
-fn at_store(n: u64, store: &str, email: &str) -> serde_json::Value {
-    let mut report = valid_report();
-    report["listing_url"] = json!(format!(
-        "https://www.aliexpress.com/item/{}.html",
-        1_005_000_000_000_000 + n
-    ));
-    report["seller_url"] = json!(format!("https://www.aliexpress.com/store/{store}"));
-    report["seller_name"] = json!("Bag Heaven");
-    report["email"] = json!(email);
-    report
-}
+use crate::moderation::merge::at_store;
+use fantoccini::Locator;
 
 #[tokio::test]
 async fn a_moderator_verifies_a_report_approves_a_reply_and_merges_two_sellers_in_a_browser() {
@@ -36,7 +22,12 @@ async fn a_moderator_verifies_a_report_approves_a_reply_and_merges_two_sellers_i
     let mut ids = Vec::new();
     for (n, store) in [(1, "1111"), (2, "1111"), (3, "2222")] {
         let filed = app
-            .post_report_json(&at_store(n, store, &format!("buyer{n}@example.com")))
+            .post_report_json(&at_store(
+                n,
+                store,
+                "Bag Heaven",
+                &format!("buyer{n}@example.com"),
+            ))
             .await;
         assert_eq!(filed.status(), 201);
         let body: serde_json::Value = filed.json().await.expect("json");

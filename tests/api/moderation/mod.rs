@@ -7,7 +7,7 @@ mod cli;
 mod evidence;
 mod flags;
 mod login;
-mod merge;
+pub mod merge;
 mod moderators;
 mod names;
 mod queue;

@@ -9,6 +9,22 @@ use super::{at_store, merge, moved};
 use crate::helpers::TestApp;
 use crate::takedowns::file;
 
+/// A transaction holding store `key`'s seller row: what runs beside it queues behind it, in
+/// the order it started, until the transaction rolls back.
+async fn hold_store(app: &TestApp, key: &str) -> sqlx::Transaction<'static, sqlx::Postgres> {
+    let mut blocker = app.db.begin().await.expect("transaction");
+    sqlx::query("select 1 from seller where seller_key = $1 for update")
+        .bind(key)
+        .execute(&mut *blocker)
+        .await
+        .expect("lock");
+    blocker
+}
+
+fn pause(ms: u64) -> tokio::time::Sleep {
+    tokio::time::sleep(std::time::Duration::from_millis(ms))
+}
+
 #[tokio::test]
 async fn concurrent_merges_along_a_chain_still_leave_every_merged_seller_one_hop_away() {
     let app = TestApp::spawn().await;
@@ -23,12 +39,7 @@ async fn concurrent_merges_along_a_chain_still_leave_every_merged_seller_one_hop
     }
     // Holding store 2222's row, both merges (2222 into 3333, then 1111 into 2222) read what
     // they check before either can write.
-    let mut blocker = app.db.begin().await.expect("transaction");
-    sqlx::query("select 1 from seller where seller_key = '2222' for update")
-        .execute(&mut *blocker)
-        .await
-        .expect("lock");
-    let pause = |ms| tokio::time::sleep(std::time::Duration::from_millis(ms));
+    let blocker = hold_store(&app, "2222").await;
     let (first, second, ()) = tokio::join!(
         merge(
             &bo,
@@ -77,12 +88,7 @@ async fn a_report_withdrawn_while_a_merge_moves_it_is_withdrawn_all_the_same() {
     let filed = file(&app, &at_store(1, "1111", "Shop A", "a@example.com")).await;
     file(&app, &at_store(2, "2222", "Shop B", "b@example.com")).await;
     // Holding store 1111's row, the merge waits for it first and the withdrawal after it.
-    let mut blocker = app.db.begin().await.expect("transaction");
-    sqlx::query("select 1 from seller where seller_key = '1111' for update")
-        .execute(&mut *blocker)
-        .await
-        .expect("lock");
-    let pause = |ms| tokio::time::sleep(std::time::Duration::from_millis(ms));
+    let blocker = hold_store(&app, "1111").await;
     let id = filed["id"].as_str().expect("id");
     let token = filed["manage_token"].as_str();
     let (merged, withdrawn, ()) = tokio::join!(
@@ -120,12 +126,7 @@ async fn a_report_filed_while_its_seller_is_being_merged_lands_under_the_kept_se
     file(&app, &at_store(2, "2222", "Shop B", "b@example.com")).await;
     // Holding store 1111's row: the merge waits for it first, then the report looks the store
     // up (not merged yet) and waits for it too.
-    let mut blocker = app.db.begin().await.expect("transaction");
-    sqlx::query("select 1 from seller where seller_key = '1111' for update")
-        .execute(&mut *blocker)
-        .await
-        .expect("lock");
-    let pause = |ms| tokio::time::sleep(std::time::Duration::from_millis(ms));
+    let blocker = hold_store(&app, "1111").await;
     let (merged, filed, ()) = tokio::join!(
         merge(
             &ana,
@@ -159,12 +160,7 @@ async fn a_report_verified_while_a_merge_moves_it_is_verified_all_the_same() {
     file(&app, &at_store(2, "2222", "Shop B", "b@example.com")).await;
     // Holding store 1111's row, the merge waits for it first and the verification after it:
     // once the merge commits, the report belongs to store 2222.
-    let mut blocker = app.db.begin().await.expect("transaction");
-    sqlx::query("select 1 from seller where seller_key = '1111' for update")
-        .execute(&mut *blocker)
-        .await
-        .expect("lock");
-    let pause = |ms| tokio::time::sleep(std::time::Duration::from_millis(ms));
+    let blocker = hold_store(&app, "1111").await;
     let id = filed["id"].as_str().expect("id");
     let verify = format!("/moderation/reports/{id}/verify");
     let (merged, verified, ()) = tokio::join!(
@@ -201,12 +197,7 @@ async fn a_reply_sent_while_its_seller_is_being_merged_goes_to_the_kept_seller()
         .await
         .expect("form");
     let csrf = crate::helpers::csrf_token_in(&form);
-    let mut blocker = app.db.begin().await.expect("transaction");
-    sqlx::query("select 1 from seller where seller_key = '1111' for update")
-        .execute(&mut *blocker)
-        .await
-        .expect("lock");
-    let pause = |ms| tokio::time::sleep(std::time::Duration::from_millis(ms));
+    let blocker = hold_store(&app, "1111").await;
     let (merged, sent, ()) = tokio::join!(
         merge(
             &ana,
