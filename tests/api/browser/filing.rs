@@ -40,28 +40,10 @@ async fn a_buyer_files_a_report_in_a_real_browser_and_anyone_finds_it_on_the_sel
         ),
         ("evidence", photo.to_str().expect("path")),
     ] {
-        browser
-            .find(Locator::Id(id))
-            .await
-            .expect(id)
-            .send_keys(value)
-            .await
-            .expect(id);
+        fill(&browser, id, value).await;
     }
-    browser
-        .find(Locator::Css("label[for=reason-missing_or_invalid_serial]"))
-        .await
-        .expect("reason label")
-        .click()
-        .await
-        .expect("tick reason by its label");
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+    click(&browser, "label[for=reason-missing_or_invalid_serial]").await;
+    click(&browser, "button[type=submit]").await;
 
     let receipt = browser
         .wait()
@@ -75,13 +57,7 @@ async fn a_buyer_files_a_report_in_a_real_browser_and_anyone_finds_it_on_the_sel
         .await
         .expect("manage link");
     let manage_url = manage.attr("href").await.expect("href").expect("has href");
-    let page = browser
-        .find(Locator::Css("main"))
-        .await
-        .expect("main")
-        .text()
-        .await
-        .expect("text");
+    let page = text_of(&browser, "main").await;
     assert!(
         page.contains("https://www.amazon.de/dp/B0C1234567"),
         "{page}"
@@ -121,33 +97,20 @@ async fn a_buyer_files_a_report_in_a_real_browser_and_anyone_finds_it_on_the_sel
 
     // Anyone can now find the seller by its store link, from the home page's search box.
     browser.goto(&app.url("/")).await.expect("home");
-    browser
-        .find(Locator::Id("q"))
-        .await
-        .expect("search box")
-        .send_keys("https://www.amazon.de/sp?seller=A3JWKAKR8XB7XF")
-        .await
-        .expect("type");
-    browser
-        .find(Locator::Css("form[role=search] button"))
-        .await
-        .expect("search button")
-        .click()
-        .await
-        .expect("search");
+    fill(
+        &browser,
+        "q",
+        "https://www.amazon.de/sp?seller=A3JWKAKR8XB7XF",
+    )
+    .await;
+    click(&browser, "form[role=search] button").await;
     let title = browser
         .wait()
         .for_element(Locator::Id("seller-title"))
         .await
         .expect("seller page");
     assert_eq!(title.text().await.expect("text"), "Cheap Deals GmbH");
-    let seller_page = browser
-        .find(Locator::Css("main"))
-        .await
-        .expect("main")
-        .text()
-        .await
-        .expect("text");
+    let seller_page = text_of(&browser, "main").await;
     assert!(seller_page.contains("AirPods Pro"), "{seller_page}");
     assert!(seller_page.contains("Apple"), "{seller_page}");
     assert!(
@@ -185,25 +148,12 @@ async fn a_buyer_files_a_report_in_a_real_browser_and_anyone_finds_it_on_the_sel
         .expect("outcome");
     assert_eq!(recorded.status(), 200);
     browser.refresh().await.expect("reload");
-    let outcome = browser
-        .wait()
-        .for_element(Locator::Css(".outcome-list li"))
-        .await
-        .expect("outcomes section")
-        .text()
-        .await
-        .expect("text");
+    let outcome = text_of(&browser, ".outcome-list li").await;
     assert!(
         outcome.contains("Confirmed counterfeit by the brand owner"),
         "{outcome}"
     );
-    let label = browser
-        .find(Locator::Css(".reputation .label-badge"))
-        .await
-        .expect("label")
-        .text()
-        .await
-        .expect("text");
+    let label = text_of(&browser, ".reputation .label-badge").await;
     assert_eq!(label, "Confirmed counterfeits");
     save_screenshot(&browser, "seller-confirmed").await;
 
@@ -212,20 +162,8 @@ async fn a_buyer_files_a_report_in_a_real_browser_and_anyone_finds_it_on_the_sel
         .goto(&app.url("/reports/new"))
         .await
         .expect("open form");
-    browser
-        .find(Locator::Id("listing_url"))
-        .await
-        .expect("field")
-        .send_keys("javascript:alert(1)")
-        .await
-        .expect("type");
-    browser
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+    fill(&browser, "listing_url", "javascript:alert(1)").await;
+    click(&browser, "button[type=submit]").await;
     let error = browser
         .wait()
         .for_element(Locator::Id("listing_url-error"))
