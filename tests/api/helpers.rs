@@ -119,6 +119,7 @@ impl TestApp {
             "fakewatch_test_{}",
             random_token(9).to_lowercase().replace('-', "_")
         );
+        create_test_database(&db_name).await;
         let mut database_url = url::Url::parse(&server_url()).expect("test database URL");
         database_url.set_path(&db_name);
         let data_dir = std::env::temp_dir().join(&db_name);
@@ -448,6 +449,93 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         drop_database_and_dir(self.db_name.clone(), self.data_dir.clone());
     }
+}
+
+/// Creates a test's database as a copy of the migrated template, which is made once for
+/// this set of migrations: copying is a file copy, where migrating every test's database
+/// from nothing ran every migration each time.
+pub async fn create_test_database(name: &str) {
+    let template = migrated_template().await;
+    let mut conn = maintenance_connection().await;
+    let sql = format!("create database \"{name}\" template \"{template}\"");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("create database {name} from {template}: {e}"));
+    let _ = conn.close().await;
+}
+
+async fn maintenance_connection() -> sqlx::PgConnection {
+    let options = PgConnectOptions::from_str(&server_url()).expect("test database URL");
+    sqlx::PgConnection::connect_with(&options)
+        .await
+        .expect("connect to the test database server")
+}
+
+/// The name of a database holding every migration of this build, made on first use. Its
+/// name carries the migrations' checksums, so a changed migration gets a template of its
+/// own, and runs side by side (other checkouts, other test binaries) share a finished one.
+async fn migrated_template() -> &'static str {
+    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            use sha2::Digest;
+            let mut digest = sha2::Sha256::new();
+            for migration in fakewatch::db::MIGRATOR.iter() {
+                digest.update(migration.version.to_le_bytes());
+                digest.update(&migration.checksum);
+            }
+            let name = format!(
+                "fakewatch_template_{}",
+                &hex::encode(digest.finalize())[..16]
+            );
+            let mut conn = maintenance_connection().await;
+            let exists: bool =
+                sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+                    .bind(&name)
+                    .fetch_one(&mut conn)
+                    .await
+                    .expect("look for the template");
+            if !exists {
+                // Built under a name of its own and renamed when complete, so that a run
+                // that starts meanwhile never copies a half-migrated template.
+                let building = format!(
+                    "{name}_{}",
+                    random_token(6).to_lowercase().replace('-', "_")
+                );
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "create database \"{building}\""
+                )))
+                .execute(&mut conn)
+                .await
+                .expect("create the template");
+                let mut url = url::Url::parse(&server_url()).expect("test database URL");
+                url.set_path(&building);
+                let mut template = sqlx::PgConnection::connect(url.as_str())
+                    .await
+                    .expect("connect to the template");
+                fakewatch::db::MIGRATOR
+                    .run(&mut template)
+                    .await
+                    .expect("migrate the template");
+                template.close().await.expect("close the template");
+                let renamed = format!("alter database \"{building}\" rename to \"{name}\"");
+                if sqlx::query(sqlx::AssertSqlSafe(renamed))
+                    .execute(&mut conn)
+                    .await
+                    .is_err()
+                {
+                    // Another run finished the same template first.
+                    let drop = format!("drop database if exists \"{building}\"");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(drop))
+                        .execute(&mut conn)
+                        .await;
+                }
+            }
+            let _ = conn.close().await;
+            name
+        })
+        .await
 }
 
 /// Drops a test's database and deletes its data directory. Called from `Drop`, which runs
