@@ -262,6 +262,15 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<crate::db::constraint::WriteError> for AppError {
+    fn from(err: crate::db::constraint::WriteError) -> Self {
+        match err {
+            crate::db::constraint::WriteError::Refused(errors) => AppError::Validation(errors),
+            crate::db::constraint::WriteError::Db(err) => err.into(),
+        }
+    }
+}
+
 /// SQLSTATEs that mean "the database is not there right now": connection exceptions (class
 /// 08), shutdowns and restarts (57P01–57P03), too many connections (53300).
 fn is_unavailable(code: &str) -> bool {

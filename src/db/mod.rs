@@ -1,10 +1,19 @@
 //! All SQL lives here: small named functions taking a connection or transaction.
 //! Handlers open transactions and orchestrate; this layer knows SQL and domain types only.
+//!
+//! - Static statements use `query!`, `query_as!` and `query_scalar!`: the compiler checks
+//!   them against the schema through the committed `.sqlx/` data (see `.cargo/config.toml`),
+//!   so a renamed column or a wrong type fails the build, not a request.
+//! - Runtime SQL (`sqlx::query*` with a string) remains only where the statement is built at
+//!   run time, and each such place says why next to it.
+//! - Text columns holding a domain enum decode into the enum here ([`types`]); constraint
+//!   refusals become field errors next to the query that can raise them ([`constraint`]).
 
 pub mod audit;
 pub mod brand_page;
 pub mod brands;
 pub mod confirmations;
+pub mod constraint;
 pub mod curation;
 pub mod evidence;
 pub mod home;
@@ -23,12 +32,14 @@ pub mod search;
 pub mod seller_page;
 pub mod sellers;
 pub mod takedowns;
+pub mod types;
 
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
+use sqlx::{ConnectOptions, Connection, PgConnection, PgPool, Postgres};
 
 use crate::config::Config;
 
@@ -84,12 +95,15 @@ async fn prepare_with(
         .log_statements(tracing::log::LevelFilter::Debug);
     // A host that drops packets would otherwise hang start-up for minutes.
     let connect_timeout = Duration::from_secs(config.db_timeout_secs.max(1) * 2);
-    tokio::time::timeout(connect_timeout, create_database_if_missing(&options, &url))
-        .await
-        .map_err(|_| DbSetupError::Unreachable {
-            url: url.clone(),
-            source: sqlx::Error::PoolTimedOut,
-        })??;
+    tokio::time::timeout(
+        connect_timeout,
+        create_database_if_missing(&config.database_url, &url),
+    )
+    .await
+    .map_err(|_| DbSetupError::Unreachable {
+        url: url.clone(),
+        source: sqlx::Error::PoolTimedOut,
+    })??;
     // Migrations run on a connection of their own, free of the service's statement timeout.
     let mut conn = PgConnection::connect_with(&options)
         .await
@@ -119,31 +133,14 @@ async fn prepare_with(
         .map_err(|source| DbSetupError::Unreachable { url, source })
 }
 
-/// Connects to the server's maintenance database to create ours when it is missing, so that
-/// a fresh machine needs no manual `createdb`.
-async fn create_database_if_missing(
-    options: &PgConnectOptions,
-    url: &str,
-) -> Result<(), DbSetupError> {
-    let name = options.get_database().unwrap_or("postgres").to_owned();
-    let mut conn = match PgConnection::connect_with(&options.clone().database("postgres")).await {
-        Ok(conn) => conn,
-        // Some hosted servers refuse connections to `postgres`; try ours directly then.
-        Err(err @ sqlx::Error::Database(_)) => {
-            return match PgConnection::connect_with(options).await {
-                Ok(conn) => conn
-                    .close()
-                    .await
-                    .map_err(|source| DbSetupError::Unreachable {
-                        url: url.to_owned(),
-                        source,
-                    }),
-                Err(_) => Err(DbSetupError::Unreachable {
-                    url: url.to_owned(),
-                    source: err,
-                }),
-            };
-        }
+/// Creates our database when it is missing, so that a fresh machine needs no manual
+/// `createdb`.
+async fn create_database_if_missing(database_url: &str, url: &str) -> Result<(), DbSetupError> {
+    let exists = match Postgres::database_exists(database_url).await {
+        Ok(exists) => exists,
+        // Some hosted servers refuse connections to their maintenance database: ours may
+        // exist all the same, and the migrations' connection that follows says if it doesn't.
+        Err(sqlx::Error::Database(_)) => return Ok(()),
         Err(source) => {
             return Err(DbSetupError::Unreachable {
                 url: url.to_owned(),
@@ -151,26 +148,16 @@ async fn create_database_if_missing(
             });
         }
     };
-    let exists: bool =
-        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-            .bind(&name)
-            .fetch_one(&mut conn)
-            .await
-            .map_err(|source| DbSetupError::Unreachable {
-                url: url.to_owned(),
-                source,
-            })?;
     if !exists {
-        // Identifiers cannot be bound as parameters; quote it as PostgreSQL does.
-        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-        let created = sqlx::query(sqlx::AssertSqlSafe(format!("create database {quoted}")))
-            .execute(&mut conn)
-            .await;
-        match created {
-            Ok(_) => tracing::info!(database = %name, "created database"),
+        match Postgres::create_database(database_url).await {
+            Ok(()) => tracing::info!(%url, "created database"),
             // Another instance created it in the meantime: fine.
             Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
             Err(source) => {
+                let name = PgConnectOptions::from_str(database_url)
+                    .ok()
+                    .and_then(|o| o.get_database().map(str::to_owned))
+                    .unwrap_or_default();
                 return Err(DbSetupError::CreateFailed {
                     name,
                     url: url.to_owned(),
@@ -179,11 +166,13 @@ async fn create_database_if_missing(
             }
         }
     }
-    let _ = conn.close().await;
     Ok(())
 }
 
 /// Answers whether the database responds, for `/healthz`.
 pub async fn ping(pool: &PgPool) -> Result<(), sqlx::Error> {
-    sqlx::query("select 1").execute(pool).await.map(|_| ())
+    sqlx::query!("select 1 as alive")
+        .fetch_one(pool)
+        .await
+        .map(|_| ())
 }

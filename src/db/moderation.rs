@@ -1,41 +1,12 @@
 //! Moderators' decisions: verifying and rejecting reports, hiding and showing evidence files.
 //! Each function runs inside the caller's transaction, which also writes the audit row
-//! (`db::audit::record`). Also how the text columns of moderation come out typed.
+//! (`db::audit::record`).
 
-use sqlx::postgres::{PgTypeInfo, PgValueRef};
-use sqlx::{Decode, PgConnection, Postgres, Type};
+use sqlx::PgConnection;
 
-use crate::domain::Marketplace;
+use crate::domain::moderation::RejectReason;
 use crate::domain::moderation::decision::Standing;
-use crate::domain::moderation::{Action, RejectReason};
 use crate::domain::status::ReportStatus;
-
-/// Text columns holding one of a domain enum's names decode straight into the enum, and a name
-/// the code does not know is a decoding error rather than a silent fallback.
-macro_rules! decode_text_as {
-    ($($ty:ty),*) => {$(
-        impl Type<Postgres> for $ty {
-            fn type_info() -> PgTypeInfo {
-                <&str as Type<Postgres>>::type_info()
-            }
-
-            fn compatible(ty: &PgTypeInfo) -> bool {
-                <&str as Type<Postgres>>::compatible(ty)
-            }
-        }
-
-        impl<'r> Decode<'r, Postgres> for $ty {
-            fn decode(value: PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-                let text = <&str as Decode<Postgres>>::decode(value)?;
-                text.parse::<$ty>().map_err(|_| {
-                    format!("{text:?} is not a {}", stringify!($ty)).into()
-                })
-            }
-        }
-    )*};
-}
-
-decode_text_as!(ReportStatus, RejectReason, Action, Marketplace);
 
 /// A report locked for a decision.
 #[derive(Debug, Clone, sqlx::FromRow)]
