@@ -173,7 +173,7 @@ async fn show(
 
 fn entry_view(row: AuditRow) -> EntryView {
     let at = row.created_at.to_offset(time::UtcOffset::UTC);
-    let kind = row.action.subject();
+    let kind = row.subject_kind;
     EntryView {
         when: format!(
             "{} {:02}:{:02}:{:02} UTC",
