@@ -7,6 +7,12 @@
 //! Filtering by a flag evaluates the flag report by report, oldest first, over at most
 //! [`FLAG_SCAN`] waiting reports per page; when fewer than a page of them carry the flag, a
 //! second statement says how far the page looked, and where the next one goes on.
+//!
+//! Runtime SQL, unlike the rest of `db/`: the statement is assembled per request, from the
+//! filters given (marketplace, brand, position each add a condition or none) and from the flag
+//! chosen (each flag's condition is a different subquery), so there is no one static statement
+//! for `query!` to check. The tests of `tests/api/moderation/queue.rs` and `flags.rs` run every
+//! fragment against the schema instead.
 
 mod sql;
 
@@ -15,6 +21,7 @@ use sqlx::PgConnection;
 use sqlx::types::Json;
 use time::OffsetDateTime;
 
+use super::types::from_name;
 use crate::domain::Marketplace;
 use crate::domain::moderation::flags::{Flag, Signals};
 use crate::domain::reason::Reason;
@@ -102,16 +109,22 @@ pub struct QueuePage {
 }
 
 /// One page of the queue.
-#[tracing::instrument(skip_all, fields(flag = filter.flag.map(Flag::as_str)))]
+#[tracing::instrument(
+    skip_all,
+    fields(
+        flag = filter.flag.map(Flag::as_str),
+        marketplace = filter.marketplace.map(Marketplace::as_str),
+        brand = filter.brand_slug.as_deref(),
+        items,
+        scanned,
+    )
+)]
 pub async fn page(conn: &mut PgConnection, filter: &QueueFilter) -> sqlx::Result<QueuePage> {
     let rows: Vec<Row> = sql::page_query(filter)
         .build_query_as()
         .fetch_all(&mut *conn)
         .await?;
-    let mut items = rows
-        .into_iter()
-        .map(QueueItem::try_from)
-        .collect::<sqlx::Result<Vec<_>>>()?;
+    let mut items: Vec<QueueItem> = rows.into_iter().map(QueueItem::from).collect();
     let more_matched = items.len() as i64 > PER_PAGE;
     items.truncate(PER_PAGE as usize);
     let last_shown = items.last().map(|i| i.public_id.clone());
@@ -129,6 +142,9 @@ pub async fn page(conn: &mut PgConnection, filter: &QueueFilter) -> sqlx::Result
             (next, Some(scanned))
         }
     };
+    let span = tracing::Span::current();
+    span.record("items", items.len());
+    span.record("scanned", scanned);
     Ok(QueuePage {
         items,
         next_after,
@@ -155,7 +171,7 @@ struct Row {
     brand_slug: String,
     brand_name: String,
     product_title: Option<String>,
-    reasons: Vec<String>,
+    reasons: Vec<Reason>,
     description: String,
     confirmed: bool,
     moderated_at: Option<OffsetDateTime>,
@@ -176,41 +192,36 @@ struct Row {
     other_names: Vec<String>,
 }
 
+/// A neighbour as the statement lists it in JSON; it reads straight into [`OtherReport`].
 #[derive(Debug, Deserialize)]
 struct OtherJson {
     public_id: String,
-    status: String,
+    #[serde(deserialize_with = "from_name")]
+    status: ReportStatus,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     seller_name: String,
     brand_name: String,
 }
 
-fn others(count: i64, Json(listed): Json<Vec<OtherJson>>) -> sqlx::Result<Others> {
+fn others(count: i64, Json(listed): Json<Vec<OtherJson>>) -> Others {
     let listed = listed
         .into_iter()
-        .map(|o| {
-            let status = o.status.parse().map_err(|_| {
-                sqlx::Error::Decode(format!("{:?} is not a report status", o.status).into())
-            })?;
-            Ok(OtherReport {
-                public_id: o.public_id,
-                status,
-                created_at: o.created_at,
-                seller_name: o.seller_name,
-                brand_name: o.brand_name,
-            })
+        .map(|o| OtherReport {
+            public_id: o.public_id,
+            status: o.status,
+            created_at: o.created_at,
+            seller_name: o.seller_name,
+            brand_name: o.brand_name,
         })
-        .collect::<sqlx::Result<Vec<_>>>()?;
-    Ok(Others { count, listed })
+        .collect();
+    Others { count, listed }
 }
 
-impl TryFrom<Row> for QueueItem {
-    type Error = sqlx::Error;
-
-    fn try_from(row: Row) -> sqlx::Result<Self> {
+impl From<Row> for QueueItem {
+    fn from(row: Row) -> Self {
         let contradicted_name = row.contradicted_name;
-        Ok(QueueItem {
+        QueueItem {
             public_id: row.public_id,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -221,22 +232,14 @@ impl TryFrom<Row> for QueueItem {
             brand_slug: row.brand_slug,
             brand_name: row.brand_name,
             product_title: row.product_title,
-            reasons: row
-                .reasons
-                .iter()
-                .map(|r| {
-                    r.parse().map_err(|_| {
-                        sqlx::Error::Decode(format!("{r:?} is not a report reason").into())
-                    })
-                })
-                .collect::<sqlx::Result<Vec<_>>>()?,
+            reasons: row.reasons,
             description: row.description,
             confirmed: row.confirmed,
             moderated_at: row.moderated_at,
             evidence: row.evidence.0,
-            same_reporter: others(row.same_reporter_count, row.same_reporter_listed)?,
-            same_listing: others(row.same_listing_count, row.same_listing_listed)?,
-            same_seller: others(row.same_seller_count, row.same_seller_listed)?,
+            same_reporter: others(row.same_reporter_count, row.same_reporter_listed),
+            same_listing: others(row.same_listing_count, row.same_listing_listed),
+            same_seller: others(row.same_seller_count, row.same_seller_listed),
             signals: Signals {
                 first_time_reporter: row.first_time,
                 first_time_reports_on_seller: row.burst_reports,
@@ -251,6 +254,6 @@ impl TryFrom<Row> for QueueItem {
                 },
                 contradicted_name,
             },
-        })
+        }
     }
 }

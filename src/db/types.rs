@@ -2,6 +2,7 @@
 //! once, here: a name the code does not know is a decoding error (the request fails and the
 //! log says which value), never a silent fallback in a handler. Binding an enum writes its
 //! stable name. `domain` stays free of sqlx: the impls live on this side of the boundary.
+//! A reply's verification code is a text column of a fixed format, read the same way.
 
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
@@ -13,7 +14,7 @@ use crate::domain::moderation::flags::Flag;
 use crate::domain::moderation::{Action, RejectReason, SubjectKind};
 use crate::domain::outcome::Outcome;
 use crate::domain::reason::Reason;
-use crate::domain::reply::{ReplyRejectReason, ReplyStatus};
+use crate::domain::reply::{ReplyRejectReason, ReplyStatus, VerificationCode};
 use crate::domain::status::ReportStatus;
 
 macro_rules! text_column {
@@ -65,7 +66,26 @@ text_column!(
     ReplyStatus,
     ReportStatus,
     SubjectKind,
+    VerificationCode,
 );
+
+/// Serde's `deserialize_with` for a domain enum inside a JSON value a statement builds
+/// (`json_build_object`): read from its stored name like a text column, so that an unknown name
+/// fails the row here as well.
+pub(crate) fn from_name<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+{
+    let name = <String as serde::Deserialize>::deserialize(deserializer)?;
+    name.parse().map_err(|_| {
+        let ty = std::any::type_name::<T>();
+        serde::de::Error::custom(format!(
+            "{name:?} is not a {}",
+            ty.rsplit("::").next().unwrap_or(ty)
+        ))
+    })
+}
 
 #[cfg(test)]
 mod tests {

@@ -84,58 +84,103 @@ async fn show(
     moderator: ModeratorSession,
     WithRejection(Query(query), _): WithRejection<Query<AuditQuery>, AppError>,
 ) -> Result<AuditPage, AppError> {
-    let given = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    let mut errors = FieldErrors::new();
-    let action = given(&query.action).and_then(|a| match a.parse::<Action>() {
-        Ok(action) => Some(action),
-        Err(_) => {
-            errors.add("action", "Choose an action from the list.");
-            None
-        }
-    });
-    // Emails are stored folded; a typed one is folded alike (an unusable one finds nothing).
-    let email = given(&query.moderator).map(|m| moderator_email(&m).unwrap_or(m));
-    let subject = given(&query.subject);
-    let before = given(&query.before).and_then(|b| match b.parse::<i64>() {
-        Ok(id) if id > 0 => Some(id),
-        _ => {
-            errors.add("before", "Follow the log's own links to page through it.");
-            None
-        }
-    });
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-
-    let filter = AuditFilter {
-        action,
-        moderator_email: email.as_deref(),
-        subject_id: subject.as_deref(),
-        before_id: before,
-    };
+    let filters = Filters::parse(&query)?;
     let mut conn = state.db.acquire().await?;
-    let mut rows = db::audit::list(&mut conn, &filter, PER_PAGE + 1).await?;
+    let mut rows = db::audit::list(&mut conn, &filters.for_db(), PER_PAGE + 1).await?;
     drop(conn);
     let more = rows.len() as i64 > PER_PAGE;
     rows.truncate(PER_PAGE as usize);
 
-    let moderator_filter = email.clone().unwrap_or_default();
-    let subject_filter = subject.clone().unwrap_or_default();
-    let link = |before: Option<i64>| {
+    let next = rows
+        .last()
+        .filter(|_| more)
+        .map(|row| filters.link(Some(row.moderation_audit_id)));
+    Ok(AuditPage {
+        entries: rows.into_iter().map(entry_view).collect(),
+        actions: Action::ALL
+            .into_iter()
+            .map(|a| ActionChoice {
+                value: a.as_str(),
+                label: a.label(),
+                selected: filters.action == Some(a),
+            })
+            .collect(),
+        filtered: filters.action.is_some() || filters.email.is_some() || filters.subject.is_some(),
+        first: filters.before.map(|_| filters.link(None)),
+        moderator_filter: filters.email.unwrap_or_default(),
+        subject_filter: filters.subject.unwrap_or_default(),
+        next,
+        moderator,
+    })
+}
+
+/// The page's filters, read from its query.
+struct Filters {
+    action: Option<Action>,
+    /// Folded as stored.
+    email: Option<String>,
+    subject: Option<String>,
+    before: Option<i64>,
+}
+
+impl Filters {
+    /// The filters given (blank ones are not), or a field error for each that is unusable.
+    fn parse(query: &AuditQuery) -> Result<Self, AppError> {
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let mut errors = FieldErrors::new();
+        let action = given(&query.action).and_then(|a| match a.parse::<Action>() {
+            Ok(action) => Some(action),
+            Err(_) => {
+                errors.add("action", "Choose an action from the list.");
+                None
+            }
+        });
+        // Emails are stored folded; a typed one is folded alike (an unusable one finds nothing).
+        let email = given(&query.moderator).map(|m| moderator_email(&m).unwrap_or(m));
+        let subject = given(&query.subject);
+        let before = given(&query.before).and_then(|b| match b.parse::<i64>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => {
+                errors.add("before", "Follow the log's own links to page through it.");
+                None
+            }
+        });
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        Ok(Filters {
+            action,
+            email,
+            subject,
+            before,
+        })
+    }
+
+    fn for_db(&self) -> AuditFilter<'_> {
+        AuditFilter {
+            action: self.action,
+            moderator_email: self.email.as_deref(),
+            subject_id: self.subject.as_deref(),
+            before_id: self.before,
+        }
+    }
+
+    /// The log with these filters, from the row before `before` (or from the newest).
+    fn link(&self, before: Option<i64>) -> String {
         let mut q = url::form_urlencoded::Serializer::new(String::new());
-        if let Some(action) = action {
+        if let Some(action) = self.action {
             q.append_pair("action", action.as_str());
         }
-        if !moderator_filter.is_empty() {
-            q.append_pair("moderator", &moderator_filter);
+        if let Some(email) = &self.email {
+            q.append_pair("moderator", email);
         }
-        if !subject_filter.is_empty() {
-            q.append_pair("subject", &subject_filter);
+        if let Some(subject) = &self.subject {
+            q.append_pair("subject", subject);
         }
         if let Some(before) = before {
             q.append_pair("before", &before.to_string());
@@ -146,34 +191,12 @@ async fn show(
         } else {
             format!("/moderation/audit?{q}")
         }
-    };
-    let next = rows
-        .last()
-        .filter(|_| more)
-        .map(|row| link(Some(row.moderation_audit_id)));
-    let first = before.map(|_| link(None));
-    Ok(AuditPage {
-        entries: rows.into_iter().map(entry_view).collect(),
-        actions: Action::ALL
-            .into_iter()
-            .map(|a| ActionChoice {
-                value: a.as_str(),
-                label: a.label(),
-                selected: action == Some(a),
-            })
-            .collect(),
-        filtered: action.is_some() || email.is_some() || subject.is_some(),
-        moderator_filter,
-        subject_filter,
-        next,
-        first,
-        moderator,
-    })
+    }
 }
 
 fn entry_view(row: AuditRow) -> EntryView {
     let at = row.created_at.to_offset(time::UtcOffset::UTC);
-    let kind = row.action.subject();
+    let kind = row.subject_kind;
     EntryView {
         when: format!(
             "{} {:02}:{:02}:{:02} UTC",

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{CookieJar, Form, WithRejection};
 use serde::Deserialize;
+use sqlx::PgConnection;
 
 use super::session::{self, ModeratorSession};
 use crate::db;
@@ -111,20 +112,29 @@ pub async fn login(
         let message = "This moderator account is disabled. Ask an admin.".to_owned();
         return Ok(again(StatusCode::FORBIDDEN, message, jar));
     }
+    start_session(&state, &mut conn, jar, account.moderator_id).await
+}
 
-    // A browser that signs in again gets a new session; the one its old cookie named ends.
+/// Starts a session for `moderator_id` and sends the browser to the queue with its cookie. A
+/// browser that signs in again gets a new session; the one its old cookie named ends.
+async fn start_session(
+    state: &AppState,
+    conn: &mut PgConnection,
+    jar: CookieJar,
+    moderator_id: i64,
+) -> Result<Response, AppError> {
     if let Some(old) = jar.get(session::COOKIE) {
-        db::moderators::end_session_by_token(&mut conn, &hash_token(old.value())).await?;
+        db::moderators::end_session_by_token(conn, &hash_token(old.value())).await?;
     }
     let token = security::random_token(32);
     db::moderators::start_session(
-        &mut conn,
-        account.moderator_id,
+        conn,
+        moderator_id,
         &hash_token(&token),
         state.config.moderator_session_hours,
     )
     .await?;
-    tracing::info!(moderator_id = account.moderator_id, "moderator signed in");
+    tracing::info!(moderator_id, "moderator signed in");
     let jar = jar.add(session::cookie(token, state.secure_cookies()));
     Ok((jar, Redirect::to("/moderation")).into_response())
 }

@@ -24,6 +24,7 @@ use super::session::back_to;
 use crate::db;
 use crate::db::audit::Change;
 use crate::db::curation::{BrandRecord, SellerRecord};
+use crate::db::merges::{BrandMoves, SellerMoves};
 use crate::domain::merge::{Side, merge_problem, parse_brand_ref, parse_seller_ref};
 use crate::domain::moderation::Action;
 use crate::error::AppError;
@@ -77,7 +78,7 @@ fn seller_facts(seller: &SellerRecord) -> Value {
 
 /// `POST /moderation/sellers/{marketplace}/{seller_key}/merge`: the seller becomes an alias of
 /// the one `into` names (`marketplace/seller_key`, its page or its store link).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(moderator_id = moderator.moderator_id))]
 async fn merge_seller(
     State(state): State<AppState>,
     moderator: ModeratorSession,
@@ -85,22 +86,45 @@ async fn merge_seller(
     WithRejection(Form(form), _): WithRejection<Form<MergeForm>, AppError>,
 ) -> Result<Response, AppError> {
     let seller = seller_in_path(&marketplace, seller_key)?;
-    let refuse = |message: String| Filled {
-        into: form.into.clone(),
-        ..Filled::error("into", message)
-    };
     let mut tx = state.db.begin().await?;
     db::merges::begin_merge(&mut tx, merge_time(&state)).await?;
     let source = db::curation::seller(&mut tx, &seller)
         .await?
         .ok_or(AppError::SellerNotFound)?;
-    let (requested, kept) = match seller_target(&mut tx, &form.into).await? {
+    let (requested, kept) = match checked_seller_target(&mut tx, &source, &form.into).await? {
         Ok(target) => target,
         Err(message) => {
             drop(tx);
-            let page = seller_page(&state, moderator, &seller, refuse(message)).await?;
+            let refused = Filled {
+                into: form.into.clone(),
+                ..Filled::error("into", message)
+            };
+            let page = seller_page(&state, moderator, &seller, refused).await?;
             return Ok(unprocessable(page));
         }
+    };
+    let moves =
+        apply_seller_merge(&mut tx, moderator.moderator_id, &source, &requested, &kept).await?;
+    tx.commit().await?;
+    tracing::info!(
+        reports = moves.reports,
+        listings = moves.listings,
+        "seller merged"
+    );
+    let kept_page = seller_page_path(&kept.reference);
+    Ok(back_to(form.back.as_deref(), &kept_page).into_response())
+}
+
+/// The seller `into` names and the one it leads to, when `source` may be merged into it; or
+/// why not.
+async fn checked_seller_target(
+    conn: &mut PgConnection,
+    source: &SellerRecord,
+    into: &str,
+) -> Result<Result<(SellerRecord, SellerRecord), String>, AppError> {
+    let (requested, kept) = match seller_target(conn, into).await? {
+        Ok(target) => target,
+        Err(message) => return Ok(Err(message)),
     };
     let (source_id, requested_id, kept_id) = (
         source.reference.to_string(),
@@ -111,62 +135,61 @@ async fn merge_seller(
         source.merged_into.as_ref().map(ToString::to_string),
         requested.merged_into.as_ref().map(ToString::to_string),
     );
-    if let Some(message) = merge_problem(
-        &seller_side(&source_id, &source, source_into.as_deref()),
+    match merge_problem(
+        &seller_side(&source_id, source, source_into.as_deref()),
         &seller_side(&requested_id, &requested, requested_into.as_deref()),
         &seller_side(&kept_id, &kept, None),
         "seller",
     ) {
-        drop(tx);
-        let page = seller_page(&state, moderator, &seller, refuse(message)).await?;
-        return Ok(unprocessable(page));
+        Some(message) => Ok(Err(message)),
+        None => Ok(Ok((requested, kept))),
     }
+}
 
-    db::merges::lock_sellers(&mut tx, [source.seller_id, kept.seller_id]).await?;
+/// Merges `source` into `kept` (which `requested` led to) under both sellers' locks, recounts
+/// the kept seller's shown name, and writes the audit row of `moderator_id`'s merge.
+async fn apply_seller_merge(
+    tx: &mut PgConnection,
+    moderator_id: i64,
+    source: &SellerRecord,
+    requested: &SellerRecord,
+    kept: &SellerRecord,
+) -> Result<SellerMoves, AppError> {
+    db::merges::lock_sellers(tx, [source.seller_id, kept.seller_id]).await?;
     // Read again under the locks: intake may have filed a report (and renamed) meanwhile.
     let reread = async |tx: &mut PgConnection, record: &SellerRecord| {
         db::curation::seller(tx, &record.reference)
             .await?
             .ok_or_else(|| AppError::internal("a locked seller vanished"))
     };
-    let (source, kept) = (
-        reread(&mut *tx, &source).await?,
-        reread(&mut *tx, &kept).await?,
+    let (source, kept) = (reread(tx, source).await?, reread(tx, kept).await?);
+    let moves = db::merges::merge_sellers(tx, source.seller_id, kept.seller_id).await?;
+    db::sellers::refresh_shown_name(tx, kept.seller_id).await?;
+    let after = reread(tx, &kept).await?;
+    let (source_id, kept_id, requested_id) = (
+        source.reference.to_string(),
+        kept.reference.to_string(),
+        requested.reference.to_string(),
     );
-    let moves = db::merges::merge_sellers(&mut tx, source.seller_id, kept.seller_id).await?;
-    db::sellers::refresh_shown_name(&mut tx, kept.seller_id).await?;
-    let after = reread(&mut *tx, &kept).await?;
-    db::audit::record(
-        &mut tx,
-        Some(moderator.moderator_id),
-        &Change {
-            action: Action::MergeSeller,
-            subject_id: &source_id,
-            before: json!({ "merged": seller_facts(&source), "kept": seller_facts(&kept) }),
-            after: json!({
-                "merged_into": kept_id,
-                "requested": (requested_id != kept_id).then_some(&requested_id),
-                "kept": seller_facts(&after),
-                "moved": {
-                    "reports": moves.reports,
-                    "listings": moves.listings,
-                    "new_spellings": moves.new_spellings,
-                    "repointed_sellers": moves.repointed,
-                    "replies": moves.replies,
-                },
-            }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(
-        moderator_id = moderator.moderator_id,
-        reports = moves.reports,
-        listings = moves.listings,
-        "seller merged"
-    );
-    let kept_page = seller_page_path(&kept.reference);
-    Ok(back_to(form.back.as_deref(), &kept_page).into_response())
+    let change = Change {
+        action: Action::MergeSeller,
+        subject_id: &source_id,
+        before: json!({ "merged": seller_facts(&source), "kept": seller_facts(&kept) }),
+        after: json!({
+            "merged_into": kept_id,
+            "requested": (requested_id != kept_id).then_some(&requested_id),
+            "kept": seller_facts(&after),
+            "moved": {
+                "reports": moves.reports,
+                "listings": moves.listings,
+                "new_spellings": moves.new_spellings,
+                "repointed_sellers": moves.repointed,
+                "replies": moves.replies,
+            },
+        }),
+    };
+    db::audit::record(tx, Some(moderator_id), &change).await?;
+    Ok(moves)
 }
 
 /// The seller `into` names, and the one it leads to (itself, or the one it was merged into);
@@ -215,86 +238,106 @@ fn brand_facts(brand: &BrandRecord) -> Value {
 
 /// `POST /moderation/brands/{slug}/merge`: the brand becomes an alias of the one `into` names
 /// (its slug, its name or its page).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(moderator_id = moderator.moderator_id))]
 async fn merge_brand(
     State(state): State<AppState>,
     moderator: ModeratorSession,
     Path(slug): Path<String>,
     WithRejection(Form(form), _): WithRejection<Form<MergeForm>, AppError>,
 ) -> Result<Response, AppError> {
-    let refuse = |message: String| Filled {
-        into: form.into.clone(),
-        ..Filled::error("into", message)
-    };
     let mut tx = state.db.begin().await?;
     db::merges::begin_merge(&mut tx, merge_time(&state)).await?;
     let source = db::curation::brand(&mut tx, &slug)
         .await?
         .ok_or(AppError::BrandNotFound)?;
-    let (requested, kept) = match brand_target(&mut tx, &form.into).await? {
+    let (requested, kept) = match checked_brand_target(&mut tx, &source, &form.into).await? {
         Ok(target) => target,
         Err(message) => {
             drop(tx);
-            let page = brand_page(&state, moderator, &slug, refuse(message)).await?;
+            let refused = Filled {
+                into: form.into.clone(),
+                ..Filled::error("into", message)
+            };
+            let page = brand_page(&state, moderator, &slug, refused).await?;
             return Ok(unprocessable(page));
         }
+    };
+    let moves =
+        apply_brand_merge(&mut tx, moderator.moderator_id, &source, &requested, &kept).await?;
+    tx.commit().await?;
+    tracing::info!(
+        reports = moves.reports,
+        listings = moves.listings,
+        "brand merged"
+    );
+    Ok(back_to(form.back.as_deref(), &brand_page_path(&kept.slug)).into_response())
+}
+
+/// The brand `into` names and the one it leads to, when `source` may be merged into it; or
+/// why not.
+async fn checked_brand_target(
+    conn: &mut PgConnection,
+    source: &BrandRecord,
+    into: &str,
+) -> Result<Result<(BrandRecord, BrandRecord), String>, AppError> {
+    let (requested, kept) = match brand_target(conn, into).await? {
+        Ok(target) => target,
+        Err(message) => return Ok(Err(message)),
     };
     let kept_side = Side {
         merged_into: None,
         ..brand_side(&kept)
     };
-    if let Some(message) = merge_problem(
-        &brand_side(&source),
+    match merge_problem(
+        &brand_side(source),
         &brand_side(&requested),
         &kept_side,
         "brand",
     ) {
-        drop(tx);
-        let page = brand_page(&state, moderator, &slug, refuse(message)).await?;
-        return Ok(unprocessable(page));
+        Some(message) => Ok(Err(message)),
+        None => Ok(Ok((requested, kept))),
     }
+}
 
-    db::merges::lock_brands(&mut tx, [source.brand_id, kept.brand_id]).await?;
+/// Merges `source` into `kept` (which `requested` led to) under both brands' locks, and writes
+/// the audit row of `moderator_id`'s merge.
+async fn apply_brand_merge(
+    tx: &mut PgConnection,
+    moderator_id: i64,
+    source: &BrandRecord,
+    requested: &BrandRecord,
+    kept: &BrandRecord,
+) -> Result<BrandMoves, AppError> {
+    db::merges::lock_brands(tx, [source.brand_id, kept.brand_id]).await?;
     let reread = async |tx: &mut PgConnection, slug: &str| {
         db::curation::brand(tx, slug)
             .await?
             .ok_or_else(|| AppError::internal("a locked brand vanished"))
     };
     let (source, kept) = (
-        reread(&mut *tx, &source.slug).await?,
-        reread(&mut *tx, &kept.slug).await?,
+        reread(tx, &source.slug).await?,
+        reread(tx, &kept.slug).await?,
     );
-    let moves = db::merges::merge_brands(&mut tx, source.brand_id, kept.brand_id).await?;
-    let after = reread(&mut *tx, &kept.slug).await?;
-    db::audit::record(
-        &mut tx,
-        Some(moderator.moderator_id),
-        &Change {
-            action: Action::MergeBrand,
-            subject_id: &source.slug,
-            before: json!({ "merged": brand_facts(&source), "kept": brand_facts(&kept) }),
-            after: json!({
-                "merged_into": kept.slug,
-                "requested": (requested.slug != kept.slug).then_some(&requested.slug),
-                "kept": brand_facts(&after),
-                "moved": {
-                    "reports": moves.reports,
-                    "listings": moves.listings,
-                    "new_rights_holders": moves.new_scopes,
-                    "repointed_brands": moves.repointed,
-                },
-            }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(
-        moderator_id = moderator.moderator_id,
-        reports = moves.reports,
-        listings = moves.listings,
-        "brand merged"
-    );
-    Ok(back_to(form.back.as_deref(), &brand_page_path(&kept.slug)).into_response())
+    let moves = db::merges::merge_brands(tx, source.brand_id, kept.brand_id).await?;
+    let after = reread(tx, &kept.slug).await?;
+    let change = Change {
+        action: Action::MergeBrand,
+        subject_id: &source.slug,
+        before: json!({ "merged": brand_facts(&source), "kept": brand_facts(&kept) }),
+        after: json!({
+            "merged_into": kept.slug,
+            "requested": (requested.slug != kept.slug).then_some(&requested.slug),
+            "kept": brand_facts(&after),
+            "moved": {
+                "reports": moves.reports,
+                "listings": moves.listings,
+                "new_rights_holders": moves.new_scopes,
+                "repointed_brands": moves.repointed,
+            },
+        }),
+    };
+    db::audit::record(tx, Some(moderator_id), &change).await?;
+    Ok(moves)
 }
 
 /// The brand `into` names (by its slug, or a spelling that is an alias of one), and the one it

@@ -165,8 +165,8 @@ fn pending_item(reply: PendingReply, histories: &HashMap<i64, Vec<ReplyRecord>>)
         })
         .collect();
     PendingItem {
-        marketplace_name: crate::domain::marketplace::display_name_of(&reply.marketplace),
-        seller_path: seller_path(&reply.marketplace, &reply.seller_key),
+        marketplace_name: reply.marketplace.display_name(),
+        seller_path: seller_path(reply.marketplace.as_str(), &reply.seller_key),
         id: reply.public_id,
         seller_name: reply.seller_name,
         store_url: reply.store_url,

@@ -197,6 +197,39 @@ async fn empty_and_overlong_names_come_back_with_the_field_error_and_change_noth
     assert_eq!(audit_rows(&app).await, 0);
 }
 
+/// The form's own checks are stricter than the database's, so this calls the writes directly:
+/// a name past the database's limit is the `display_name` field's error, not a failure.
+#[tokio::test]
+async fn names_the_database_refuses_are_the_display_name_fields_error() {
+    use fakewatch::db::constraint::WriteError;
+
+    let app = TestApp::spawn().await;
+    file(&app, &report(1, "Acme", "a@example.com")).await;
+    let (seller_id, brand_id): (i64, i64) = sqlx::query_as(
+        "select s.seller_id, b.brand_id from seller s, brand b
+         where s.seller_key = '1102345678' and b.slug = 'acme'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("the reported seller and brand");
+    let mut conn = app.db.acquire().await.expect("connection");
+    let seller =
+        fakewatch::db::curation::rename_seller(&mut conn, seller_id, &"x".repeat(301)).await;
+    let brand = fakewatch::db::curation::rename_brand(&mut conn, brand_id, &"x".repeat(121)).await;
+    for (what, result) in [("seller", seller), ("brand", brand)] {
+        match result {
+            Err(WriteError::Refused(errors)) => {
+                let message = errors.get("display_name").expect("names the field");
+                assert!(message.contains(what), "{message}");
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+    drop(conn);
+    assert_eq!(json(&app, SELLER_API).await["name"], "Luxury Outlet Store");
+    assert_eq!(json(&app, "/api/v1/brands/acme").await["name"], "Acme");
+}
+
 #[tokio::test]
 async fn unknown_sellers_and_brands_have_no_moderation_page_and_cannot_be_renamed() {
     let app = TestApp::spawn().await;

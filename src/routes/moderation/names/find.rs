@@ -8,6 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use sqlx::PgConnection;
 
 use super::super::ModeratorSession;
 use super::pages::{Link, brand_page_path, seller_page_path};
@@ -93,33 +94,7 @@ pub async fn find(
             }
         }
         Ok(SearchQuery::Name(folded)) => {
-            page.sellers = db::search::by_name(&mut conn, &folded, RESULTS, 0)
-                .await?
-                .into_iter()
-                .map(|hit| Hit {
-                    detail: format!("{}/{}", hit.marketplace, hit.seller_key),
-                    link: Link {
-                        path: format!(
-                            "/moderation{}",
-                            seller_path(&hit.marketplace, &hit.seller_key)
-                        ),
-                        label: hit.display_name,
-                    },
-                    live_reports: hit.reports,
-                })
-                .collect();
-            page.brands = db::curation::find_brands(&mut conn, &folded, RESULTS)
-                .await?
-                .into_iter()
-                .map(|hit| Hit {
-                    link: Link {
-                        path: brand_page_path(&hit.slug),
-                        label: hit.display_name,
-                    },
-                    detail: hit.slug,
-                    live_reports: hit.live_reports,
-                })
-                .collect();
+            (page.sellers, page.brands) = name_hits(&mut conn, &folded).await?;
         }
     }
     let status = if page.error.is_some() {
@@ -128,4 +103,39 @@ pub async fn find(
         StatusCode::OK
     };
     Ok((status, page).into_response())
+}
+
+/// The sellers and the brands whose names resemble `folded`, best first.
+async fn name_hits(
+    conn: &mut PgConnection,
+    folded: &str,
+) -> Result<(Vec<Hit>, Vec<Hit>), AppError> {
+    let sellers = db::search::by_name(conn, folded, RESULTS, 0)
+        .await?
+        .into_iter()
+        .map(|hit| Hit {
+            detail: format!("{}/{}", hit.marketplace, hit.seller_key),
+            link: Link {
+                path: format!(
+                    "/moderation{}",
+                    seller_path(&hit.marketplace, &hit.seller_key)
+                ),
+                label: hit.display_name,
+            },
+            live_reports: hit.reports,
+        })
+        .collect();
+    let brands = db::curation::find_brands(conn, folded, RESULTS)
+        .await?
+        .into_iter()
+        .map(|hit| Hit {
+            link: Link {
+                path: brand_page_path(&hit.slug),
+                label: hit.display_name,
+            },
+            detail: hit.slug,
+            live_reports: hit.live_reports,
+        })
+        .collect();
+    Ok((sellers, brands))
 }

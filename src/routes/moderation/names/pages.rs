@@ -94,7 +94,10 @@ impl From<SellerRecord> for SellerItem {
                 .into_iter()
                 .map(|m| Link {
                     label: format!("{} ({}/{})", m.display_name, m.marketplace, m.seller_key),
-                    path: format!("/moderation{}", seller_path(&m.marketplace, &m.seller_key)),
+                    path: format!(
+                        "/moderation{}",
+                        seller_path(m.marketplace.as_str(), &m.seller_key)
+                    ),
                 })
                 .collect(),
             display_name: r.display_name,
