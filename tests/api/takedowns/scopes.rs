@@ -36,7 +36,25 @@ async fn exports_need_a_valid_unrevoked_token() {
         .send()
         .await
         .expect("request");
+    // Another scheme asks for a bearer token, as if there were none...
+    assert_eq!(basic.headers()["www-authenticate"], "Bearer");
     problem(basic, 401).await;
+    // ...and a header that is not text cannot hold one of ours.
+    let unreadable = app
+        .client
+        .get(app.url("/api/v1/takedowns?brand=acme"))
+        .header(
+            "authorization",
+            reqwest::header::HeaderValue::from_bytes(b"Bearer fwt_\xff").expect("obs-text"),
+        )
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        unreadable.headers()["www-authenticate"],
+        "Bearer error=\"invalid_token\""
+    );
+    problem(unreadable, 401).await;
     let wrong_secret = format!("fwt_{}_{}", token_id(&token), "x".repeat(40));
     for bad in [
         "garbage",
@@ -45,8 +63,9 @@ async fn exports_need_a_valid_unrevoked_token() {
         &wrong_secret,
     ] {
         let response = export(&app, bad, "brand=acme").await;
-        assert!(
-            header(&response, "www-authenticate").starts_with("Bearer"),
+        assert_eq!(
+            header(&response, "www-authenticate"),
+            "Bearer error=\"invalid_token\"",
             "{bad}"
         );
         problem(response, 401).await;
