@@ -35,16 +35,23 @@ pub struct TokenRow {
     pub revoked: bool,
 }
 
+/// Creates a rights holder; `None` when one with this slug exists already (the unique
+/// constraint decides, so that two operators adding the same holder at once get one each way).
 #[tracing::instrument(skip_all, fields(slug = %slug))]
-pub async fn create(conn: &mut PgConnection, slug: &str, name: &str) -> sqlx::Result<HolderRow> {
+pub async fn create(
+    conn: &mut PgConnection,
+    slug: &str,
+    name: &str,
+) -> sqlx::Result<Option<HolderRow>> {
     sqlx::query_as!(
         HolderRow,
         "insert into rights_holder (slug, name) values ($1, $2)
+         on conflict on constraint rights_holder_slug_unique do nothing
          returning rights_holder_id, slug, name",
         slug,
         name,
     )
-    .fetch_one(conn)
+    .fetch_optional(conn)
     .await
 }
 
@@ -79,7 +86,13 @@ pub async fn add_brand(
     Ok(stored)
 }
 
-#[tracing::instrument(skip_all, fields(rights_holder_id = rights_holder_id, public_id = %public_id))]
+#[tracing::instrument(
+    skip_all,
+    fields(
+        rights_holder_id = rights_holder_id,
+        public_id = %public_id,
+    )
+)]
 pub async fn create_token(
     conn: &mut PgConnection,
     rights_holder_id: i64,
@@ -236,8 +249,15 @@ pub struct ExportStart {
     pub incremental: bool,
 }
 
-#[tracing::instrument(skip_all, fields(
-    rights_holder_id = e.rights_holder_id, brand_id = e.brand_id, format = e.format.as_str(), incremental = e.incremental, ))]
+#[tracing::instrument(
+    skip_all,
+    fields(
+        rights_holder_id = e.rights_holder_id,
+        brand_id = e.brand_id,
+        format = e.format.as_str(),
+        incremental = e.incremental,
+    )
+)]
 pub async fn log_export_start(conn: &mut PgConnection, e: &ExportStart) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         "insert into export_log (rights_holder_id, api_token_id, brand_id, format, preset, part,

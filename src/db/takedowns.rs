@@ -66,10 +66,12 @@ pub struct ExportRow {
 /// since-snapshot, frozen snapshot, after-listing (all but the brand may be null).
 ///
 /// Expands to `macro!(<before> "<the rows' select>" <after>)`, so that one text serves both
-/// the runtime constants (`concat!` with commas) and the compile-time checked statements
-/// (the `query!` macros take `"…" + "…"` and cannot call a macro for their text).
+/// the runtime constant (`concat!` with commas) and the compile-time checked statements (the
+/// `query!` macros take `"…" + "…"` and cannot call a macro for their text). Given a brand id
+/// and an [`ExportFilter`], it passes the nine parameters in order, then any further ones.
 macro_rules! export_rows {
-    ($($macro:ident)::+ [$($before:tt)*] [$($after:tt)*]) => {
+    ($($macro:ident)::+ [$($before:tt)*] [$($after:tt)*]
+     $(, $brand_id:expr, $f:expr $(, $more:expr)*)?) => {
         $($macro)::+!($($before)* "select l.marketplace, l.external_id as listing_id, l.canonical_url as listing_url,
         s.seller_key, s.display_name as seller_name, s.store_url,
         a.product_title, a.reports, a.distinct_reporters, a.verified_reports,
@@ -142,7 +144,22 @@ macro_rules! export_rows {
                  and not pg_visible_in_snapshot(lb.changed_xid, $7::pg_snapshot) end
    and ($8::pg_snapshot is null or pg_visible_in_snapshot(lb.changed_xid, $8::pg_snapshot))
    and ($9::int8 is null or lb.listing_id > $9)"
-$($after)*)
+            $($after)*
+            $(,
+                $brand_id,
+                $f.marketplace.map(Marketplace::as_str),
+                // Enums bind as text through `db::types`, which the macros cannot see.
+                $f.status.as_deref() as _,
+                $f.min_reporters,
+                $f.reported_after,
+                $f.reported_before,
+                $f.since.as_ref().map(Cursor::snapshot),
+                // A pg_snapshot has no Rust type: its text goes in, and PostgreSQL casts it.
+                $f.frozen.as_ref().map(Cursor::snapshot) as _,
+                $f.after
+                $(, $more)*
+            )?
+        )
     };
 }
 
@@ -150,10 +167,10 @@ $($after)*)
 /// can page by listing, at most $10 of them. `$sep` joins the pieces: `,` for `concat!`, `+`
 /// for the `query!` macros.
 macro_rules! export_list {
-    ($sep:tt $($macro:ident)::+ [$($before:tt)*] [$($after:tt)*]) => {
+    ($sep:tt $($macro:ident)::+ [$($before:tt)*] [$($after:tt)*] $($parameters:tt)*) => {
         export_rows!($($macro)::+ [$($before)* "select * from (" $sep] [$sep
             ") t where ($3::text[] is null or t.status = any($3))
-     order by t.sort_key limit $10" $($after)*])
+     order by t.sort_key limit $10" $($after)*] $($parameters)*)
     };
 }
 
@@ -225,17 +242,7 @@ pub async fn is_valid_snapshot(conn: &mut PgConnection, cursor: &Cursor) -> sqlx
 #[tracing::instrument(skip_all, fields(brand_id = brand_id))]
 pub async fn count(conn: &mut PgConnection, brand_id: i64, f: &ExportFilter) -> sqlx::Result<i64> {
     export_rows!(sqlx::query_scalar [r#"select count(*) as "rows!" from ("# +] [+
-        ") t where ($3::text[] is null or t.status = any($3))",
-        brand_id,
-        f.marketplace as _,
-        f.status.as_deref() as _,
-        f.min_reporters,
-        f.reported_after,
-        f.reported_before,
-        f.since.as_ref().map(Cursor::snapshot),
-        f.frozen.as_ref().map(Cursor::snapshot) as _,
-        f.after,
-    ])
+        ") t where ($3::text[] is null or t.status = any($3))"], brand_id, f)
     .persistent(false)
     .fetch_one(conn)
     .await
@@ -245,7 +252,14 @@ pub async fn count(conn: &mut PgConnection, brand_id: i64, f: &ExportFilter) -> 
 /// at, when another part follows it. Reads the listings at positions `rows_per_part` and
 /// `rows_per_part + 1` from `after` on: the last of this part and the first of the next, if
 /// any; only the rows up to there are aggregated.
-#[tracing::instrument(skip_all, fields(brand_id = brand_id, rows_per_part = rows_per_part, after = f.after))]
+#[tracing::instrument(
+    skip_all,
+    fields(
+        brand_id = brand_id,
+        rows_per_part = rows_per_part,
+        after = f.after,
+    )
+)]
 pub async fn part_end(
     conn: &mut PgConnection,
     brand_id: i64,
@@ -254,18 +268,7 @@ pub async fn part_end(
 ) -> sqlx::Result<Option<i64>> {
     let keys = export_rows!(sqlx::query_scalar [r#"select t.sort_key as "sort_key!" from ("# +] [+
         ") t where ($3::text[] is null or t.status = any($3))
-     order by t.sort_key offset $10 limit 2",
-        brand_id,
-        f.marketplace as _,
-        f.status.as_deref() as _,
-        f.min_reporters,
-        f.reported_after,
-        f.reported_before,
-        f.since.as_ref().map(Cursor::snapshot),
-        f.frozen.as_ref().map(Cursor::snapshot) as _,
-        f.after,
-        rows_per_part - 1,
-    ])
+     order by t.sort_key offset $10 limit 2"], brand_id, f, rows_per_part - 1)
     .persistent(false)
     .fetch_all(conn)
     .await?;
@@ -280,24 +283,21 @@ pub async fn part_end(
 /// away) leaves at most one batch to discard, not the rest of the list. Not a prepared
 /// statement kept for reuse: every export gets a plan made for its own parameters (a generic
 /// plan cannot use the index range of an incremental export).
-#[tracing::instrument(skip_all, fields(brand_id = brand_id, incremental = f.since.is_some(), limit = f.limit))]
+#[tracing::instrument(
+    skip_all,
+    fields(
+        brand_id = brand_id,
+        incremental = f.since.is_some(),
+        limit = f.limit,
+    )
+)]
 pub async fn declare_rows(
     conn: &mut PgConnection,
     brand_id: i64,
     f: &ExportFilter,
 ) -> sqlx::Result<()> {
-    export_list!(+ sqlx::query ["declare export_rows no scroll cursor for " +] [,
-        brand_id,
-        f.marketplace as _,
-        f.status.as_deref() as _,
-        f.min_reporters,
-        f.reported_after,
-        f.reported_before,
-        f.since.as_ref().map(Cursor::snapshot),
-        f.frozen.as_ref().map(Cursor::snapshot) as _,
-        f.after,
-        f.limit,
-    ])
+    export_list!(+ sqlx::query ["declare export_rows no scroll cursor for " +] [],
+        brand_id, f, f.limit)
     .persistent(false)
     .execute(conn)
     .await?;
@@ -352,7 +352,13 @@ pub struct NewOutcome<'a> {
 /// outcome for the brand, which also marks the row changed for incremental exports. One
 /// statement for a whole batch. Returns when they were recorded: every row of a transaction
 /// is stamped with its start time (`now()`), so a batch shares one.
-#[tracing::instrument(skip_all, fields(rights_holder_id = by.rights_holder_id, count = outcomes.len()))]
+#[tracing::instrument(
+    skip_all,
+    fields(
+        rights_holder_id = by.rights_holder_id,
+        count = outcomes.len(),
+    )
+)]
 pub async fn record_outcomes(
     conn: &mut PgConnection,
     by: Recorder,

@@ -174,3 +174,28 @@ async fn a_holder_sees_only_its_brands_rows_and_names_the_brand_when_it_has_two(
         .collect();
     assert_eq!(slugs, ["acme", "acme-kids"]);
 }
+
+#[tokio::test]
+async fn a_rights_holder_added_twice_is_refused_by_its_name() {
+    let app = TestApp::spawn().await;
+    holder(&app, "Acme Corp", &["Acme"]).await;
+    let again = fakewatch::admin::rights_holder(
+        &app.db,
+        RightsHolderCommand::Add {
+            name: "ACME corp".into(),
+            brands: vec!["Acme".into()],
+            label: None,
+        },
+    )
+    .await
+    .expect_err("a second acme-corp");
+    assert_eq!(
+        again.to_string(),
+        "a rights holder named \"acme-corp\" already exists"
+    );
+    let holders: i64 = sqlx::query_scalar("select count(*) from rights_holder")
+        .fetch_one(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(holders, 1);
+}
