@@ -112,10 +112,9 @@ async fn add(
     let label = check_label(label)?;
 
     let mut tx = pool.begin().await?;
-    if db::rights_holders::find(&mut tx, &slug).await?.is_some() {
-        return Err(AdminError::HolderExists(slug));
-    }
-    let holder = db::rights_holders::create(&mut tx, &slug, name).await?;
+    let holder = db::rights_holders::create(&mut tx, &slug, name)
+        .await?
+        .ok_or(AdminError::HolderExists(slug))?;
     let mut scope = Vec::new();
     for brand in &brands {
         let stored = db::rights_holders::add_brand(&mut tx, holder.rights_holder_id, brand).await?;

@@ -16,6 +16,7 @@ use crate::domain::outcome::Outcome;
 use crate::domain::reason::Reason;
 use crate::domain::reply::{ReplyRejectReason, ReplyStatus, VerificationCode};
 use crate::domain::status::ReportStatus;
+use crate::domain::takedown::ListingStatus;
 
 macro_rules! text_column {
     ($($ty:ty),* $(,)?) => {$(
@@ -58,6 +59,7 @@ macro_rules! text_column {
 text_column!(
     Action,
     Flag,
+    ListingStatus,
     Marketplace,
     Outcome,
     Reason,

@@ -159,9 +159,7 @@ impl Preset {
             ],
             Preset::Dsa => vec![
                 row.listing_url.as_str().into(),
-                text(crate::domain::marketplace::display_name_of(
-                    &row.marketplace,
-                )),
+                text(row.marketplace.display_name()),
                 row.listing_id.as_str().into(),
                 row.brand_name.as_str().into(),
                 explanation(row).into(),

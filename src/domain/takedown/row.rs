@@ -7,6 +7,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::domain::Marketplace;
 use crate::domain::outcome::Outcome;
 use crate::domain::reason::Reason;
 
@@ -93,7 +94,8 @@ impl Serialize for ListingStatus {
 /// A listing reported for a brand. Serialised as is for `format=json|ndjson` without a preset.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TakedownRow {
-    pub marketplace: String,
+    #[serde(serialize_with = "slug")]
+    pub marketplace: Marketplace,
     /// The marketplace's id: AliExpress item id, ASIN, eBay item number, …
     pub listing_id: String,
     pub listing_url: String,
@@ -124,6 +126,11 @@ pub struct TakedownRow {
     pub evidence: Vec<EvidenceFile>,
     pub ipr_registration_no: Option<String>,
     pub ipr_office: Option<String>,
+}
+
+/// A marketplace as its slug, as in CSV.
+fn slug<S: serde::Serializer>(marketplace: &Marketplace, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(marketplace.as_str())
 }
 
 /// The full list's columns, in order.

@@ -3,13 +3,13 @@
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::auth::Holder;
 use crate::db;
 use crate::db::rights_holders::ScopedBrand;
-use crate::domain::validation::FieldErrors;
-use crate::error::{ApiError, AppError, Problem};
+use crate::domain::takedown::ipr::IprInput;
+use crate::error::{ApiError, Problem};
 use crate::routes::api::ApiPath;
 use crate::state::AppState;
 
@@ -63,19 +63,6 @@ pub async fn show(
     }))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct IprInput {
-    /// The trademark's registration number; null or empty clears it.
-    #[schema(max_length = 100)]
-    pub ipr_registration_no: Option<String>,
-    /// The office that registered it (EUIPO, USPTO, CNIPA, …); null or empty clears it.
-    #[schema(max_length = 100)]
-    pub ipr_office: Option<String>,
-}
-
-const MAX_IPR_CHARS: usize = 100;
-
 #[utoipa::path(
     put,
     path = "/api/v1/rights-holder/brands/{slug}",
@@ -102,38 +89,21 @@ pub async fn set_ipr(
     input: Result<Json<IprInput>, JsonRejection>,
 ) -> Result<Json<BrandScopeJson>, ApiError> {
     let Json(input) = input?;
-    let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let registration_no = clean(input.ipr_registration_no);
-    let office = clean(input.ipr_office);
-    let mut errors = FieldErrors::new();
-    for (field, value) in [
-        ("ipr_registration_no", &registration_no),
-        ("ipr_office", &office),
-    ] {
-        if value
-            .as_ref()
-            .is_some_and(|v| v.chars().count() > MAX_IPR_CHARS)
-        {
-            errors.add(field, format!("Keep it under {MAX_IPR_CHARS} characters"));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors).into());
-    }
+    let ipr = input.check()?;
     let mut conn = state.db.acquire().await?;
     let brand = holder.brand(&mut conn, &slug).await?;
     db::rights_holders::set_ipr(
         &mut conn,
         holder.rights_holder_id,
         brand.brand_id,
-        registration_no.as_deref(),
-        office.as_deref(),
+        ipr.registration_no.as_deref(),
+        ipr.office.as_deref(),
     )
     .await?;
     Ok(Json(BrandScopeJson {
         slug: brand.slug,
         name: brand.display_name,
-        ipr_registration_no: registration_no,
-        ipr_office: office,
+        ipr_registration_no: ipr.registration_no,
+        ipr_office: ipr.office,
     }))
 }

@@ -4,6 +4,9 @@
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
+use axum_extra::TypedHeader;
+use axum_extra::headers::Authorization;
+use axum_extra::headers::authorization::Bearer;
 
 use crate::db;
 use crate::db::rights_holders::ScopedBrand;
@@ -23,17 +26,15 @@ impl FromRequestParts<AppState> for Holder {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or(AppError::ApiTokenMissing)?
-            .to_str()
-            .map_err(|_| AppError::ApiTokenInvalid)?;
-        let (scheme, presented) = value.split_once(' ').ok_or(AppError::ApiTokenMissing)?;
-        if !scheme.eq_ignore_ascii_case("bearer") {
-            return Err(AppError::ApiTokenMissing.into());
-        }
-        let token = ApiToken::parse(presented.trim()).ok_or(AppError::ApiTokenInvalid)?;
+        let presented =
+            match Option::<TypedHeader<Authorization<Bearer>>>::from_request_parts(parts, state)
+                .await
+            {
+                Ok(Some(TypedHeader(Authorization(bearer)))) => bearer,
+                Ok(None) => return Err(AppError::ApiTokenMissing.into()),
+                Err(_) => return Err(not_bearer(parts).into()),
+            };
+        let token = ApiToken::parse(presented.token().trim()).ok_or(AppError::ApiTokenInvalid)?;
         let mut conn = state.db.acquire().await?;
         let row = db::rights_holders::find_token(&mut conn, &token.public_id)
             .await?
@@ -48,6 +49,20 @@ impl FromRequestParts<AppState> for Holder {
             api_token_id: row.api_token_id,
             name: row.holder_name,
         })
+    }
+}
+
+/// An `Authorization` header that holds no bearer token: another scheme (`Basic …`) asks for
+/// one, as if the header were missing; bytes that are not text cannot be a token of ours.
+fn not_bearer(parts: &Parts) -> AppError {
+    let unreadable = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .is_some_and(|value| value.to_str().is_err());
+    if unreadable {
+        AppError::ApiTokenInvalid
+    } else {
+        AppError::ApiTokenMissing
     }
 }
 

@@ -11,12 +11,12 @@ use time::OffsetDateTime;
 
 use super::auth::Holder;
 use super::encode::{Encoder, Envelope};
-use super::params::{ExportParams, ExportRequest};
 use super::stream;
 use crate::db;
-use crate::db::rights_holders::ExportStart;
-use crate::domain::takedown::Cursor;
+use crate::db::rights_holders::{ExportStart, ScopedBrand};
 use crate::domain::takedown::cursor::BadCursor;
+use crate::domain::takedown::parts::{Parts, part_count};
+use crate::domain::takedown::{Cursor, ExportFilter, ExportParams, ExportRefused, ExportRequest};
 use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError, Problem};
 use crate::routes::api::ApiQuery;
@@ -51,53 +51,8 @@ pub async fn export(
 ) -> Result<Response, ApiError> {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let mut request = params.check(accept)?;
-    let holder_slot = state
-        .holder_exports
-        .try_acquire(holder.rights_holder_id)
-        .ok_or(AppError::TooManyExportsForHolder(
-            state.holder_exports.per_key(),
-        ))?;
-    let server_slot = state
-        .exports
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| AppError::TooManyExports)?;
-    let mut conn = state.db.acquire().await?;
-    let brand = holder
-        .brand_or_only(&mut conn, request.brand.as_deref())
-        .await?;
-
-    for client_snapshot in [&request.filter.since, &request.filter.frozen]
-        .into_iter()
-        .flatten()
-    {
-        if !db::takedowns::is_valid_snapshot(&mut conn, client_snapshot).await? {
-            let field = if request.filter.since.as_ref() == Some(client_snapshot) {
-                "since"
-            } else {
-                "of"
-            };
-            return Err(
-                AppError::Validation(FieldErrors::single(field, BadCursor.to_string())).into(),
-            );
-        }
-    }
-
-    let export_log_id = db::rights_holders::log_export_start(
-        &mut conn,
-        &ExportStart {
-            rights_holder_id: holder.rights_holder_id,
-            api_token_id: holder.api_token_id,
-            brand_id: brand.brand_id,
-            format: request.format.as_str(),
-            preset: request.preset.map(|p| p.as_str()),
-            part: request.part.and_then(|p| i32::try_from(p).ok()),
-            incremental: request.filter.since.is_some(),
-        },
-    )
-    .await?;
-    // One connection at a time: the export's own comes next.
-    drop(conn);
+    let slots = take_slots(&state, &holder)?;
+    let (brand, export_log_id) = start(&state, &holder, &request).await?;
 
     let max_duration = Duration::from_secs(state.config.export_max_secs.max(1));
     // One statement (the first fetch sorts the whole list) may take as long as a request
@@ -105,60 +60,19 @@ pub async fn export(
     let statement_timeout =
         Duration::from_secs(state.config.request_timeout_secs.max(1)).min(max_duration);
     let (mut tx, snapshot) = db::takedowns::begin_export(&state.db, statement_timeout).await?;
-    // Parts after the first are read as of the first part's snapshot, and hand out its cursor:
-    // the next incremental export must start from where the whole list was made.
-    let cursor = match &request.of {
-        Some(first_part) => first_part.clone(),
-        None => Cursor::from_snapshot(&snapshot)
-            .map_err(|_| AppError::internal(format!("unexpected snapshot text {snapshot:?}")))?,
-    };
+    let cursor = list_cursor(&request, &snapshot)?;
     let parts = plan_parts(&mut tx, brand.brand_id, &mut request, &cursor).await?;
 
     let base = state.config.public_base();
-    let cursor = cursor.encode();
-    let next = next_url(&base, &request, &cursor);
-    let next_part = parts
-        .as_ref()
-        .and_then(|p| p.next_part.as_ref())
-        .map(|(part, after)| {
-            let count = parts.as_ref().map_or(*part, |p| p.count);
-            part_url(&base, &request, (*part, count), &cursor, *after)
-        });
+    let links = Links::new(&base, &request, parts, cursor.encode());
     let generated_at = OffsetDateTime::now_utc();
-    let envelope = Envelope {
-        brand: &brand.slug,
-        brand_name: &brand.display_name,
-        format: request.format,
-        preset: request.preset.map(|p| p.as_str()),
-        columns: request.preset.map(|p| p.columns()),
-        generated_at,
-        cursor: &cursor,
-        next: &next,
-        part: request.part,
-        parts: parts.as_ref().map(|p| p.count),
-        next_part: next_part.as_deref(),
-    };
-    let encoder = Encoder::new(request.format, request.preset, &envelope);
-
-    let response_headers = response_headers(
-        &request,
-        parts.as_ref(),
-        Links {
-            cursor: &cursor,
-            next: &next,
-            next_part: next_part.as_deref(),
-        },
-        &file_name(&brand.slug, &request, generated_at),
-    )?;
-
+    let encoder = encoder(&brand, &request, parts, &links, generated_at);
+    let file_name = file_name(&brand.slug, &request, generated_at);
+    let response_headers = response_headers(&request, parts, &links, &file_name)?;
     let context = stream::RowContext {
         base,
         brand,
         now: generated_at,
-    };
-    let slots = stream::Slots {
-        server: server_slot,
-        holder: holder_slot,
     };
     let body = stream::spawn(
         state,
@@ -174,18 +88,145 @@ pub async fn export(
     Ok((response_headers, body).into_response())
 }
 
+impl From<ExportRefused> for AppError {
+    fn from(refused: ExportRefused) -> Self {
+        match refused {
+            ExportRefused::NotAcceptable => AppError::NotAcceptable(refused.to_string()),
+            ExportRefused::Invalid(errors) => AppError::Validation(errors),
+        }
+    }
+}
+
+/// The export's places: among its holder's exports, then among all the server runs.
+fn take_slots(state: &AppState, holder: &Holder) -> Result<stream::Slots, AppError> {
+    let holder_slot = state
+        .holder_exports
+        .try_acquire(holder.rights_holder_id)
+        .ok_or(AppError::TooManyExportsForHolder(
+            state.holder_exports.per_key(),
+        ))?;
+    let server_slot = state
+        .exports
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| AppError::TooManyExports)?;
+    Ok(stream::Slots {
+        server: server_slot,
+        holder: holder_slot,
+    })
+}
+
+/// What comes before the export's own transaction, on a connection returned before that one
+/// is taken (one connection at a time): the brand in scope, the client's cursors, and the
+/// export's log entry.
+async fn start(
+    state: &AppState,
+    holder: &Holder,
+    request: &ExportRequest,
+) -> Result<(ScopedBrand, i64), AppError> {
+    let mut conn = state.db.acquire().await?;
+    let brand = holder
+        .brand_or_only(&mut conn, request.brand.as_deref())
+        .await?;
+    check_cursors(&mut conn, &request.filter).await?;
+    let export_log_id = db::rights_holders::log_export_start(
+        &mut conn,
+        &ExportStart {
+            rights_holder_id: holder.rights_holder_id,
+            api_token_id: holder.api_token_id,
+            brand_id: brand.brand_id,
+            format: request.format,
+            preset: request.preset,
+            part: request.part.and_then(|p| i32::try_from(p).ok()),
+            incremental: request.filter.since.is_some(),
+        },
+    )
+    .await?;
+    Ok((brand, export_log_id))
+}
+
+/// Refuses a cursor (`since`, or `of` from a part link) PostgreSQL would not take as a
+/// snapshot, naming its parameter, before the list starts.
+async fn check_cursors(
+    conn: &mut sqlx::PgConnection,
+    filter: &ExportFilter,
+) -> Result<(), AppError> {
+    for (field, cursor) in [("since", &filter.since), ("of", &filter.frozen)] {
+        if let Some(cursor) = cursor
+            && !db::takedowns::is_valid_snapshot(conn, cursor).await?
+        {
+            return Err(AppError::Validation(FieldErrors::single(
+                field,
+                BadCursor.to_string(),
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The cursor the export hands out. Parts after the first are read as of the first part's
+/// snapshot, and hand out its cursor: the next incremental export must start from where the
+/// whole list was made.
+fn list_cursor(request: &ExportRequest, snapshot: &str) -> Result<Cursor, AppError> {
+    match &request.of {
+        Some(first_part) => Ok(first_part.clone()),
+        None => Cursor::from_snapshot(snapshot)
+            .map_err(|_| AppError::internal(format!("unexpected snapshot text {snapshot:?}"))),
+    }
+}
+
 /// The links an export answers with.
-struct Links<'a> {
-    cursor: &'a str,
-    next: &'a str,
-    next_part: Option<&'a str>,
+struct Links {
+    cursor: String,
+    next: String,
+    next_part: Option<String>,
+}
+
+impl Links {
+    fn new(base: &str, request: &ExportRequest, parts: Option<Parts>, cursor: String) -> Links {
+        let next = takedowns_url(base, request.sync_query(&cursor));
+        let next_part = parts.and_then(|parts| {
+            let (part, after) = parts.next_part?;
+            let query = request.part_query((part, parts.count), &cursor, after);
+            Some(takedowns_url(base, query))
+        });
+        Links {
+            cursor,
+            next,
+            next_part,
+        }
+    }
+}
+
+/// Encodes the rows in the request's format, after the JSON document's envelope.
+fn encoder(
+    brand: &ScopedBrand,
+    request: &ExportRequest,
+    parts: Option<Parts>,
+    links: &Links,
+    generated_at: OffsetDateTime,
+) -> Encoder {
+    let envelope = Envelope {
+        brand: &brand.slug,
+        brand_name: &brand.display_name,
+        format: request.format,
+        preset: request.preset.map(|p| p.as_str()),
+        columns: request.preset.map(|p| p.columns()),
+        generated_at,
+        cursor: &links.cursor,
+        next: &links.next,
+        part: request.part,
+        parts: parts.map(|p| p.count),
+        next_part: links.next_part.as_deref(),
+    };
+    Encoder::new(request.format, request.preset, &envelope)
 }
 
 /// Type, links, part numbers, file name, and no caching: a list is private to its holder.
 fn response_headers(
     request: &ExportRequest,
-    parts: Option<&Parts>,
-    links: Links<'_>,
+    parts: Option<Parts>,
+    links: &Links,
     file_name: &str,
 ) -> Result<HeaderMap, AppError> {
     let value = |text: String| HeaderValue::from_str(&text).map_err(AppError::internal);
@@ -198,13 +239,13 @@ fn response_headers(
         header::LINK,
         value(format!("<{}>; rel=\"next\"", links.next))?,
     );
-    headers.insert("x-cursor", value(links.cursor.to_owned())?);
+    headers.insert("x-cursor", value(links.cursor.clone())?);
     if let (Some(part), Some(parts)) = (request.part, parts) {
         headers.insert("x-part", value(part.to_string())?);
         headers.insert("x-part-count", value(parts.count.to_string())?);
     }
-    if let Some(url) = links.next_part {
-        headers.insert("x-next-part", value(url.to_owned())?);
+    if let Some(url) = &links.next_part {
+        headers.insert("x-next-part", value(url.clone())?);
     }
     headers.insert(
         header::CONTENT_DISPOSITION,
@@ -217,14 +258,7 @@ fn response_headers(
     Ok(headers)
 }
 
-/// Where the parts of a list stand: how many there are and where the next one starts.
-struct Parts {
-    count: i64,
-    /// The next part's number and the listing it starts after; `None` for the last part.
-    next_part: Option<(i64, i64)>,
-}
-
-/// For presets that come in parts: limits this request to its part, reads it as of the first
+/// For presets that come in parts: limits this request to its part, read as of the first
 /// part's snapshot, and works out the part count and where the next part starts.
 async fn plan_parts(
     tx: &mut Transaction<'static, Postgres>,
@@ -232,79 +266,22 @@ async fn plan_parts(
     request: &mut ExportRequest,
     cursor: &Cursor,
 ) -> Result<Option<Parts>, AppError> {
-    let (Some(part), Some(rows_per_part)) =
-        (request.part, request.preset.and_then(|p| p.part_rows()))
-    else {
+    let Some((part, rows_per_part)) = request.part_rows() else {
         return Ok(None);
     };
-    request.filter.frozen = Some(cursor.snapshot().to_owned());
-    // Counted once, on the first part; later parts carry the count in their links, so that
-    // fetching every part does not recount the rest of the list each time.
-    let count = match (part, request.parts) {
-        (1, _) | (_, None) => {
+    request.read_as_part(cursor, rows_per_part);
+    let counted = match request.carried_part_count() {
+        Some(count) => count,
+        None => {
             let rows = db::takedowns::count(tx, brand_id, &request.filter).await?;
-            ((rows + rows_per_part - 1) / rows_per_part).max(1)
+            part_count(rows, rows_per_part)
         }
-        (_, Some(count)) => count,
     };
     let end = db::takedowns::part_end(tx, brand_id, &request.filter, rows_per_part).await?;
-    request.filter.limit = Some(rows_per_part);
-    Ok(Some(Parts {
-        // Rows only leave a list read as of its first part, so it may end sooner than counted.
-        count: if end.is_some() {
-            count.max(part + 1)
-        } else {
-            part
-        },
-        next_part: end.map(|end| (part + 1, end)),
-    }))
+    Ok(Some(Parts::new(part, counted, end)))
 }
 
-/// Filters a full list takes and a sync refuses.
-const SYNC_IGNORES: [&str; 4] = [
-    "status",
-    "min_reporters",
-    "reported_after",
-    "reported_before",
-];
-
-/// This request again, with `since=<cursor>` and without `part` or filters (a sync takes none:
-/// see `ExportParams::check`).
-fn next_url(base: &str, request: &ExportRequest, cursor: &str) -> String {
-    let repeated = request
-        .repeat_query
-        .iter()
-        .filter(|(name, _)| !SYNC_IGNORES.contains(name))
-        .map(|(name, value)| (*name, value.clone()));
-    takedowns_url(base, repeated.chain([("since", cursor.to_owned())]))
-}
-
-/// The URL of a list's next part: this request, continued after `after` on the first part's
-/// snapshot.
-fn part_url(
-    base: &str,
-    request: &ExportRequest,
-    (part, parts): (i64, i64),
-    of: &str,
-    after: i64,
-) -> String {
-    let repeated = request
-        .repeat_query
-        .iter()
-        .map(|(name, value)| (*name, value.clone()))
-        .chain(request.since_param.clone().map(|since| ("since", since)));
-    takedowns_url(
-        base,
-        repeated.chain([
-            ("part", part.to_string()),
-            ("parts", parts.to_string()),
-            ("of", of.to_owned()),
-            ("after", after.to_string()),
-        ]),
-    )
-}
-
-fn takedowns_url(base: &str, pairs: impl Iterator<Item = (&'static str, String)>) -> String {
+fn takedowns_url(base: &str, pairs: Vec<(&'static str, String)>) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     for (name, value) in pairs {
         query.append_pair(name, &value);

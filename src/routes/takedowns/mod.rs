@@ -5,5 +5,4 @@ pub mod auth;
 mod encode;
 pub mod export;
 pub mod outcomes;
-mod params;
 mod stream;

@@ -1,48 +1,23 @@
 //! `POST /api/v1/takedowns/outcomes`: rights holders close the loop, per listing.
 
+use std::collections::HashMap;
+
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use sqlx::PgConnection;
 use time::OffsetDateTime;
 
 use super::auth::Holder;
 use crate::db;
 use crate::db::rights_holders::ScopedBrand;
-use crate::db::takedowns::Recorder;
-use crate::domain::listing_url::parse_listing_url;
+use crate::db::takedowns::{NewOutcome, Recorder};
 use crate::domain::outcome::Outcome;
+use crate::domain::takedown::outcomes::{OutcomeDraft, OutcomesInput, ReadyOutcome};
 use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError, Problem};
 use crate::state::AppState;
-
-/// Outcomes one request may carry.
-const MAX_OUTCOMES: usize = 1000;
-const MAX_NOTE_CHARS: usize = 2000;
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OutcomesInput {
-    /// Up to 1000; all are recorded or, if any is wrong, none.
-    #[schema(min_items = 1, max_items = 1000)]
-    pub outcomes: Vec<OutcomeInput>,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OutcomeInput {
-    /// A brand in the token's scope.
-    pub brand: String,
-    /// The listing as it appears in the takedown list (`listing_url`); other spellings of the
-    /// same listing's address work too.
-    pub listing_url: String,
-    /// What happened to the listing.
-    #[schema(value_type = Outcome)]
-    pub outcome: String,
-    /// Optional, private: a case number or what the marketplace said.
-    #[schema(max_length = 2000)]
-    pub note: Option<String>,
-}
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RecordedJson {
@@ -58,15 +33,6 @@ pub struct RecordedOutcome {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub recorded_at: OffsetDateTime,
-}
-
-/// One outcome, checked: which listing, for which of the holder's brands.
-struct Checked {
-    brand: ScopedBrand,
-    listing_id: i64,
-    canonical_url: String,
-    outcome: Outcome,
-    note: Option<String>,
 }
 
 #[utoipa::path(
@@ -95,105 +61,101 @@ pub async fn record(
     input: Result<Json<OutcomesInput>, JsonRejection>,
 ) -> Result<Json<RecordedJson>, ApiError> {
     let Json(input) = input?;
-    if input.outcomes.is_empty() || input.outcomes.len() > MAX_OUTCOMES {
-        return Err(AppError::Validation(FieldErrors::single(
-            "outcomes",
-            format!("Send 1 to {MAX_OUTCOMES} outcomes"),
-        ))
-        .into());
-    }
-
+    let drafts = input.check()?;
     let mut tx = state.db.begin().await?;
+    let brands = brands_in_scope(&holder, &mut tx, &drafts).await?;
+    let ready = ready_outcomes(&mut tx, drafts, brands).await?;
+    let recorded_at = record_all(&mut tx, &holder, &ready).await?;
+    tx.commit().await?;
+    Ok(Json(RecordedJson {
+        recorded: ready.len(),
+        outcomes: ready
+            .into_iter()
+            .map(|(brand, item)| RecordedOutcome {
+                brand: brand.slug,
+                listing_url: item.canonical_url,
+                outcome: item.outcome,
+                recorded_at,
+            })
+            .collect(),
+    }))
+}
+
+/// Each item's brand, in item order. Scope first: a brand the token may not see is refused
+/// outright, so that per-item messages never say anything about other holders' listings.
+/// One query per brand, however many items name it.
+async fn brands_in_scope(
+    holder: &Holder,
+    conn: &mut PgConnection,
+    drafts: &[OutcomeDraft],
+) -> Result<Vec<ScopedBrand>, AppError> {
+    let mut known: HashMap<&str, ScopedBrand> = HashMap::new();
+    let mut brands = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        let brand = match known.get(draft.brand.as_str()) {
+            Some(brand) => brand.clone(),
+            None => {
+                let brand = holder.brand(conn, &draft.brand).await?;
+                known.insert(&draft.brand, brand.clone());
+                brand
+            }
+        };
+        brands.push(brand);
+    }
+    Ok(brands)
+}
+
+/// Looks every item's listing up for its brand, in one query, and finishes the items: all of
+/// them ready, or every problem named.
+async fn ready_outcomes(
+    conn: &mut PgConnection,
+    drafts: Vec<OutcomeDraft>,
+    brands: Vec<ScopedBrand>,
+) -> Result<Vec<(ScopedBrand, ReadyOutcome)>, AppError> {
+    let wanted: Vec<(i64, Option<&str>)> = drafts
+        .iter()
+        .zip(&brands)
+        .map(|(draft, brand)| (brand.brand_id, draft.canonical_url.as_deref()))
+        .collect();
+    let found = db::takedowns::find_listing_brands(conn, &wanted).await?;
+    if found.len() != drafts.len() {
+        return Err(AppError::internal(format!(
+            "looked up {} listings and found {} answers",
+            drafts.len(),
+            found.len()
+        )));
+    }
     let mut errors = FieldErrors::new();
-    let mut checked = Vec::with_capacity(input.outcomes.len());
-    for (i, item) in input.outcomes.into_iter().enumerate() {
-        // Scope first: a brand the token may not see is refused outright, so that per-item
-        // messages never say anything about other holders' listings.
-        let brand = holder.brand(&mut tx, item.brand.trim()).await?;
-        let field = |name: &str| format!("outcomes[{i}].{name}");
-        let outcome = match item.outcome.parse::<Outcome>() {
-            Ok(o) => Some(o),
-            Err(e) => {
-                errors.add(field("outcome"), e.to_string());
-                None
-            }
-        };
-        let note = item
-            .note
-            .map(|n| n.trim().to_owned())
-            .filter(|n| !n.is_empty());
-        if note
-            .as_ref()
-            .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
-        {
-            errors.add(
-                field("note"),
-                format!("Keep the note under {MAX_NOTE_CHARS} characters"),
-            );
-        }
-        let listing = match parse_listing_url(item.listing_url.trim()) {
-            Ok(listing) => {
-                let id = db::takedowns::find_listing_brand(
-                    &mut tx,
-                    brand.brand_id,
-                    &listing.canonical_url,
-                )
-                .await?;
-                if id.is_none() {
-                    errors.add(
-                        field("listing_url"),
-                        format!(
-                            "Nobody has reported this listing as a fake {}",
-                            brand.display_name
-                        ),
-                    );
-                }
-                id.map(|id| (id, listing.canonical_url))
-            }
-            Err(e) => {
-                errors.add(field("listing_url"), e.to_string());
-                None
-            }
-        };
-        if let (Some(outcome), Some((listing_id, canonical_url))) = (outcome, listing) {
-            checked.push(Checked {
-                brand,
-                listing_id,
-                canonical_url,
-                outcome,
-                note,
-            });
+    let mut ready = Vec::with_capacity(drafts.len());
+    for ((draft, brand), listing_id) in drafts.into_iter().zip(brands).zip(found) {
+        if let Some(item) = draft.finish(listing_id, &brand.display_name, &mut errors) {
+            ready.push((brand, item));
         }
     }
     if !errors.is_empty() {
-        return Err(AppError::Validation(errors).into());
+        return Err(AppError::Validation(errors));
     }
+    Ok(ready)
+}
 
+/// Records the whole batch, in one statement; returns when.
+async fn record_all(
+    conn: &mut PgConnection,
+    holder: &Holder,
+    ready: &[(ScopedBrand, ReadyOutcome)],
+) -> Result<OffsetDateTime, AppError> {
     let by = Recorder {
         rights_holder_id: holder.rights_holder_id,
         api_token_id: holder.api_token_id,
     };
-    let mut recorded = Vec::with_capacity(checked.len());
-    for c in checked {
-        let at = db::takedowns::record_outcome(
-            &mut tx,
-            by,
-            c.brand.brand_id,
-            c.listing_id,
-            c.outcome,
-            c.note.as_deref(),
-        )
-        .await?;
-        recorded.push(RecordedOutcome {
-            brand: c.brand.slug,
-            listing_url: c.canonical_url,
-            outcome: c.outcome,
-            recorded_at: at,
-        });
-    }
-    tx.commit().await?;
-    Ok(Json(RecordedJson {
-        recorded: recorded.len(),
-        outcomes: recorded,
-    }))
+    let outcomes: Vec<NewOutcome<'_>> = ready
+        .iter()
+        .map(|(brand, item)| NewOutcome {
+            brand_id: brand.brand_id,
+            listing_id: item.listing_id,
+            outcome: item.outcome,
+            note: item.note.as_deref(),
+        })
+        .collect();
+    Ok(db::takedowns::record_outcomes(conn, by, &outcomes).await?)
 }

@@ -13,13 +13,11 @@ use time::OffsetDateTime;
 use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
 
 use super::encode::Encoder;
-use super::params::ExportRequest;
 use crate::db;
 use crate::db::rights_holders::ScopedBrand;
-use crate::db::takedowns::{ExportFilter, ExportRow};
-use crate::domain::reason::Reason;
+use crate::db::takedowns::ExportRow;
 use crate::domain::takedown::row::{EvidenceFile, ReasonCount};
-use crate::domain::takedown::{ListingStatus, TakedownRow};
+use crate::domain::takedown::{ExportFilter, ExportRequest, TakedownRow};
 use crate::error::AppError;
 use crate::limits::KeyedPermit;
 use crate::routes::evidence_links;
@@ -40,16 +38,11 @@ pub struct RowContext {
 
 impl RowContext {
     fn row(&self, state: &AppState, r: ExportRow) -> TakedownRow {
-        // The SQL only produces known statuses; should that change, say so rather than guess.
-        let status = r.status.parse().unwrap_or_else(|e| {
-            tracing::warn!(status = %r.status, error = %e, "unknown listing status in an export");
-            ListingStatus::Reported
-        });
         TakedownRow {
             seller_page_url: format!(
                 "{}{}",
                 self.base,
-                seller_path(&r.marketplace, &r.seller_key)
+                seller_path(r.marketplace.as_str(), &r.seller_key)
             ),
             marketplace: r.marketplace,
             listing_id: r.listing_id,
@@ -67,18 +60,16 @@ impl RowContext {
                 .reasons
                 .0
                 .into_iter()
-                .filter_map(|c| {
-                    Some(ReasonCount {
-                        reason: c.reason.parse::<Reason>().ok()?,
-                        reports: c.reports,
-                    })
+                .map(|c| ReasonCount {
+                    reason: c.reason,
+                    reports: c.reports,
                 })
                 .collect(),
             first_reported: r.first_reported,
             last_reported: r.last_reported,
             lowest_price: r.lowest_price.map(|p| p.normalize()),
             price_currency: r.price_currency,
-            status,
+            status: r.status,
             outcome_at: r.outcome_at,
             evidence: r
                 .evidence

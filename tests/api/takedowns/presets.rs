@@ -197,13 +197,6 @@ async fn each_preset_has_its_forms_columns_in_order() {
         dsa.row("url", &item(1)).get("listing_id"),
         "1005000000000001"
     );
-    // A preset and a marketplace that contradict each other.
-    let body = problem(
-        export(&app, &token, "brand=acme&preset=amazon&marketplace=ebay").await,
-        422,
-    )
-    .await;
-    assert_eq!(fields(&body), ["marketplace"]);
 }
 
 #[tokio::test]

@@ -36,7 +36,25 @@ async fn exports_need_a_valid_unrevoked_token() {
         .send()
         .await
         .expect("request");
+    // Another scheme asks for a bearer token, as if there were none...
+    assert_eq!(basic.headers()["www-authenticate"], "Bearer");
     problem(basic, 401).await;
+    // ...and a header that is not text cannot hold one of ours.
+    let unreadable = app
+        .client
+        .get(app.url("/api/v1/takedowns?brand=acme"))
+        .header(
+            "authorization",
+            reqwest::header::HeaderValue::from_bytes(b"Bearer fwt_\xff").expect("obs-text"),
+        )
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        unreadable.headers()["www-authenticate"],
+        "Bearer error=\"invalid_token\""
+    );
+    problem(unreadable, 401).await;
     let wrong_secret = format!("fwt_{}_{}", token_id(&token), "x".repeat(40));
     for bad in [
         "garbage",
@@ -45,8 +63,9 @@ async fn exports_need_a_valid_unrevoked_token() {
         &wrong_secret,
     ] {
         let response = export(&app, bad, "brand=acme").await;
-        assert!(
-            header(&response, "www-authenticate").starts_with("Bearer"),
+        assert_eq!(
+            header(&response, "www-authenticate"),
+            "Bearer error=\"invalid_token\"",
             "{bad}"
         );
         problem(response, 401).await;
@@ -154,4 +173,29 @@ async fn a_holder_sees_only_its_brands_rows_and_names_the_brand_when_it_has_two(
         .map(|b| b["slug"].as_str().expect("slug"))
         .collect();
     assert_eq!(slugs, ["acme", "acme-kids"]);
+}
+
+#[tokio::test]
+async fn a_rights_holder_added_twice_is_refused_by_its_name() {
+    let app = TestApp::spawn().await;
+    holder(&app, "Acme Corp", &["Acme"]).await;
+    let again = fakewatch::admin::rights_holder(
+        &app.db,
+        RightsHolderCommand::Add {
+            name: "ACME corp".into(),
+            brands: vec!["Acme".into()],
+            label: None,
+        },
+    )
+    .await
+    .expect_err("a second acme-corp");
+    assert_eq!(
+        again.to_string(),
+        "a rights holder named \"acme-corp\" already exists"
+    );
+    let holders: i64 = sqlx::query_scalar("select count(*) from rights_holder")
+        .fetch_one(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(holders, 1);
 }

@@ -7,7 +7,7 @@ use crate::domain::takedown::row::{EvidenceFile, FULL_COLUMNS, ReasonCount};
 
 fn row() -> TakedownRow {
     TakedownRow {
-        marketplace: "amazon".into(),
+        marketplace: Marketplace::Amazon,
         listing_id: "B0ABCDEF12".into(),
         listing_url: "https://www.amazon.de/dp/B0ABCDEF12".into(),
         seller_key: "A1SELLER".into(),
