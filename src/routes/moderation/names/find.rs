@@ -103,7 +103,7 @@ pub async fn find(
                             "/moderation{}",
                             seller_path(&hit.marketplace, &hit.seller_key)
                         ),
-                        label: hit.display_name,
+                        label: hit.name,
                     },
                     live_reports: hit.reports,
                 })
