@@ -64,7 +64,11 @@ pub async fn claim_due(conn: &mut PgConnection, lease_secs: u64) -> sqlx::Result
         return Ok(None);
     };
     tracing::Span::current().record("mail_id", row.mail_id);
-    let kind = match (row.kind.as_str(), row.email_confirmation_id, row.reporter_key) {
+    let kind = match (
+        row.kind.as_str(),
+        row.email_confirmation_id,
+        row.reporter_key,
+    ) {
         // The table's constraints make both present for a confirmation.
         ("confirmation", Some(email_confirmation_id), Some(reporter_key)) => {
             DueKind::Confirmation {

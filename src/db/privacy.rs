@@ -78,7 +78,10 @@ pub async fn scrub(
     .fetch_all(&mut *conn)
     .await?;
     let scrubbed: Vec<i64> = rows.iter().map(|row| row.report_id).collect();
-    let mut keys: Vec<Vec<u8>> = rows.into_iter().filter_map(|row| row.reporter_key).collect();
+    let mut keys: Vec<Vec<u8>> = rows
+        .into_iter()
+        .filter_map(|row| row.reporter_key)
+        .collect();
     keys.sort();
     keys.dedup();
 

@@ -157,6 +157,33 @@ pub mod json {
 mod tests {
     use super::*;
 
+    #[derive(Debug, serde::Deserialize)]
+    struct Aggregated {
+        #[serde(deserialize_with = "json::parsed")]
+        status: ReportStatus,
+        #[serde(deserialize_with = "json::parsed_vec")]
+        reasons: Vec<Reason>,
+    }
+
+    #[test]
+    fn enums_in_aggregated_json_decode_by_their_names_and_unknown_names_fail() {
+        let row: Aggregated =
+            serde_json::from_str(r#"{"status": "verified", "reasons": ["poor_quality", "other"]}"#)
+                .expect("known names");
+        assert_eq!(row.status, ReportStatus::Verified);
+        assert_eq!(row.reasons, [Reason::PoorQuality, Reason::Other]);
+        let unknown = serde_json::from_str::<Aggregated>(r#"{"status": "hidden", "reasons": []}"#)
+            .expect_err("an unknown status");
+        assert!(
+            unknown.to_string().contains("\"hidden\" is not a"),
+            "{unknown}"
+        );
+        assert!(
+            serde_json::from_str::<Aggregated>(r#"{"status": "verified", "reasons": ["fake"]}"#)
+                .is_err()
+        );
+    }
+
     #[test]
     fn enums_are_text_and_arrays_of_them_text_arrays() {
         assert_eq!(

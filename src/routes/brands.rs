@@ -36,7 +36,7 @@ impl From<BrandSeller> for SellerRow {
         let s = row.seller;
         SellerRow {
             marketplace_name: s.marketplace.display_name(),
-            path: seller_path(s.marketplace, &s.seller_key),
+            path: seller_path(s.marketplace.as_str(), &s.seller_key),
             marketplace: s.marketplace.as_str(),
             seller_key: s.seller_key,
             name: s.name,

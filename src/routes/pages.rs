@@ -49,7 +49,7 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 fn seller_link(s: RecentSeller) -> SellerLink {
     SellerLink {
         marketplace_name: s.marketplace.display_name(),
-        path: seller_path(s.marketplace, &s.seller_key),
+        path: seller_path(s.marketplace.as_str(), &s.seller_key),
         name: s.name,
     }
 }

@@ -4,7 +4,9 @@
 use std::net::IpAddr;
 
 use axum::Json;
-use axum::extract::{FromRequest, FromRequestParts, Multipart, OptionalFromRequestParts, Request, State};
+use axum::extract::{
+    FromRequest, FromRequestParts, Multipart, OptionalFromRequestParts, Request, State,
+};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};

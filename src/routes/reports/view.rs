@@ -262,7 +262,7 @@ impl From<&PublicReport> for ReportFacts {
             canonical_url: r.canonical_url.clone(),
             seller_name: r.seller_name.clone(),
             seller_name_based: r.seller_name_based,
-            seller_path: seller_path(r.marketplace, &r.seller_key),
+            seller_path: seller_path(r.marketplace.as_str(), &r.seller_key),
             store_url: r.store_url.clone(),
             brand_name: r.brand_name.clone(),
             brand_slug: r.brand_slug.clone(),

@@ -62,7 +62,10 @@ async fn find(
         db::seller_page::load(&mut conn, marketplace, seller_key, limit, offset).await?
     else {
         return match db::merges::kept_seller(&mut conn, marketplace, seller_key).await? {
-            Some(kept) => Ok(Found::Merged(seller_path(kept.marketplace, &kept.seller_key))),
+            Some(kept) => Ok(Found::Merged(seller_path(
+                kept.marketplace.as_str(),
+                &kept.seller_key,
+            ))),
             None => Err(AppError::SellerNotFound),
         };
     };

@@ -107,7 +107,7 @@ impl From<SellerSummary> for ResultItem {
     fn from(hit: SellerSummary) -> Self {
         ResultItem {
             marketplace_name: hit.marketplace.display_name(),
-            path: seller_path(hit.marketplace, &hit.seller_key),
+            path: seller_path(hit.marketplace.as_str(), &hit.seller_key),
             marketplace: hit.marketplace.as_str(),
             seller_key: hit.seller_key,
             name: hit.name,
@@ -222,7 +222,9 @@ pub async fn search(
                 marketplace,
                 seller_key,
             } => {
-                return Ok(Redirect::to(&seller_path(marketplace, &seller_key)).into_response());
+                return Ok(
+                    Redirect::to(&seller_path(marketplace.as_str(), &seller_key)).into_response(),
+                );
             }
             Found::Unknown { what, listing_url } => {
                 view.searched = true;

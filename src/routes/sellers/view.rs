@@ -194,8 +194,8 @@ pub struct SellerView {
 
 const EXCERPT_CHARS: usize = 280;
 
-/// The seller page's path for a seller; `marketplace` is a [`Marketplace`] or its slug.
-pub fn seller_path(marketplace: impl std::fmt::Display, seller_key: &str) -> String {
+/// The seller page's path for a seller.
+pub fn seller_path(marketplace: &str, seller_key: &str) -> String {
     format!("/sellers/{marketplace}/{}", path_segment(seller_key))
 }
 
@@ -226,7 +226,7 @@ impl SellerView {
             marketplace_name: page.marketplace.display_name(),
             url: format!(
                 "{public_base}{}",
-                seller_path(page.marketplace, &page.seller_key)
+                seller_path(page.marketplace.as_str(), &page.seller_key)
             ),
             reputation: ReputationJson::from(&reputation),
             counts: Counts {
