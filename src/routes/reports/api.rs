@@ -4,9 +4,7 @@
 use std::net::IpAddr;
 
 use axum::Json;
-use axum::extract::{
-    FromRequest, FromRequestParts, Multipart, OptionalFromRequestParts, Request, State,
-};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -288,10 +286,10 @@ pub async fn evidence(
     Ok(serve_evidence(&state, &mut conn, report_id, &evidence_id).await?)
 }
 
-/// The manage token of `Authorization: Bearer <manage_token>`. Without one the answer is a
-/// 401 asking for it (`WWW-Authenticate: Bearer`); a header that is not text cannot hold a
-/// token of ours and is a 403, as a wrong token is; both as problem details, never the
-/// extractor's plain-text rejection.
+/// The manage token, from `Authorization: Bearer <manage_token>`. Every refusal is problem
+/// details, never the extractor's plain-text rejection: no token (no header, another scheme,
+/// nothing after "Bearer") is a 401 asking for one with `WWW-Authenticate: Bearer`; a header
+/// that is not text, which no token of ours could be, is a 403 as a wrong token is.
 pub struct ManageToken(String);
 
 impl ManageToken {
@@ -304,10 +302,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ManageToken {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let header = <TypedHeader<Authorization<Bearer>> as OptionalFromRequestParts<S>>::from_request_parts(
-            parts, state,
-        )
-        .await;
+        let header =
+            Option::<TypedHeader<Authorization<Bearer>>>::from_request_parts(parts, state).await;
         match header {
             Ok(Some(TypedHeader(bearer))) if !bearer.token().trim().is_empty() => {
                 Ok(ManageToken(bearer.token().trim().to_owned()))
@@ -320,7 +316,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ManageToken {
             {
                 Err(AppError::ManageTokenInvalid.into())
             }
-            // No header, another scheme, or no token after "Bearer".
             _ => Err(AppError::ManageTokenMissing.into()),
         }
     }
