@@ -5,25 +5,27 @@ use sqlx::PgConnection;
 use sqlx::types::Json;
 
 use super::seller_page::ReportSummary;
+use super::sellers::SellerSummary;
+use super::types::json;
+use crate::domain::Marketplace;
 
+/// One of the brand's sellers, its counts being of the brand's live reports.
 #[derive(Debug, Clone, Deserialize)]
-pub struct SellerCount {
-    pub marketplace: String,
-    pub seller_key: String,
-    pub name: String,
-    pub name_based: bool,
-    pub reports: i64,
-    pub distinct_reporters: i64,
+pub struct BrandSeller {
+    #[serde(flatten)]
+    pub seller: SellerSummary,
+    /// `YYYY-MM-DD` of its newest live report of the brand.
     pub last_reported: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct MarketplaceCount {
-    pub marketplace: String,
+    #[serde(deserialize_with = "json::parsed")]
+    pub marketplace: Marketplace,
     pub reports: i64,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct BrandPage {
     pub slug: String,
     pub display_name: String,
@@ -31,13 +33,13 @@ pub struct BrandPage {
     pub distinct_reporters: i64,
     pub sellers_count: i64,
     pub marketplaces: Json<Vec<MarketplaceCount>>,
-    pub sellers: Json<Vec<SellerCount>>,
+    pub sellers: Json<Vec<BrandSeller>>,
     pub recent: Json<Vec<ReportSummary>>,
 }
 
-/// Loads a brand (by slug or alias slug, such as a merged brand's) with a page of its sellers, most reported by
-/// distinct buyers first, and its `recent` newest live reports.
-#[tracing::instrument(skip_all)]
+/// Loads a brand (by slug or alias slug, such as a merged brand's) with a page of its sellers,
+/// most reported by distinct buyers first, and its `recent` newest live reports.
+#[tracing::instrument(skip_all, fields(slug = slug, limit = limit, offset = offset))]
 pub async fn load(
     conn: &mut PgConnection,
     slug: &str,
@@ -45,8 +47,9 @@ pub async fn load(
     offset: i64,
     recent: i64,
 ) -> sqlx::Result<Option<BrandPage>> {
-    sqlx::query_as(
-        "with b as (
+    sqlx::query_as!(
+        BrandPage,
+        r#"with b as (
              select brand_id, slug, display_name from brand
              -- A merged brand's slug is an alias of the kept brand, which is the one shown.
              where merged_into is null
@@ -106,15 +109,18 @@ pub async fn load(
                    order by live.created_at desc, live.report_id desc
                    limit $4) t
          )
-         select b.slug, b.display_name, totals.reports, totals.distinct_reporters,
-                totals.sellers_count, per_marketplace.j as marketplaces,
-                per_seller.j as sellers, recent.j as recent
-         from b, totals, per_marketplace, per_seller, recent",
+         select b.slug as "slug!", b.display_name as "display_name!",
+                totals.reports as "reports!", totals.distinct_reporters as "distinct_reporters!",
+                totals.sellers_count as "sellers_count!",
+                per_marketplace.j as "marketplaces!: Json<Vec<MarketplaceCount>>",
+                per_seller.j as "sellers!: Json<Vec<BrandSeller>>",
+                recent.j as "recent!: Json<Vec<ReportSummary>>"
+         from b, totals, per_marketplace, per_seller, recent"#,
+        slug,
+        limit,
+        offset,
+        recent,
     )
-    .bind(slug)
-    .bind(limit)
-    .bind(offset)
-    .bind(recent)
     .fetch_optional(conn)
     .await
 }

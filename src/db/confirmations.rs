@@ -5,6 +5,8 @@
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
+use crate::domain::Marketplace;
+
 /// At most this many confirmation mails per address per 24 hours, whatever is filed: the
 /// service must not become a way to flood someone's mailbox.
 pub const MAILS_PER_DAY: i64 = 5;
@@ -12,7 +14,7 @@ pub const MAILS_PER_DAY: i64 = 5;
 /// Queues a confirmation mail for the address unless one is already waiting to be sent (it
 /// will list this report too) or the address had [`MAILS_PER_DAY`] in the last 24 hours.
 /// Returns whether a mail was queued. Call it in the transaction that files the report.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(queued))]
 pub async fn queue_mail(
     conn: &mut PgConnection,
     reporter_key: &[u8],
@@ -20,11 +22,13 @@ pub async fn queue_mail(
 ) -> sqlx::Result<bool> {
     // Serialises the check and the insert per address (two filings at once must not both
     // see room for the fifth mail); released at commit.
-    sqlx::query("select pg_advisory_xact_lock(hashtextextended(encode($1, 'hex'), 8))")
-        .bind(reporter_key)
-        .execute(&mut *conn)
-        .await?;
-    let queued: Option<i64> = sqlx::query_scalar(
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended(encode($1, 'hex'), 8))",
+        reporter_key,
+    )
+    .execute(&mut *conn)
+    .await?;
+    let queued = sqlx::query_scalar!(
         "with budget as (
              select count(*)
                     -- Confirmations of the address's erased reports still count (0010).
@@ -43,23 +47,24 @@ pub async fn queue_mail(
          insert into mail (kind, to_address, reporter_key, email_confirmation_id)
          select 'confirmation', $2, $1, email_confirmation_id from confirmation
          returning mail_id",
+        reporter_key,
+        email,
+        MAILS_PER_DAY,
     )
-    .bind(reporter_key)
-    .bind(email)
-    .bind(MAILS_PER_DAY)
     .fetch_optional(&mut *conn)
     .await?;
+    tracing::Span::current().record("queued", queued.is_some());
     Ok(queued.is_some())
 }
 
 /// A report waiting for its reporter to confirm the address, as the mail and the
 /// confirmation page describe it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct PendingReport {
     pub report_id: i64,
     pub public_id: String,
     pub canonical_url: String,
-    pub marketplace: String,
+    pub marketplace: Marketplace,
     pub brand_name: String,
     pub seller_name: String,
     pub description: String,
@@ -67,13 +72,15 @@ pub struct PendingReport {
 }
 
 /// The address's live reports that are not confirmed yet, oldest first.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(found))]
 pub async fn pending_reports(
     conn: &mut PgConnection,
     reporter_key: &[u8],
 ) -> sqlx::Result<Vec<PendingReport>> {
-    sqlx::query_as(
-        "select r.report_id, r.public_id, l.canonical_url, l.marketplace,
+    let pending = sqlx::query_as!(
+        PendingReport,
+        r#"select r.report_id, r.public_id, l.canonical_url,
+                l.marketplace as "marketplace: Marketplace",
                 b.display_name as brand_name, s.display_name as seller_name, r.description,
                 r.created_at
          from report r
@@ -82,26 +89,30 @@ pub async fn pending_reports(
          join seller s on s.seller_id = r.seller_id
          where r.reporter_key = $1 and r.confirmed_at is null
            and r.status in ('unverified', 'verified')
-         order by r.created_at, r.report_id",
+         order by r.created_at, r.report_id"#,
+        reporter_key,
     )
-    .bind(reporter_key)
     .fetch_all(conn)
-    .await
+    .await?;
+    tracing::Span::current().record("found", pending.len());
+    Ok(pending)
 }
 
 /// The address a confirmation token stands for, while the token is valid.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(valid))]
 pub async fn reporter_for_token(
     conn: &mut PgConnection,
     token_hash: &[u8],
 ) -> sqlx::Result<Option<Vec<u8>>> {
-    sqlx::query_scalar(
+    let key = sqlx::query_scalar!(
         "select reporter_key from email_confirmation
          where token_hash = $1 and expires_at > now()",
+        token_hash,
     )
-    .bind(token_hash)
     .fetch_optional(conn)
-    .await
+    .await?;
+    tracing::Span::current().record("valid", key.is_some());
+    Ok(key)
 }
 
 /// What a confirmation or a disowning changed.
@@ -123,7 +134,7 @@ async fn lock_sellers(
     reporter_key: &[u8],
     public_ids: &[String],
 ) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select s.seller_id from seller s
          where s.seller_id in (
              select r.seller_id from report r
@@ -138,20 +149,11 @@ async fn lock_sellers(
                and old.status in ('unverified', 'verified'))
          order by s.seller_id
          for update",
+        reporter_key,
+        public_ids,
     )
-    .bind(reporter_key)
-    .bind(public_ids)
     .fetch_all(conn)
     .await
-}
-
-/// The address's pending reports among the given public ids (`$1` key, `$2` ids).
-macro_rules! chosen_reports {
-    () => {
-        "select report_id, listing_id, created_at from report
-         where reporter_key = $1 and public_id = any($2)
-           and confirmed_at is null and status in ('unverified', 'verified')"
-    };
 }
 
 /// Confirms the address for those of `public_ids` that are its pending reports (the ones the
@@ -167,10 +169,14 @@ pub async fn confirm(
     let sellers = lock_sellers(&mut *conn, reporter_key, public_ids).await?;
     // The unique index allows one live confirmed report per address and listing: replace
     // first, then confirm.
-    sqlx::query(concat!(
-        "with chosen as (",
-        chosen_reports!(),
-        "),
+    // Both statements choose the same reports: the address's pending ones among `public_ids`
+    // (the second no longer finds those the first withdrew).
+    sqlx::query!(
+        "with chosen as (
+             select report_id, listing_id, created_at from report
+             where reporter_key = $1 and public_id = any($2)
+               and confirmed_at is null and status in ('unverified', 'verified')
+         ),
          newest as (
              select distinct on (listing_id) report_id, listing_id from chosen
              order by listing_id, created_at desc, report_id desc
@@ -181,19 +187,19 @@ pub async fn confirm(
            and r.report_id <> n.report_id
            and r.status in ('unverified', 'verified')
            and (r.confirmed_at is not null
-                or r.report_id in (select report_id from chosen))"
-    ))
-    .bind(reporter_key)
-    .bind(public_ids)
+                or r.report_id in (select report_id from chosen))",
+        reporter_key,
+        public_ids,
+    )
     .execute(&mut *conn)
     .await?;
-    let confirmed = sqlx::query(concat!(
-        "update report set confirmed_at = now() where report_id in (select report_id from (",
-        chosen_reports!(),
-        ") c)"
-    ))
-    .bind(reporter_key)
-    .bind(public_ids)
+    let confirmed = sqlx::query!(
+        "update report set confirmed_at = now()
+         where reporter_key = $1 and public_id = any($2)
+           and confirmed_at is null and status in ('unverified', 'verified')",
+        reporter_key,
+        public_ids,
+    )
     .execute(&mut *conn)
     .await?;
     Ok(Changed {
@@ -211,14 +217,14 @@ pub async fn disown(
     public_ids: &[String],
 ) -> sqlx::Result<Changed> {
     let sellers = lock_sellers(&mut *conn, reporter_key, public_ids).await?;
-    let withdrawn: Vec<i64> = sqlx::query_scalar(
+    let withdrawn = sqlx::query_scalar!(
         "update report set status = 'withdrawn'
          where reporter_key = $1 and public_id = any($2)
            and confirmed_at is null and status in ('unverified', 'verified')
          returning report_id",
+        reporter_key,
+        public_ids,
     )
-    .bind(reporter_key)
-    .bind(public_ids)
     .fetch_all(&mut *conn)
     .await?;
     Ok(Changed {

@@ -7,7 +7,7 @@ use sqlx::types::Json;
 use time::OffsetDateTime;
 
 use super::constraint::{OnConstraint, WriteError};
-use super::types::from_name;
+use super::types::json;
 use crate::domain::Marketplace;
 use crate::domain::merge::SellerRef;
 
@@ -21,7 +21,7 @@ pub struct Spelling {
 /// A seller merged into another, as the kept one's page lists it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct MergedSeller {
-    #[serde(deserialize_with = "from_name")]
+    #[serde(deserialize_with = "json::parsed")]
     pub marketplace: Marketplace,
     pub seller_key: String,
     pub display_name: String,

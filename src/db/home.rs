@@ -4,9 +4,15 @@ use serde::Deserialize;
 use sqlx::PgConnection;
 use sqlx::types::Json;
 
+use super::types::json;
+use crate::domain::Marketplace;
+
+/// A seller reported lately: a link to its page, without counts (counting the reports of
+/// each would cost the home page a count per seller, for numbers it does not show).
 #[derive(Debug, Clone, Deserialize)]
 pub struct RecentSeller {
-    pub marketplace: String,
+    #[serde(deserialize_with = "json::parsed")]
+    pub marketplace: Marketplace,
     pub seller_key: String,
     pub name: String,
 }
@@ -17,7 +23,7 @@ pub struct RecentBrand {
     pub name: String,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Home {
     pub reports: i64,
     pub sellers: i64,
@@ -30,8 +36,9 @@ pub struct Home {
 /// brands reported most recently. Walks the newest reports by index, not the whole table.
 #[tracing::instrument(skip_all)]
 pub async fn load(conn: &mut PgConnection) -> sqlx::Result<Home> {
-    sqlx::query_as(
-        "with latest as (
+    sqlx::query_as!(
+        Home,
+        r#"with latest as (
              select seller_id, brand_id, created_at, report_id
              from report
              where status in ('unverified', 'verified')
@@ -40,21 +47,23 @@ pub async fn load(conn: &mut PgConnection) -> sqlx::Result<Home> {
          )
          select
              (select count(*) from report where status in ('unverified', 'verified'))::int8
-                 as reports,
-             (select count(*) from seller where merged_into is null)::int8 as sellers,
-             (select count(*) from brand where merged_into is null)::int8 as brands,
+                 as "reports!",
+             (select count(*) from seller where merged_into is null)::int8 as "sellers!",
+             (select count(*) from brand where merged_into is null)::int8 as "brands!",
              (select coalesce(json_agg(json_build_object('marketplace', s.marketplace,
                                                          'seller_key', s.seller_key,
                                                          'name', s.display_name)
                                        order by t.at desc), '[]')
               from (select seller_id, max(created_at) as at from latest
                     group by seller_id order by at desc limit 8) t
-              join seller s on s.seller_id = t.seller_id) as recent_sellers,
+              join seller s on s.seller_id = t.seller_id)
+                 as "recent_sellers!: Json<Vec<RecentSeller>>",
              (select coalesce(json_agg(json_build_object('slug', b.slug, 'name', b.display_name)
                                        order by t.at desc), '[]')
               from (select brand_id, max(created_at) as at from latest
                     group by brand_id order by at desc limit 8) t
-              join brand b on b.brand_id = t.brand_id) as recent_brands",
+              join brand b on b.brand_id = t.brand_id)
+                 as "recent_brands!: Json<Vec<RecentBrand>>""#,
     )
     .fetch_one(conn)
     .await

@@ -21,7 +21,7 @@ use sqlx::PgConnection;
 use sqlx::types::Json;
 use time::OffsetDateTime;
 
-use super::types::from_name;
+use super::types::json;
 use crate::domain::Marketplace;
 use crate::domain::moderation::flags::{Flag, Signals};
 use crate::domain::reason::Reason;
@@ -196,7 +196,7 @@ struct Row {
 #[derive(Debug, Deserialize)]
 struct OtherJson {
     public_id: String,
-    #[serde(deserialize_with = "from_name")]
+    #[serde(deserialize_with = "json::parsed")]
     status: ReportStatus,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,

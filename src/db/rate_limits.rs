@@ -5,44 +5,43 @@ use sqlx::PgConnection;
 
 use crate::domain::rate_limit::{Bucket, Hits};
 
-/// Counts one request and reads the counters it is judged by, in one statement (one round
-/// trip): the current window's row is created or bumped, the previous window's read. Windows
-/// follow the database's clock, so that instances whose clocks differ agree on them.
-/// The previous window's row is read from the statement's snapshot, which the bump of the
-/// current window's row cannot change.
-pub const HIT_SQL: &str = "with clock as (
-         select extract(epoch from now())::float8 as now
-     ), win as (
-         select to_timestamp(floor(now / $3) * $3) as window_start,
-                now - floor(now / $3) * $3 as elapsed
-         from clock
-     ), bump as (
-         insert into rate_limit as r (bucket, client_key, window_start, expires_at, hits)
-         select $1, $2, window_start, window_start + make_interval(secs => 2 * $3), 1 from win
-         on conflict on constraint rate_limit_pkey do update set hits = r.hits + 1
-         returning hits
-     )
-     select (select hits from bump)::int8 as current,
-            coalesce((select r.hits from rate_limit r, win
-                      where r.bucket = $1 and r.client_key = $2
-                        and r.window_start = win.window_start - make_interval(secs => $3)),
-                     0)::int8 as previous,
-            (select elapsed from win) as elapsed";
-
 /// Counts a request of the client whose key is `client_key` in `bucket`, and returns the
-/// counts it is to be judged by.
+/// counts it is to be judged by: in one statement (one round trip), the current window's row
+/// is created or bumped and the previous window's read. Windows follow the database's clock,
+/// so that instances whose clocks differ agree on them. The previous window's row is read
+/// from the statement's snapshot, which the bump of the current window's row cannot change.
 #[tracing::instrument(skip_all, fields(bucket = bucket.as_str()))]
 pub async fn hit(conn: &mut PgConnection, bucket: Bucket, client_key: &[u8]) -> sqlx::Result<Hits> {
-    let (current, previous, elapsed): (i64, i64, f64) = sqlx::query_as(HIT_SQL)
-        .bind(bucket.as_str())
-        .bind(client_key)
-        .bind(f64::from(bucket.window_secs()))
-        .fetch_one(conn)
-        .await?;
+    let row = sqlx::query!(
+        r#"with clock as (
+             select extract(epoch from now())::float8 as now
+         ), win as (
+             select to_timestamp(floor(now / $3) * $3) as window_start,
+                    now - floor(now / $3) * $3 as elapsed
+             from clock
+         ), bump as (
+             insert into rate_limit as r (bucket, client_key, window_start, expires_at, hits)
+             select $1, $2, window_start, window_start + make_interval(secs => 2 * $3), 1
+             from win
+             on conflict on constraint rate_limit_pkey do update set hits = r.hits + 1
+             returning hits
+         )
+         select (select hits from bump)::int8 as "current!",
+                coalesce((select r.hits from rate_limit r, win
+                          where r.bucket = $1 and r.client_key = $2
+                            and r.window_start = win.window_start - make_interval(secs => $3)),
+                         0)::int8 as "previous!",
+                (select elapsed from win) as "elapsed!""#,
+        bucket.as_str(),
+        client_key,
+        f64::from(bucket.window_secs()),
+    )
+    .fetch_one(conn)
+    .await?;
     Ok(Hits {
-        current,
-        previous,
-        elapsed,
+        current: row.current,
+        previous: row.previous,
+        elapsed: row.elapsed,
     })
 }
 
@@ -54,7 +53,7 @@ pub async fn refund(
     bucket: Bucket,
     client_key: &[u8],
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "with win as (
              select to_timestamp(floor(extract(epoch from now())::float8 / $3) * $3)
                         as window_start
@@ -68,10 +67,10 @@ pub async fn refund(
          delete from rate_limit r using win
          where r.bucket = $1 and r.client_key = $2 and r.window_start = win.window_start
            and r.hits = 1 and not exists (select 1 from lowered)",
+        bucket.as_str(),
+        client_key,
+        f64::from(bucket.window_secs()),
     )
-    .bind(bucket.as_str())
-    .bind(client_key)
-    .bind(f64::from(bucket.window_secs()))
     .execute(conn)
     .await?;
     Ok(())
@@ -80,16 +79,16 @@ pub async fn refund(
 /// Deletes up to `limit` counters of windows nothing reads any more (those before the
 /// previous window); returns how many. The server runs it every few minutes until a batch
 /// comes back short; `fakewatch purge` may run it too.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(limit = limit))]
 pub async fn delete_expired(conn: &mut PgConnection, limit: i64) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "delete from rate_limit where (bucket, client_key, window_start) in (
              select bucket, client_key, window_start from rate_limit
              where expires_at < now()
              order by expires_at limit $1
          )",
+        limit,
     )
-    .bind(limit)
     .execute(conn)
     .await?;
     Ok(done.rows_affected())

@@ -4,10 +4,15 @@ use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 
+use crate::db::constraint::{OnConstraint, WriteError};
+use crate::domain::Marketplace;
 use crate::domain::moderation::RejectReason;
 use crate::domain::order_month::OrderMonth;
+use crate::domain::outcome::Outcome;
+use crate::domain::reason::Reason;
 use crate::domain::report::NewReport;
 use crate::domain::report::edit::ReportContent;
+use crate::domain::status::ReportStatus;
 
 /// Everything needed to write a report besides the checked input.
 #[derive(Debug)]
@@ -27,7 +32,7 @@ pub struct ReportWrite<'a> {
 }
 
 /// A report just written.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub struct Inserted {
     pub report_id: i64,
     pub public_id: String,
@@ -37,51 +42,63 @@ pub struct Inserted {
 /// it: knowing someone's address must neither change their report nor reveal that it exists.
 /// The newer report replaces the earlier one only when its reporter confirms the address
 /// (`db::confirmations`).
-#[tracing::instrument(skip_all)]
-pub async fn insert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> sqlx::Result<Inserted> {
+#[tracing::instrument(
+    skip_all,
+    fields(listing_id = w.listing_id, seller_id = w.seller_id, brand_id = w.brand_id)
+)]
+pub async fn insert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> Result<Inserted, WriteError> {
     let r = w.report;
-    let reasons: Vec<&str> = r.reasons.iter().map(|r| r.as_str()).collect();
-    sqlx::query_as(
+    sqlx::query_as!(
+        Inserted,
         "insert into report (public_id, listing_id, seller_id, brand_id, product_title,
                              price_amount, price_currency, order_date, reasons, description,
                              reporter_email, reporter_key, reporter_fingerprint, manage_token_hash,
                              seller_name, reporter_network)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          returning report_id, public_id",
+        w.public_id,
+        w.listing_id,
+        w.seller_id,
+        w.brand_id,
+        r.product_title.as_deref(),
+        r.price.map(|p| p.amount()),
+        r.price.map(|p| p.currency_code()),
+        r.order_date,
+        &r.reasons[..] as &[Reason],
+        &r.description,
+        r.email.as_ref().map(|e| e.as_str()),
+        w.reporter_key,
+        w.reporter_fingerprint,
+        w.manage_token_hash,
+        w.seller_name,
+        w.reporter_network,
     )
-    .bind(w.public_id)
-    .bind(w.listing_id)
-    .bind(w.seller_id)
-    .bind(w.brand_id)
-    .bind(&r.product_title)
-    .bind(r.price.map(|p| p.amount()))
-    .bind(r.price.map(|p| p.currency_code()))
-    .bind(r.order_date)
-    .bind(&reasons)
-    .bind(&r.description)
-    .bind(r.email.as_ref().map(|e| e.as_str()))
-    .bind(w.reporter_key)
-    .bind(w.reporter_fingerprint)
-    .bind(w.manage_token_hash)
-    .bind(w.seller_name)
-    .bind(w.reporter_network)
     .fetch_one(conn)
     .await
+    .on_constraint(
+        "report_product_title_length",
+        "product_title",
+        "The product title is too long",
+    )
+    .on_constraint(
+        "report_description_length",
+        "description",
+        "The description is too long",
+    )
 }
 
 /// A report as anyone may see it: no email, no fingerprints, no token hash.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct PublicReport {
     pub report_id: i64,
     pub public_id: String,
-    pub status: String,
+    pub status: ReportStatus,
     pub product_title: Option<String>,
     pub price_amount: Option<Decimal>,
     pub price_currency: Option<String>,
     /// The month of the order, never its day (see `domain::order_month`).
-    #[sqlx(json(nullable))]
     pub order_month: Option<OrderMonth>,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     /// Empty once erased.
     pub description: String,
     pub created_at: OffsetDateTime,
@@ -89,7 +106,7 @@ pub struct PublicReport {
     /// When the reporter's data was erased (by them, or by the retention purge); the report
     /// is then withdrawn and holds nothing they gave.
     pub erased_at: Option<OffsetDateTime>,
-    pub marketplace: String,
+    pub marketplace: Marketplace,
     pub listing_external_id: String,
     pub canonical_url: String,
     pub seller_key: String,
@@ -99,7 +116,7 @@ pub struct PublicReport {
     pub brand_slug: String,
     pub brand_name: String,
     /// The brand owner's outcome for the listing, if any (`genuine` disputes the report).
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     /// Live (neither withdrawn nor rejected), and its reporter confirmed their address for it
     /// or a moderator verified it.
     pub counts: bool,
@@ -109,31 +126,36 @@ pub struct PublicReport {
     pub rejection_reason: Option<RejectReason>,
 }
 
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(public_id = public_id))]
 pub async fn find_public(
     conn: &mut PgConnection,
     public_id: &str,
 ) -> sqlx::Result<Option<PublicReport>> {
-    sqlx::query_as(
-        "select r.report_id, r.public_id, r.status, r.product_title, r.price_amount,
-                r.price_currency, to_jsonb(to_char(r.order_date, 'YYYY-MM')) as order_month,
-                r.reasons, r.description, r.created_at, r.updated_at, r.erased_at,
-                l.marketplace, l.external_id as listing_external_id, l.canonical_url,
+    sqlx::query_as!(
+        PublicReport,
+        r#"select r.report_id, r.public_id, r.status as "status: ReportStatus",
+                r.product_title, r.price_amount, r.price_currency,
+                to_char(r.order_date, 'YYYY-MM') as "order_month: OrderMonth",
+                r.reasons as "reasons: Vec<Reason>", r.description, r.created_at, r.updated_at,
+                r.erased_at, l.marketplace as "marketplace: Marketplace",
+                l.external_id as listing_external_id, l.canonical_url,
                 s.seller_key, s.display_name as seller_name, s.name_based as seller_name_based,
                 s.store_url,
-                b.slug as brand_slug, b.display_name as brand_name, lb.outcome,
+                b.slug as brand_slug, b.display_name as brand_name,
+                lb.outcome as "outcome?: Outcome",
                 (r.status = 'verified'
-                 or (r.status = 'unverified' and r.confirmed_at is not null)) as counts,
-                r.confirmed_at is not null as confirmed, r.rejection_reason
+                 or (r.status = 'unverified' and r.confirmed_at is not null)) as "counts!",
+                r.confirmed_at is not null as "confirmed!",
+                r.rejection_reason as "rejection_reason: RejectReason"
          from report r
          join listing l on l.listing_id = r.listing_id
          join seller s on s.seller_id = r.seller_id
          join brand b on b.brand_id = r.brand_id
          left join listing_brand lb
              on lb.listing_id = r.listing_id and lb.brand_id = r.brand_id
-         where r.public_id = $1",
+         where r.public_id = $1"#,
+        public_id,
     )
-    .bind(public_id)
     .fetch_optional(conn)
     .await
 }
@@ -148,21 +170,25 @@ pub enum Access {
 
 /// Checks a manage token by its hash. The hashes of 256-bit random tokens leak nothing
 /// useful through comparison timing, so comparing them in SQL is safe.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(public_id = public_id))]
 pub async fn authorize(
     conn: &mut PgConnection,
     public_id: &str,
     token_hash: &[u8],
 ) -> sqlx::Result<Access> {
-    let row: Option<(i64, bool)> =
-        sqlx::query_as("select report_id, manage_token_hash = $2 from report where public_id = $1")
-            .bind(public_id)
-            .bind(token_hash)
-            .fetch_optional(conn)
-            .await?;
+    let row = sqlx::query!(
+        r#"select report_id, manage_token_hash = $2 as "matches!"
+           from report where public_id = $1"#,
+        public_id,
+        token_hash,
+    )
+    .fetch_optional(conn)
+    .await?;
     Ok(match row {
-        Some((report_id, true)) => Access::Granted { report_id },
-        Some((_, false)) => Access::WrongToken,
+        Some(row) if row.matches => Access::Granted {
+            report_id: row.report_id,
+        },
+        Some(_) => Access::WrongToken,
         None => Access::NoSuchReport,
     })
 }
@@ -171,10 +197,10 @@ pub async fn authorize(
 /// same transaction (`sellers::refresh_shown_name`); `None` when it was withdrawn already.
 /// The seller row is locked first, in the order intake locks seller then report, so that the
 /// recount never runs beside another of the seller's votes.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(report_id = report_id))]
 pub async fn withdraw(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<Option<i64>> {
     loop {
-        let seller_id = sqlx::query_scalar(
+        let seller_id = sqlx::query_scalar!(
             "with seller as (
                  select s.seller_id from report r join seller s on s.seller_id = r.seller_id
                  where r.report_id = $1
@@ -184,8 +210,8 @@ pub async fn withdraw(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<O
              where report_id = $1 and status <> 'withdrawn'
                and seller_id = (select seller_id from seller)
              returning seller_id",
+            report_id,
         )
-        .bind(report_id)
         .fetch_optional(&mut *conn)
         .await?;
         if seller_id.is_some() {
@@ -195,10 +221,11 @@ pub async fn withdraw(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<O
         // to another seller while this waited for the old one's lock (the statement then finds
         // its seller changed, and skips it). Then lock the new seller and try again; each
         // round needs another merge to have committed meanwhile.
-        let live: bool = sqlx::query_scalar(
-            "select exists (select 1 from report where report_id = $1 and status <> 'withdrawn')",
+        let live = sqlx::query_scalar!(
+            r#"select exists (select 1 from report where report_id = $1 and status <> 'withdrawn')
+                   as "live!""#,
+            report_id,
         )
-        .bind(report_id)
         .fetch_one(&mut *conn)
         .await?;
         if !live {
@@ -209,44 +236,56 @@ pub async fn withdraw(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<O
 
 /// What only the reporter sees, through the manage link: their address and the exact day
 /// of the order (public pages show its month).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct PrivateFacts {
     pub reporter_email: Option<String>,
     pub order_date: Option<Date>,
 }
 
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(report_id = report_id))]
 pub async fn private_facts(conn: &mut PgConnection, report_id: i64) -> sqlx::Result<PrivateFacts> {
-    sqlx::query_as("select reporter_email, order_date from report where report_id = $1")
-        .bind(report_id)
-        .fetch_one(conn)
-        .await
+    sqlx::query_as!(
+        PrivateFacts,
+        "select reporter_email, order_date from report where report_id = $1",
+        report_id,
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// Replaces a live report's content with its reporter's edit, and returns whether it was live.
 /// An edited report is unverified again (a moderator checked the old text); a withdrawn or
 /// rejected one is left as it is.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(report_id = report_id))]
 pub async fn update_content(
     conn: &mut PgConnection,
     report_id: i64,
     content: &ReportContent,
-) -> sqlx::Result<bool> {
-    let reasons: Vec<&str> = content.reasons.iter().map(|r| r.as_str()).collect();
-    let updated = sqlx::query(
+) -> Result<bool, WriteError> {
+    let updated = sqlx::query!(
         "update report set product_title = $2, price_amount = $3, price_currency = $4,
                            order_date = $5, reasons = $6, description = $7,
                            status = 'unverified'
          where report_id = $1 and status in ('unverified', 'verified')",
+        report_id,
+        content.product_title.as_deref(),
+        content.price.map(|p| p.amount()),
+        content.price.map(|p| p.currency_code()),
+        content.order_date,
+        &content.reasons[..] as &[Reason],
+        &content.description,
     )
-    .bind(report_id)
-    .bind(&content.product_title)
-    .bind(content.price.map(|p| p.amount()))
-    .bind(content.price.map(|p| p.currency_code()))
-    .bind(content.order_date)
-    .bind(&reasons)
-    .bind(&content.description)
     .execute(conn)
-    .await?;
+    .await
+    .on_constraint(
+        "report_product_title_length",
+        "product_title",
+        "The product title is too long",
+    )
+    .on_constraint(
+        "report_description_length",
+        "description",
+        "The description is too long",
+    )?;
     Ok(updated.rows_affected() == 1)
 }

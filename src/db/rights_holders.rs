@@ -74,7 +74,14 @@ pub async fn add_brand(
     rights_holder_id: i64,
     brand: &BrandName,
 ) -> sqlx::Result<super::brands::BrandRow> {
-    let stored = super::brands::upsert(&mut *conn, brand).await?;
+    // `BrandName::parse` checked the name, so the database refuses none of it; were it to,
+    // the error says which rule.
+    let stored = super::brands::upsert(&mut *conn, brand)
+        .await
+        .map_err(|e| match e {
+            WriteError::Db(e) => e,
+            refused @ WriteError::Refused(_) => sqlx::Error::InvalidArgument(refused.to_string()),
+        })?;
     sqlx::query!(
         "insert into rights_holder_brand (rights_holder_id, brand_id) values ($1, $2)
          on conflict do nothing",

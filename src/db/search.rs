@@ -3,19 +3,8 @@
 
 use sqlx::PgConnection;
 
+use crate::db::sellers::SellerSummary;
 use crate::domain::Marketplace;
-
-/// One search result, with the counts a result list shows.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SellerHit {
-    pub marketplace: String,
-    pub seller_key: String,
-    pub display_name: String,
-    pub name_based: bool,
-    pub reports: i64,
-    pub distinct_reporters: i64,
-    pub score: f64,
-}
 
 /// Sellers whose name or alias resembles `folded` (already folded by `domain::fold`), best
 /// first; ties by id, so pages are stable.
@@ -24,13 +13,13 @@ pub struct SellerHit {
 /// `limit`) sellers shown, never for every match, so a query matching half the sellers
 /// costs the ranking and no more. (Ties used to go to the seller with more reports, which
 /// meant counting the reports of every match.)
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(limit = limit, offset = offset, found))]
 pub async fn by_name(
     conn: &mut PgConnection,
     folded: &str,
     limit: i64,
     offset: i64,
-) -> sqlx::Result<Vec<SellerHit>> {
+) -> sqlx::Result<Vec<SellerSummary>> {
     // Trigrams need three characters; substring matching covers short names.
     let like = format!(
         "%{}%",
@@ -39,8 +28,9 @@ pub async fn by_name(
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
-    sqlx::query_as(
-        "with matches as (
+    let hits = sqlx::query_as!(
+        SellerSummary,
+        r#"with matches as (
              select seller_id, max(score) as score
              from (select seller_id, similarity(lower(display_name), $1) as score
                    from seller
@@ -62,8 +52,9 @@ pub async fn by_name(
              order by score desc, seller_id
              limit $3 offset $4
          )
-         select s.marketplace, s.seller_key, s.display_name, s.name_based,
-                p.score::float8 as score, c.reports, c.distinct_reporters
+         select s.marketplace as "marketplace: Marketplace", s.seller_key,
+                s.display_name as name, s.name_based, c.reports as "reports!",
+                c.distinct_reporters as "distinct_reporters!"
          from page p
          join seller s on s.seller_id = p.seller_id
          cross join lateral (
@@ -72,46 +63,52 @@ pub async fn by_name(
              from report r
              where r.seller_id = s.seller_id and r.status in ('unverified', 'verified')
          ) c
-         order by p.score desc, s.seller_id",
+         order by p.score desc, s.seller_id"#,
+        folded,
+        like,
+        limit,
+        offset,
     )
-    .bind(folded)
-    .bind(like)
-    .bind(limit)
-    .bind(offset)
     .fetch_all(conn)
-    .await
+    .await?;
+    tracing::Span::current().record("found", hits.len());
+    Ok(hits)
 }
 
 /// The seller with this key, or the one it was merged into: (marketplace, seller key).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(marketplace = %marketplace))]
 pub async fn find_seller(
     conn: &mut PgConnection,
     marketplace: Marketplace,
     seller_key: &str,
-) -> sqlx::Result<Option<(String, String)>> {
-    sqlx::query_as(
-        "select coalesce(k.marketplace, s.marketplace), coalesce(k.seller_key, s.seller_key)
-         from seller s left join seller k on k.seller_id = s.merged_into
-         where s.marketplace = $1 and s.seller_key = $2",
+) -> sqlx::Result<Option<(Marketplace, String)>> {
+    let row = sqlx::query!(
+        r#"select coalesce(k.marketplace, s.marketplace) as "marketplace!: Marketplace",
+                  coalesce(k.seller_key, s.seller_key) as "seller_key!"
+           from seller s left join seller k on k.seller_id = s.merged_into
+           where s.marketplace = $1 and s.seller_key = $2"#,
+        marketplace as Marketplace,
+        seller_key,
     )
-    .bind(marketplace.as_str())
-    .bind(seller_key)
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(row.map(|r| (r.marketplace, r.seller_key)))
 }
 
 /// The seller of a reported listing, by its canonical URL: (marketplace, seller key).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(found))]
 pub async fn seller_of_listing(
     conn: &mut PgConnection,
     canonical_url: &str,
-) -> sqlx::Result<Option<(String, String)>> {
-    sqlx::query_as(
-        "select s.marketplace, s.seller_key
-         from listing l join seller s on s.seller_id = l.seller_id
-         where l.canonical_url = $1",
+) -> sqlx::Result<Option<(Marketplace, String)>> {
+    let row = sqlx::query!(
+        r#"select s.marketplace as "marketplace: Marketplace", s.seller_key
+           from listing l join seller s on s.seller_id = l.seller_id
+           where l.canonical_url = $1"#,
+        canonical_url,
     )
-    .bind(canonical_url)
     .fetch_optional(conn)
-    .await
+    .await?;
+    tracing::Span::current().record("found", row.is_some());
+    Ok(row.map(|r| (r.marketplace, r.seller_key)))
 }

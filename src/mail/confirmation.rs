@@ -156,7 +156,7 @@ mod tests {
             report_id: 1,
             public_id: "abc".into(),
             canonical_url: "https://www.aliexpress.com/item/1005006543210987.html".into(),
-            marketplace: "aliexpress".into(),
+            marketplace: crate::domain::Marketplace::AliExpress,
             brand_name: "Louis Vuitton".into(),
             seller_name: "Luxury\nOutlet Store".into(),
             description: description.into(),

@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde::Serialize;
 
 use crate::db;
+use crate::db::brand_page::BrandSeller;
 use crate::error::{ApiError, AppError, Problem};
 use crate::routes::api::{ApiPath, ApiQuery};
 use crate::routes::cache;
@@ -18,7 +19,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(as = BrandSeller)]
 pub struct SellerRow {
-    pub marketplace: String,
+    pub marketplace: &'static str,
     #[serde(skip)]
     pub marketplace_name: &'static str,
     pub seller_key: String,
@@ -30,10 +31,27 @@ pub struct SellerRow {
     pub path: String,
 }
 
+impl From<BrandSeller> for SellerRow {
+    fn from(row: BrandSeller) -> Self {
+        let s = row.seller;
+        SellerRow {
+            marketplace_name: s.marketplace.display_name(),
+            path: seller_path(s.marketplace.as_str(), &s.seller_key),
+            marketplace: s.marketplace.as_str(),
+            seller_key: s.seller_key,
+            name: s.name,
+            name_based: s.name_based,
+            reports: s.reports,
+            distinct_reporters: s.distinct_reporters,
+            last_reported: row.last_reported,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(as = MarketplaceCount)]
 pub struct MarketplaceRow {
-    pub marketplace: String,
+    pub marketplace: &'static str,
     #[serde(skip)]
     pub marketplace_name: &'static str,
     pub reports: i64,
@@ -78,25 +96,12 @@ async fn load(
             .0
             .into_iter()
             .map(|m| MarketplaceRow {
-                marketplace_name: crate::domain::marketplace::display_name_of(&m.marketplace),
-                marketplace: m.marketplace,
+                marketplace_name: m.marketplace.display_name(),
+                marketplace: m.marketplace.as_str(),
                 reports: m.reports,
             })
             .collect(),
-        sellers: sellers
-            .into_iter()
-            .map(|s| SellerRow {
-                marketplace_name: crate::domain::marketplace::display_name_of(&s.marketplace),
-                path: seller_path(&s.marketplace, &s.seller_key),
-                marketplace: s.marketplace,
-                seller_key: s.seller_key,
-                name: s.name,
-                name_based: s.name_based,
-                reports: s.reports,
-                distinct_reporters: s.distinct_reporters,
-                last_reported: s.last_reported,
-            })
-            .collect(),
+        sellers: sellers.into_iter().map(SellerRow::from).collect(),
         recent: row.recent.0.into_iter().map(report_item).collect(),
         slug: row.slug,
         name: row.display_name,

@@ -48,8 +48,8 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 
 fn seller_link(s: RecentSeller) -> SellerLink {
     SellerLink {
-        marketplace_name: crate::domain::marketplace::display_name_of(&s.marketplace),
-        path: seller_path(&s.marketplace, &s.seller_key),
+        marketplace_name: s.marketplace.display_name(),
+        path: seller_path(s.marketplace.as_str(), &s.seller_key),
         name: s.name,
     }
 }

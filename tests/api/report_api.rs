@@ -202,6 +202,48 @@ async fn withdrawing_needs_the_right_manage_token() {
 }
 
 #[tokio::test]
+async fn an_authorization_header_without_a_bearer_token_is_answered_with_problem_details() {
+    use reqwest::header::{AUTHORIZATION, HeaderValue};
+    let app = TestApp::spawn().await;
+    let body: Value = app
+        .post_report_json(&valid_report())
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = body["id"].as_str().expect("id");
+    let token = body["manage_token"].as_str().expect("token");
+    let send = |value: HeaderValue| {
+        app.client
+            .delete(app.url(&format!("/api/v1/reports/{id}")))
+            .header(AUTHORIZATION, value)
+            .send()
+    };
+
+    // Another scheme, or nothing after "Bearer ": as if there were no token.
+    for value in [
+        format!("Basic {token}"),
+        format!("Token {token}"),
+        format!("Bearer\t{token}"),
+        "Bearer".to_owned(),
+    ] {
+        let header = HeaderValue::from_str(&value).expect("header");
+        let response = send(header).await.expect("request");
+        assert_eq!(response.status(), 401, "{value}");
+        assert_eq!(response.headers()["www-authenticate"], "Bearer");
+        problem(response).await;
+    }
+    // A header that is not text cannot hold a token of ours.
+    let header = HeaderValue::from_bytes(b"Bearer \xfftoken").expect("header");
+    let response = send(header).await.expect("request");
+    assert_eq!(response.status(), 403);
+    problem(response).await;
+    // The scheme in any case, and spaces before the token, are fine.
+    let header = HeaderValue::from_str(&format!("bearer   {token}")).expect("header");
+    assert_eq!(send(header).await.expect("request").status(), 204);
+}
+
+#[tokio::test]
 async fn sellers_and_brands_are_shared_between_reports() {
     let app = TestApp::spawn().await;
     let mut a = valid_report();

@@ -4,9 +4,13 @@
 use std::net::IpAddr;
 
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum_extra::TypedHeader;
+use axum_extra::headers::Authorization;
+use axum_extra::headers::authorization::Bearer;
 
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{
@@ -210,7 +214,7 @@ pub async fn show(
     if report.erased_at.is_some() {
         return Err(AppError::ReportErased.into());
     }
-    if report.status == ReportStatus::Withdrawn.as_str() {
+    if report.status == ReportStatus::Withdrawn {
         return Err(AppError::ReportWithdrawn.into());
     }
     Ok(Json(ReportJson::from(&report)).into_response())
@@ -246,11 +250,10 @@ pub async fn withdraw(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(params): ApiQuery<DeleteParams>,
-    headers: HeaderMap,
+    token: ManageToken,
 ) -> Result<StatusCode, ApiError> {
-    let token = bearer_token(&headers)?;
     let mut conn = state.db.acquire().await?;
-    let report_id = authorize(&mut conn, &id, token).await?;
+    let report_id = authorize(&mut conn, &id, token.as_str()).await?;
     if params.erase {
         drop(conn);
         crate::privacy::erase(&state.db, &state.evidence, report_id).await?;
@@ -276,23 +279,44 @@ pub async fn withdraw(
 pub async fn evidence(
     State(state): State<AppState>,
     ApiPath((id, evidence_id)): ApiPath<(String, String)>,
-    headers: HeaderMap,
+    token: ManageToken,
 ) -> Result<Response, ApiError> {
-    let token = bearer_token(&headers)?;
     let mut conn = state.db.acquire().await?;
-    let report_id = authorize(&mut conn, &id, token).await?;
+    let report_id = authorize(&mut conn, &id, token.as_str()).await?;
     Ok(serve_evidence(&state, &mut conn, report_id, &evidence_id).await?)
 }
 
-pub(super) fn bearer_token(headers: &HeaderMap) -> Result<&str, AppError> {
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .ok_or(AppError::ManageTokenMissing)?
-        .to_str()
-        .map_err(|_| AppError::ManageTokenInvalid)?;
-    let (scheme, token) = value.split_once(' ').ok_or(AppError::ManageTokenMissing)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(AppError::ManageTokenMissing);
+/// The manage token, from `Authorization: Bearer <manage_token>`. Every refusal is problem
+/// details, never the extractor's plain-text rejection: no token (no header, another scheme,
+/// nothing after "Bearer") is a 401 asking for one with `WWW-Authenticate: Bearer`; a header
+/// that is not text, which no token of ours could be, is a 403 as a wrong token is.
+pub struct ManageToken(String);
+
+impl ManageToken {
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-    Ok(token.trim())
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ManageToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let header =
+            Option::<TypedHeader<Authorization<Bearer>>>::from_request_parts(parts, state).await;
+        match header {
+            Ok(Some(TypedHeader(bearer))) if !bearer.token().trim().is_empty() => {
+                Ok(ManageToken(bearer.token().trim().to_owned()))
+            }
+            Err(_)
+                if parts
+                    .headers
+                    .get(header::AUTHORIZATION)
+                    .is_some_and(|value| value.to_str().is_err()) =>
+            {
+                Err(AppError::ManageTokenInvalid.into())
+            }
+            _ => Err(AppError::ManageTokenMissing.into()),
+        }
+    }
 }

@@ -37,7 +37,7 @@ pub struct PendingItem {
 impl From<PendingReport> for PendingItem {
     fn from(r: PendingReport) -> Self {
         PendingItem {
-            marketplace_name: crate::domain::marketplace::display_name_of(&r.marketplace),
+            marketplace_name: r.marketplace.display_name(),
             opening: first_words(&r.description, DESCRIPTION_WORDS),
             filed: r.created_at.date().to_string(),
             id: r.public_id,

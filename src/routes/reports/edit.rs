@@ -6,20 +6,21 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{CookieJar, Form, WithRejection};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
+use super::api::ManageToken;
 use super::form::ReasonOption;
 use super::manage::{authorize, open};
 use super::view::{ReportJson, price_of};
 use crate::db;
 use crate::db::reports::PublicReport;
-use crate::domain::reason::Reason;
 use crate::domain::report::PriceInput;
 use crate::domain::report::edit::{ReportContent, ReportEdit};
+use crate::domain::status::ReportStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError};
 use crate::routes::api::ApiPath;
@@ -33,11 +34,7 @@ fn content_of(report: &PublicReport, order_date: Option<Date>) -> ReportContent 
         product_title: report.product_title.clone(),
         price: price_of(report),
         order_date,
-        reasons: report
-            .reasons
-            .iter()
-            .filter_map(|r| r.parse::<Reason>().ok())
-            .collect(),
+        reasons: report.reasons.clone(),
         description: report.description.clone(),
     }
 }
@@ -105,7 +102,11 @@ impl EditForm {
                 .unwrap_or_default(),
             currency: report.price_currency.clone().unwrap_or_default(),
             order_date: order_date.map(|d| d.to_string()).unwrap_or_default(),
-            reasons: report.reasons.clone(),
+            reasons: report
+                .reasons
+                .iter()
+                .map(|reason| reason.as_str().to_owned())
+                .collect(),
             description: report.description.clone(),
         }
     }
@@ -145,7 +146,10 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let mut conn = state.db.acquire().await?;
     let (report_id, report) = open(&mut conn, &id, &token).await?;
-    if !matches!(report.status.as_str(), "unverified" | "verified") {
+    if !matches!(
+        report.status,
+        ReportStatus::Unverified | ReportStatus::Verified
+    ) {
         return Err(AppError::ReportNotEditable);
     }
     let order_date = db::reports::private_facts(&mut conn, report_id)
@@ -154,7 +158,7 @@ pub async fn show(
     let (jar, csrf_token) = csrf::issue(jar, &state.secret, state.secure_cookies());
     let values = EditForm::from_report(&report, order_date, token);
     let mut page = EditPage::new(id, values, FieldErrors::new(), csrf_token);
-    page.verified = report.status == "verified";
+    page.verified = report.status == ReportStatus::Verified;
     Ok((jar, [(header::CACHE_CONTROL, "no-store")], page).into_response())
 }
 
@@ -204,13 +208,12 @@ pub async fn update(
 pub async fn patch(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-    headers: HeaderMap,
+    token: ManageToken,
     body: Result<Json<ReportEdit>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let token = super::api::bearer_token(&headers)?;
     let report_id = {
         let mut conn = state.db.acquire().await?;
-        authorize(&mut conn, &id, token).await?
+        authorize(&mut conn, &id, token.as_str()).await?
     };
     let Json(edit) = body.map_err(AppError::from)?;
     save(&state, report_id, &id, &edit).await?;

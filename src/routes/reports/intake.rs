@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use futures_util::future::join_all;
 use sqlx::pool::PoolConnection;
-use sqlx::{Acquire, Postgres};
+use sqlx::{Acquire, PgConnection, Postgres};
 use time::OffsetDateTime;
 
 use super::upload::{EVIDENCE_FIELD, Upload, describe};
@@ -168,120 +168,191 @@ async fn store_and_commit(
     client: Client,
     written: &mut Vec<String>,
 ) -> Result<Option<Committed>, AppError> {
-    let hashes = files
-        .iter()
-        .map(|f| hex::decode(&f.sha256))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(AppError::internal)?;
     // The transaction comes first: with the database down, no file is written at all.
     let mut tx = match conn.as_mut() {
         Some(conn) => conn.begin().await?,
         None => state.db.begin().await?,
     };
-    let mut keys = Vec::with_capacity(files.len());
+    let stored = store_files(state, &mut tx, files, written).await?;
+    let (identity, known_listing) = resolve_seller(&mut tx, report).await?;
+    let (reporter_key, fingerprint) = reporter_identity(state, report, client);
+    let reporter = Reporter {
+        key: reporter_key.as_ref().map(|k| &k[..]),
+        fingerprint: &fingerprint,
+        network: network_key(state, client),
+    };
+    let Some(rows) = write_report(&mut tx, report, &identity, known_listing, &reporter).await?
+    else {
+        return Ok(None);
+    };
+    let evidence = record_evidence(&mut tx, rows.inserted.report_id, files, &stored).await?;
+    if let (Some(email), Some(key)) = (&report.email, reporter.key) {
+        db::confirmations::queue_mail(&mut tx, key, email.as_str()).await?;
+    }
+    tx.commit().await?;
+    if reporter.key.is_some() {
+        state.mail_waiting.notify_one();
+    }
+    Ok(Some(Committed {
+        manage_token: rows.manage_token,
+        report: rows.inserted,
+        identity,
+        seller: rows.seller,
+        brand: rows.brand,
+        evidence,
+    }))
+}
+
+/// A file in the evidence store, for its row.
+struct StoredFile {
+    storage_key: String,
+    sha256: Vec<u8>,
+}
+
+/// Puts the files in the store, each under the lock that keeps a failed submission's clean-up
+/// of the same file from deleting it before this transaction commits. Keys of files this
+/// submission created go to `written`, for clean-up should it fail.
+async fn store_files(
+    state: &AppState,
+    tx: &mut PgConnection,
+    files: &[Processed],
+    written: &mut Vec<String>,
+) -> Result<Vec<StoredFile>, AppError> {
+    let mut stored = Vec::with_capacity(files.len());
     for file in files {
+        let sha256 = hex::decode(&file.sha256).map_err(AppError::internal)?;
         let key = crate::evidence::storage_key(&file.sha256, file.media_type);
         // Held until commit: a failed submission's clean-up of the same file waits for us
         // and then sees our rows, so it never deletes a file we are about to reference.
-        db::evidence::lock_key_shared(&mut tx, &key).await?;
-        let (key, stored) = state.evidence.put(file).await.map_err(AppError::internal)?;
-        if stored == Stored::Created {
-            written.push(key.clone());
+        db::evidence::lock_key_shared(tx, &key).await?;
+        let (storage_key, outcome) = state.evidence.put(file).await.map_err(AppError::internal)?;
+        if outcome == Stored::Created {
+            written.push(storage_key.clone());
         }
-        keys.push(key);
+        stored.push(StoredFile {
+            storage_key,
+            sha256,
+        });
     }
+    Ok(stored)
+}
 
-    let (reporter_key, fingerprint) = reporter_identity(state, report, client);
-    let network = network_key(state, client);
-    let manage_token = random_token(32);
-    let public_id = random_token(12);
-    let evidence_ids: Vec<String> = files.iter().map(|_| random_token(12)).collect();
-
-    // A report naming a merged seller (by its store's link, or the name it is known by) is
-    // about the seller it was merged into.
+/// The seller the report is filed under, and the listing's id if it was reported before. A
+/// report naming a merged seller (by its store's link, or the name it is known by) is about
+/// the seller it was merged into; a listing keeps the seller it was first recorded under, and
+/// a report naming another store is refused (`domain::seller`).
+async fn resolve_seller(
+    tx: &mut PgConnection,
+    report: &NewReport,
+) -> Result<(SellerIdentity, Option<i64>), AppError> {
     let named = &report.seller;
-    let requested =
-        match db::merges::kept_seller(&mut tx, named.marketplace, &named.seller_key).await? {
-            Some(kept) => follow_merge(named, &kept),
-            None => named.clone(),
-        };
-    // A listing keeps the seller it was first recorded under; a report naming another store
-    // is refused (domain::seller).
-    let known = db::listings::find(&mut tx, &report.listing.canonical_url).await?;
-    let identity = match &known {
-        Some(known) => requested
-            .on_recorded(&known.seller)
-            .map_err(|c| FieldErrors::single(c.field, c.message))?,
-        None => requested,
+    let requested = match db::merges::kept_seller(tx, named.marketplace, &named.seller_key).await? {
+        Some(kept) => follow_merge(named, &kept),
+        None => named.clone(),
     };
-    let mut seller = db::sellers::upsert(&mut tx, &identity).await?;
+    match db::listings::find(tx, &report.listing.canonical_url).await? {
+        Some(known) => {
+            let identity = requested
+                .on_recorded(&known.seller)
+                .map_err(|c| FieldErrors::single(c.field, c.message))?;
+            Ok((identity, Some(known.listing_id)))
+        }
+        None => Ok((requested, None)),
+    }
+}
+
+/// Who files, as the report row keeps it: keyed hashes only.
+struct Reporter<'a> {
+    key: Option<&'a [u8]>,
+    fingerprint: &'a [u8],
+    network: Option<[u8; 32]>,
+}
+
+/// The rows a report was written to, and the manage token whose hash was stored.
+struct WrittenReport {
+    inserted: db::reports::Inserted,
+    manage_token: String,
+    /// With the name it is shown under now, counting this report's vote.
+    seller: SellerRow,
+    brand: BrandRow,
+}
+
+/// Writes the seller, brand, listing (unless `known_listing`) and report rows. `None` when
+/// the seller was merged since it was looked up, or another submission recorded the listing
+/// first.
+async fn write_report(
+    tx: &mut PgConnection,
+    report: &NewReport,
+    identity: &SellerIdentity,
+    known_listing: Option<i64>,
+    reporter: &Reporter<'_>,
+) -> Result<Option<WrittenReport>, AppError> {
+    let mut seller = db::sellers::upsert(tx, identity).await?;
     if seller.merged_into.is_some() {
         // Merged since we looked, and now locked: nothing more is filed under it.
         return Ok(None);
     }
-    let brand = db::brands::upsert(&mut tx, &report.brand).await?;
-    let listing_id = match &known {
-        Some(known) => known.listing_id,
-        None => match db::listings::insert(&mut tx, &report.listing, seller.seller_id).await? {
+    let brand = db::brands::upsert(tx, &report.brand).await?;
+    let listing_id = match known_listing {
+        Some(listing_id) => listing_id,
+        None => match db::listings::insert(tx, &report.listing, seller.seller_id).await? {
             Some(listing_id) => listing_id,
             None => return Ok(None),
         },
     };
-    let inserted = db::reports::insert(
-        &mut tx,
-        &db::reports::ReportWrite {
-            public_id: &public_id,
-            listing_id,
-            seller_id: seller.seller_id,
-            seller_name: identity.name.as_deref(),
-            brand_id: brand.brand_id,
-            report,
-            reporter_key: reporter_key.as_ref().map(|k| &k[..]),
-            reporter_fingerprint: &fingerprint,
-            reporter_network: network.as_ref().map(|k| &k[..]),
-            manage_token_hash: &hash_token(&manage_token),
-        },
-    )
-    .await?;
+    let manage_token = random_token(32);
+    let public_id = random_token(12);
+    let write = db::reports::ReportWrite {
+        public_id: &public_id,
+        listing_id,
+        seller_id: seller.seller_id,
+        seller_name: identity.name.as_deref(),
+        brand_id: brand.brand_id,
+        report,
+        reporter_key: reporter.key,
+        reporter_fingerprint: reporter.fingerprint,
+        reporter_network: reporter.network.as_ref().map(|k| &k[..]),
+        manage_token_hash: &hash_token(&manage_token),
+    };
+    let inserted = db::reports::insert(tx, &write).await?;
+    if !identity.name_based {
+        seller.display_name = db::sellers::refresh_shown_name(tx, seller.seller_id).await?;
+    }
+    Ok(Some(WrittenReport {
+        inserted,
+        manage_token,
+        seller,
+        brand,
+    }))
+}
+
+/// Records the stored files for the report, and returns its evidence rows as stored.
+async fn record_evidence(
+    tx: &mut PgConnection,
+    report_id: i64,
+    files: &[Processed],
+    stored: &[StoredFile],
+) -> Result<Vec<EvidenceRow>, AppError> {
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let evidence_ids: Vec<String> = files.iter().map(|_| random_token(12)).collect();
     let rows: Vec<NewEvidence<'_>> = files
         .iter()
-        .zip(&keys)
+        .zip(stored)
         .zip(&evidence_ids)
-        .zip(&hashes)
-        .map(|(((file, key), id), sha256)| NewEvidence {
+        .map(|((file, stored), id)| NewEvidence {
             public_id: id,
-            sha256,
-            media_type: file.media_type.mime(),
+            sha256: &stored.sha256,
+            media_type: file.media_type,
             byte_size: i32::try_from(file.bytes.len()).unwrap_or(i32::MAX),
             width: file.width.and_then(|w| i32::try_from(w).ok()),
             height: file.height.and_then(|h| i32::try_from(h).ok()),
-            storage_key: key,
+            storage_key: &stored.storage_key,
         })
         .collect();
-    if !identity.name_based {
-        seller.display_name = db::sellers::refresh_shown_name(&mut tx, seller.seller_id).await?;
-    }
-    db::evidence::insert_all(&mut tx, inserted.report_id, &rows).await?;
-    if let (Some(email), Some(key)) = (&report.email, &reporter_key) {
-        db::confirmations::queue_mail(&mut tx, key, email.as_str()).await?;
-    }
-    let evidence = if files.is_empty() {
-        Vec::new()
-    } else {
-        db::evidence::list_for_report(&mut tx, inserted.report_id).await?
-    };
-    tx.commit().await?;
-    if reporter_key.is_some() {
-        state.mail_waiting.notify_one();
-    }
-    Ok(Some(Committed {
-        manage_token,
-        report: inserted,
-        identity,
-        seller,
-        brand,
-        evidence,
-    }))
+    db::evidence::insert_all(tx, report_id, &rows).await?;
+    Ok(db::evidence::list_for_report(tx, report_id).await?)
 }
 
 /// MAC purpose of `report.reporter_network`: unlinkable to fingerprints and rate-limit keys.

@@ -15,8 +15,10 @@ use super::view::{EvidenceJson, ReportFacts};
 use crate::db;
 use crate::db::evidence::EvidenceRow;
 use crate::db::reports::{Access, PublicReport};
+use crate::domain::status::ReportStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
+use crate::evidence::process::MediaType;
 use crate::routes::csrf;
 use crate::security::hash_token;
 use crate::state::AppState;
@@ -36,6 +38,8 @@ pub struct ManagePage {
 /// One of the reporter's files, and whether a moderator hid it.
 pub struct ManagedEvidence {
     pub file: EvidenceJson,
+    /// A PDF is linked; photos are shown.
+    pub pdf: bool,
     pub hidden: bool,
 }
 
@@ -100,6 +104,7 @@ pub async fn show(
             .iter()
             .map(|row| ManagedEvidence {
                 file: EvidenceJson::from(row),
+                pdf: row.media_type == MediaType::Pdf,
                 hidden: row.hidden_at.is_some(),
             })
             .collect(),
@@ -195,25 +200,19 @@ pub async fn send_evidence(state: &AppState, row: &EvidenceRow) -> Result<Respon
         .get(&row.storage_key)
         .await
         .map_err(AppError::internal)?;
-    let extension = row.media_type.rsplit('/').next().unwrap_or("bin");
-    let extension = if extension == "jpeg" {
-        "jpg"
-    } else {
-        extension
-    };
-    let disposition = if row.media_type == "application/pdf" {
-        "attachment"
-    } else {
-        "inline"
+    let disposition = match row.media_type {
+        MediaType::Pdf => "attachment",
+        MediaType::Jpeg | MediaType::Png | MediaType::Webp => "inline",
     };
     Ok((
         [
-            (header::CONTENT_TYPE, row.media_type.clone()),
+            (header::CONTENT_TYPE, row.media_type.mime().to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!(
-                    "{disposition}; filename=\"evidence-{}.{extension}\"",
-                    row.public_id
+                    "{disposition}; filename=\"evidence-{}.{}\"",
+                    row.public_id,
+                    row.media_type.extension()
                 ),
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),

@@ -10,13 +10,15 @@ use crate::db::reports::PublicReport;
 use crate::domain::moderation::RejectReason;
 use crate::domain::money::Money;
 use crate::domain::order_month::OrderMonth;
+use crate::domain::outcome::Outcome;
 use crate::domain::reason::Reason;
 use crate::domain::status::ReportStatus;
+use crate::routes::sellers::view::seller_path;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(as = ReportListing)]
 pub struct ListingJson {
-    pub marketplace: String,
+    pub marketplace: &'static str,
     pub listing_id: String,
     pub canonical_url: String,
 }
@@ -24,7 +26,7 @@ pub struct ListingJson {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(as = ReportSeller)]
 pub struct SellerJson {
-    pub marketplace: String,
+    pub marketplace: &'static str,
     pub seller_key: String,
     pub name: String,
     /// The seller is known only by the name buyers typed, not by an id from a store URL.
@@ -50,7 +52,7 @@ pub struct PriceJson {
 #[schema(as = Evidence)]
 pub struct EvidenceJson {
     pub id: String,
-    pub media_type: String,
+    pub media_type: &'static str,
     pub sha256: String,
     pub bytes: i32,
     pub width: Option<i32>,
@@ -61,7 +63,7 @@ impl From<&EvidenceRow> for EvidenceJson {
     fn from(row: &EvidenceRow) -> Self {
         EvidenceJson {
             id: row.public_id.clone(),
-            media_type: row.media_type.clone(),
+            media_type: row.media_type.mime(),
             sha256: hex::encode(&row.sha256),
             bytes: row.byte_size,
             width: row.width,
@@ -75,7 +77,7 @@ impl From<&EvidenceRow> for EvidenceJson {
 #[schema(as = Report)]
 pub struct ReportJson {
     pub id: String,
-    pub status: String,
+    pub status: &'static str,
     pub listing: ListingJson,
     pub seller: SellerJson,
     pub brand: BrandJson,
@@ -89,13 +91,15 @@ pub struct ReportJson {
         example = "2026-03"
     )]
     pub order_month: Option<OrderMonth>,
-    pub reasons: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub reasons: Vec<Reason>,
     /// What the buyer wrote; empty once a moderator rejected the report, since the text may be
     /// what got it rejected (spam, someone's personal data).
     pub description: String,
     /// The brand owner's outcome for this listing: `removed`, `confirmed_counterfeit`,
     /// `genuine` or `rejected_by_marketplace`.
-    pub outcome: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub outcome: Option<Outcome>,
     /// The brand owner declared the listing genuine, disputing this report.
     pub disputed: bool,
     /// Counts in the seller's reputation: its reporter confirmed their email address, or a
@@ -115,16 +119,18 @@ pub struct ReportJson {
 
 impl From<&PublicReport> for ReportJson {
     fn from(r: &PublicReport) -> Self {
+        // A rejected report's free text is not published: it may be why it was rejected.
+        let rejected = r.status == ReportStatus::Rejected;
         ReportJson {
             id: r.public_id.clone(),
-            status: r.status.clone(),
+            status: r.status.as_str(),
             listing: ListingJson {
-                marketplace: r.marketplace.clone(),
+                marketplace: r.marketplace.as_str(),
                 listing_id: r.listing_external_id.clone(),
                 canonical_url: r.canonical_url.clone(),
             },
             seller: SellerJson {
-                marketplace: r.marketplace.clone(),
+                marketplace: r.marketplace.as_str(),
                 seller_key: r.seller_key.clone(),
                 name: r.seller_name.clone(),
                 name_based: r.seller_name_based,
@@ -134,8 +140,7 @@ impl From<&PublicReport> for ReportJson {
                 slug: r.brand_slug.clone(),
                 name: r.brand_name.clone(),
             },
-            // A rejected report's free text is not published: it may be why it was rejected.
-            product_title: if r.status == ReportStatus::Rejected.as_str() {
+            product_title: if rejected {
                 None
             } else {
                 r.product_title.clone()
@@ -148,13 +153,13 @@ impl From<&PublicReport> for ReportJson {
             }),
             order_month: r.order_month,
             reasons: r.reasons.clone(),
-            description: if r.status == ReportStatus::Rejected.as_str() {
+            description: if rejected {
                 String::new()
             } else {
                 r.description.clone()
             },
-            outcome: r.outcome.clone(),
-            disputed: r.outcome.as_deref() == Some("genuine"),
+            outcome: r.outcome,
+            disputed: r.outcome == Some(Outcome::Genuine),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -185,12 +190,12 @@ impl FiledJson {
             id: filed.public_id.clone(),
             status: ReportStatus::Unverified.as_str(),
             listing: ListingJson {
-                marketplace: r.listing.marketplace.as_str().to_owned(),
+                marketplace: r.listing.marketplace.as_str(),
                 listing_id: r.listing.listing_id.clone(),
                 canonical_url: r.listing.canonical_url.clone(),
             },
             seller: SellerJson {
-                marketplace: r.seller.marketplace.as_str().to_owned(),
+                marketplace: r.seller.marketplace.as_str(),
                 seller_key: r.seller.seller_key.clone(),
                 name: filed.seller.display_name.clone(),
                 name_based: r.seller.name_based,
@@ -251,13 +256,13 @@ impl From<&PublicReport> for ReportFacts {
     fn from(r: &PublicReport) -> Self {
         ReportFacts {
             id: r.public_id.clone(),
-            status: r.status.parse().unwrap_or(ReportStatus::Unverified),
-            marketplace_name: crate::domain::marketplace::display_name_of(&r.marketplace),
+            status: r.status,
+            marketplace_name: r.marketplace.display_name(),
             listing_id: r.listing_external_id.clone(),
             canonical_url: r.canonical_url.clone(),
             seller_name: r.seller_name.clone(),
             seller_name_based: r.seller_name_based,
-            seller_path: crate::routes::sellers::view::seller_path(&r.marketplace, &r.seller_key),
+            seller_path: seller_path(r.marketplace.as_str(), &r.seller_key),
             store_url: r.store_url.clone(),
             brand_name: r.brand_name.clone(),
             brand_slug: r.brand_slug.clone(),
@@ -267,20 +272,11 @@ impl From<&PublicReport> for ReportFacts {
             rejection_reason: r.rejection_reason.map(RejectReason::label),
             price: price_of(r).map(|m| format!("{} {}", m.amount_string(), m.currency_code())),
             order_month: r.order_month,
-            reasons: r
-                .reasons
-                .iter()
-                .filter_map(|slug| slug.parse::<Reason>().ok())
-                .map(Reason::label)
-                .collect(),
+            reasons: r.reasons.iter().copied().map(Reason::label).collect(),
             description: r.description.clone(),
             created: r.created_at.date().to_string(),
             erased_on: r.erased_at.map(|at| at.date().to_string()),
-            outcome: r
-                .outcome
-                .as_deref()
-                .and_then(|o| o.parse::<crate::domain::outcome::Outcome>().ok())
-                .map(crate::domain::outcome::Outcome::public_label),
+            outcome: r.outcome.map(Outcome::public_label),
         }
     }
 }

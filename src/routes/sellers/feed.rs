@@ -75,14 +75,15 @@ pub async fn feed(
     Path((marketplace, seller_key)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let seller = match super::find(&state, &marketplace, &seller_key, 1).await? {
+    let marketplace = super::marketplace_of(&marketplace)?;
+    let seller = match super::find(&state, marketplace, &seller_key, 1).await? {
         super::Found::Page(seller, _) => seller,
         super::Found::Merged(path) => {
             return Ok(cache::moved_permanently(&format!("{path}/feed.atom")));
         }
     };
     let base = state.config.public_base();
-    let path = seller_path(&seller.marketplace, &seller.seller_key);
+    let path = seller_path(seller.marketplace, &seller.seller_key);
     let title = format!("Fakewatch: reports about {}", seller.name);
     AtomFeed::for_page(base, &path, title, seller.recent_reports)
         .with_replies(seller.replies)

@@ -43,15 +43,19 @@ enum Found {
     Merged(String),
 }
 
+/// The marketplace a seller's address names: one we don't know has no sellers.
+fn marketplace_of(segment: &str) -> Result<Marketplace, AppError> {
+    segment.parse().map_err(|_| AppError::SellerNotFound)
+}
+
 /// Loads a seller's view, or says where it was merged into, or that there is no such seller.
 /// A seller that exists costs one statement; only a missing page asks about merges.
 async fn find(
     state: &AppState,
-    marketplace: &str,
+    marketplace: Marketplace,
     seller_key: &str,
     page: i64,
 ) -> Result<Found, AppError> {
-    let marketplace: Marketplace = marketplace.parse().map_err(|_| AppError::SellerNotFound)?;
     let (limit, offset) = paging::limit_offset(page);
     let mut conn = state.db.acquire().await?;
     let Some(row) =
@@ -75,7 +79,7 @@ async fn find(
 /// the key by following merges already).
 async fn load(
     state: &AppState,
-    marketplace: &str,
+    marketplace: Marketplace,
     seller_key: &str,
     page: i64,
 ) -> Result<(SellerView, bool), AppError> {
@@ -104,7 +108,8 @@ pub async fn show(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let page = paging::page_number(query.page.as_deref())?;
-    let (seller, has_next) = match find(&state, &marketplace, &seller_key, page).await? {
+    let marketplace = marketplace_of(&marketplace)?;
+    let (seller, has_next) = match find(&state, marketplace, &seller_key, page).await? {
         Found::Page(seller, has_next) => (*seller, has_next),
         Found::Merged(path) => {
             return Ok(cache::moved_permanently(&with_query(
@@ -113,7 +118,7 @@ pub async fn show(
             )));
         }
     };
-    let path = seller_path(&seller.marketplace, &seller.seller_key);
+    let path = seller_path(seller.marketplace, &seller.seller_key);
     let view = SellerPageView {
         pager: Pager::new(&path, page, has_next),
         path,
@@ -144,7 +149,8 @@ pub async fn show_api(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let page = paging::api_page_number(query.page.as_deref())?;
-    let seller = match find(&state, &marketplace, &seller_key, page).await? {
+    let marketplace = marketplace_of(&marketplace)?;
+    let seller = match find(&state, marketplace, &seller_key, page).await? {
         Found::Page(seller, _) => seller,
         Found::Merged(path) => {
             let location = with_query(format!("/api/v1{path}"), raw_query.as_deref());

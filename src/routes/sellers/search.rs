@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::view::seller_path;
 use crate::db;
-use crate::db::search::SellerHit;
+use crate::db::sellers::SellerSummary;
+use crate::domain::Marketplace;
 use crate::domain::lookup::{Query as SearchQuery, parse_query};
 use crate::domain::rate_limit::Bucket;
 use crate::domain::validation::FieldErrors;
@@ -26,7 +27,7 @@ use crate::state::AppState;
 /// Where a URL query led.
 enum Found {
     Seller {
-        marketplace: String,
+        marketplace: Marketplace,
         seller_key: String,
     },
     /// A valid link, but nobody has reported its seller or listing yet.
@@ -91,7 +92,7 @@ pub struct SearchPage {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(as = SellerHit)]
 pub struct ResultItem {
-    pub marketplace: String,
+    pub marketplace: &'static str,
     #[serde(skip)]
     pub marketplace_name: &'static str,
     pub seller_key: String,
@@ -102,14 +103,14 @@ pub struct ResultItem {
     pub path: String,
 }
 
-impl From<SellerHit> for ResultItem {
-    fn from(hit: SellerHit) -> Self {
+impl From<SellerSummary> for ResultItem {
+    fn from(hit: SellerSummary) -> Self {
         ResultItem {
-            marketplace_name: crate::domain::marketplace::display_name_of(&hit.marketplace),
-            path: seller_path(&hit.marketplace, &hit.seller_key),
-            marketplace: hit.marketplace,
+            marketplace_name: hit.marketplace.display_name(),
+            path: seller_path(hit.marketplace.as_str(), &hit.seller_key),
+            marketplace: hit.marketplace.as_str(),
             seller_key: hit.seller_key,
-            name: hit.display_name,
+            name: hit.name,
             name_based: hit.name_based,
             reports: hit.reports,
             distinct_reporters: hit.distinct_reporters,
@@ -121,8 +122,8 @@ impl From<&super::view::SellerView> for ResultItem {
     fn from(seller: &super::view::SellerView) -> Self {
         ResultItem {
             marketplace_name: seller.marketplace_name,
-            path: seller_path(&seller.marketplace, &seller.seller_key),
-            marketplace: seller.marketplace.clone(),
+            path: seller_path(seller.marketplace, &seller.seller_key),
+            marketplace: seller.marketplace,
             seller_key: seller.seller_key.clone(),
             name: seller.name.clone(),
             name_based: seller.name_based,
@@ -221,7 +222,9 @@ pub async fn search(
                 marketplace,
                 seller_key,
             } => {
-                return Ok(Redirect::to(&seller_path(&marketplace, &seller_key)).into_response());
+                return Ok(
+                    Redirect::to(&seller_path(marketplace.as_str(), &seller_key)).into_response(),
+                );
             }
             Found::Unknown { what, listing_url } => {
                 view.searched = true;
@@ -299,7 +302,7 @@ pub async fn search_api(
                 marketplace,
                 seller_key,
             } => {
-                let (seller, _) = super::load(&state, &marketplace, &seller_key, 1).await?;
+                let (seller, _) = super::load(&state, marketplace, &seller_key, 1).await?;
                 (vec![ResultItem::from(&seller)], false)
             }
             Found::Unknown { .. } => (Vec::new(), false),
@@ -329,7 +332,7 @@ pub struct LookupJson {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LookupListing {
-    pub marketplace: String,
+    pub marketplace: &'static str,
     pub listing_id: String,
     pub canonical_url: String,
 }
@@ -354,14 +357,14 @@ pub async fn lookup_api(
     let parsed = parse_query(&raw).map_err(|e| FieldErrors::single("url", e.to_string()))?;
     let listing = match &parsed {
         SearchQuery::Listing(l) => Some(LookupListing {
-            marketplace: l.marketplace.as_str().to_owned(),
+            marketplace: l.marketplace.as_str(),
             listing_id: l.listing_id.clone(),
             canonical_url: l.canonical_url.clone(),
         }),
         SearchQuery::Store(_) => crate::domain::listing_url::parse_listing_url(&raw)
             .ok()
             .map(|l| LookupListing {
-                marketplace: l.marketplace.as_str().to_owned(),
+                marketplace: l.marketplace.as_str(),
                 listing_id: l.listing_id,
                 canonical_url: l.canonical_url,
             }),
@@ -373,7 +376,7 @@ pub async fn lookup_api(
             marketplace,
             seller_key,
         } => {
-            let (seller, _) = super::load(&state, &marketplace, &seller_key, 1).await?;
+            let (seller, _) = super::load(&state, marketplace, &seller_key, 1).await?;
             Ok(Json(LookupJson { seller, listing }))
         }
         Found::Unknown { .. } => Err(AppError::SellerNotFound.into()),

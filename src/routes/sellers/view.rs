@@ -80,11 +80,12 @@ pub struct MonthJson {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReportItem {
     pub id: String,
-    pub status: String,
+    pub status: &'static str,
     pub created_at: String,
     pub brand: BrandRef,
     pub product_title: Option<String>,
-    pub reasons: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub reasons: Vec<Reason>,
     #[serde(skip)]
     pub reason_labels: Vec<&'static str>,
     /// The month of the order, `YYYY-MM`; never its day.
@@ -113,7 +114,8 @@ pub struct OutcomeJson {
     pub canonical_url: String,
     pub brand: BrandRef,
     /// `removed`, `confirmed_counterfeit`, `genuine` or `rejected_by_marketplace`.
-    pub outcome: String,
+    #[schema(value_type = String)]
+    pub outcome: Outcome,
     /// The outcome in words, naming who decided.
     pub label: &'static str,
     pub decided_at: String,
@@ -163,7 +165,7 @@ pub struct BrandRef {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(as = Seller)]
 pub struct SellerView {
-    pub marketplace: String,
+    pub marketplace: &'static str,
     #[serde(skip)]
     pub marketplace_name: &'static str,
     pub seller_key: String,
@@ -221,10 +223,10 @@ impl SellerView {
             .map(|m| (m.month.clone(), m.reports))
             .collect();
         SellerView {
-            marketplace_name: crate::domain::marketplace::display_name_of(&page.marketplace),
+            marketplace_name: page.marketplace.display_name(),
             url: format!(
                 "{public_base}{}",
-                seller_path(&page.marketplace, &page.seller_key)
+                seller_path(page.marketplace.as_str(), &page.seller_key)
             ),
             reputation: ReputationJson::from(&reputation),
             counts: Counts {
@@ -241,16 +243,11 @@ impl SellerView {
             listings: page.listings.0.into_iter().map(listing_json).collect(),
             timeline: page.timeline.0.into_iter().map(month_json).collect(),
             recent_reports: page.recent.0.into_iter().map(report_item).collect(),
-            outcomes: page
-                .outcomes
-                .0
-                .into_iter()
-                .filter_map(outcome_json)
-                .collect(),
+            outcomes: page.outcomes.0.into_iter().map(outcome_json).collect(),
             replies: page.replies.0.into_iter().map(reply_json).collect(),
             chart: timeline::layout(&counts, current),
             aliases: page.aliases.0,
-            marketplace: page.marketplace,
+            marketplace: page.marketplace.as_str(),
             seller_key: page.seller_key,
             name: page.display_name,
             name_based: page.name_based,
@@ -275,9 +272,8 @@ fn listing_json(l: ListingCount) -> ListingJson {
     }
 }
 
-fn outcome_json(o: OutcomeEntry) -> Option<OutcomeJson> {
-    let outcome = o.outcome.parse::<Outcome>().ok()?;
-    Some(OutcomeJson {
+fn outcome_json(o: OutcomeEntry) -> OutcomeJson {
+    OutcomeJson {
         listing_id: o.listing_id,
         canonical_url: o.canonical_url,
         brand: BrandRef {
@@ -285,9 +281,9 @@ fn outcome_json(o: OutcomeEntry) -> Option<OutcomeJson> {
             name: o.brand_name,
         },
         outcome: o.outcome,
-        label: outcome.public_label(),
+        label: o.outcome.public_label(),
         decided_at: o.decided_at,
-    })
+    }
 }
 
 fn reply_json(r: PublicReply) -> ReplyJson {
@@ -313,14 +309,9 @@ pub fn report_item(r: ReportSummary) -> ReportItem {
         r.description
     };
     ReportItem {
-        reason_labels: r
-            .reasons
-            .iter()
-            .filter_map(|s| s.parse::<Reason>().ok())
-            .map(Reason::label)
-            .collect(),
+        reason_labels: r.reasons.iter().copied().map(Reason::label).collect(),
         id: r.id,
-        status: r.status,
+        status: r.status.as_str(),
         created_at: r.created_at,
         brand: BrandRef {
             slug: r.brand_slug,

@@ -87,7 +87,10 @@ pub async fn find(
         Ok(SearchQuery::Listing(listing)) => {
             match db::search::seller_of_listing(&mut conn, &listing.canonical_url).await? {
                 Some((marketplace, seller_key)) => {
-                    let path = format!("/moderation{}", seller_path(&marketplace, &seller_key));
+                    let path = format!(
+                        "/moderation{}",
+                        seller_path(marketplace.as_str(), &seller_key)
+                    );
                     return Ok(Redirect::to(&path).into_response());
                 }
                 None => page.error = Some("Nobody has reported this listing.".into()),
@@ -118,9 +121,9 @@ async fn name_hits(
             link: Link {
                 path: format!(
                     "/moderation{}",
-                    seller_path(&hit.marketplace, &hit.seller_key)
+                    seller_path(hit.marketplace.as_str(), &hit.seller_key)
                 ),
-                label: hit.display_name,
+                label: hit.name,
             },
             live_reports: hit.reports,
         })
