@@ -248,12 +248,15 @@ impl From<sqlx::Error> for AppError {
                 if code == "57014" {
                     return AppError::QueryTimedOut(err);
                 }
-                // Validation runs first and should catch these; if one slips through, the
-                // user still gets a 422 naming the field rather than a 500.
+                // Each query maps the constraints users can break to a field error next to
+                // itself (`db::constraint`); one that is not mapped still gets a 422 rather
+                // than a 500, and the log names it so that it can be mapped.
                 if matches!(code.as_str(), "23514" | "23505" | "22001") {
-                    let (field, message) = constraint_message(db.constraint().unwrap_or_default());
-                    tracing::warn!(constraint = ?db.constraint(), "constraint refused input");
-                    return AppError::Validation(FieldErrors::single(field, message));
+                    tracing::warn!(constraint = ?db.constraint(), "unmapped constraint refused input");
+                    return AppError::Validation(FieldErrors::single(
+                        "body",
+                        "A value could not be stored; check the lengths of the fields",
+                    ));
                 }
                 AppError::Internal(Box::new(err))
             }
@@ -275,40 +278,6 @@ impl From<crate::db::constraint::WriteError> for AppError {
 /// 08), shutdowns and restarts (57P01–57P03), too many connections (53300).
 fn is_unavailable(code: &str) -> bool {
     code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
-}
-
-/// The field and message for a constraint named in `migrations/`.
-fn constraint_message(constraint: &str) -> (&'static str, &'static str) {
-    match constraint {
-        "seller_key_length" | "seller_display_name_length" | "seller_alias_name_length" => (
-            "seller_name",
-            "The seller's name or store address is too long",
-        ),
-        "listing_external_id_length" | "listing_canonical_url_unique" => {
-            ("listing_url", "The listing address is too long")
-        }
-        "brand_slug_format" | "brand_display_name_length" => {
-            ("brand", "The brand name is too long")
-        }
-        "report_product_title_length" => ("product_title", "The product title is too long"),
-        "report_description_length" => ("description", "The description is too long"),
-        "rights_holder_brand_ipr_registration_no_length" => (
-            "ipr_registration_no",
-            "The registration number must be 1 to 100 characters",
-        ),
-        "rights_holder_brand_ipr_office_length" => {
-            ("ipr_office", "The IP office must be 1 to 100 characters")
-        }
-        "listing_outcome_note_length" => ("note", "The note must be 1 to 2000 characters"),
-        "seller_reply_statement_length" => ("statement", "The reply must be 1 to 2000 characters"),
-        "seller_reply_contact_email_length" => {
-            ("email", "Email addresses have at most 254 characters")
-        }
-        _ => (
-            "body",
-            "A value could not be stored; check the lengths of the fields",
-        ),
-    }
 }
 
 impl From<FieldErrors> for AppError {

@@ -4,8 +4,12 @@
 //! - Static statements use `query!`, `query_as!` and `query_scalar!`: the compiler checks
 //!   them against the schema through the committed `.sqlx/` data (see `.cargo/config.toml`),
 //!   so a renamed column or a wrong type fails the build, not a request.
-//! - Runtime SQL (`sqlx::query*` with a string) remains only where the statement is built at
-//!   run time, and each such place says why next to it.
+//! - Runtime SQL (`sqlx::query*` with a string) remains only where the build cannot know the
+//!   statement, and each place says why next to it: the moderation queue's page
+//!   (`moderation_queue/sql.rs`, assembled per request from the chosen filters and flag), and
+//!   the takedown export's `fetch` from a cursor that exists only inside the export's
+//!   transaction (`takedowns.rs`). Outside this module, `demo_data` locks tables and loads
+//!   rows with `COPY`, which the macros do not cover.
 //! - Text columns holding a domain enum decode into the enum here ([`types`]); constraint
 //!   refusals become field errors next to the query that can raise them ([`constraint`]).
 
