@@ -1,4 +1,4 @@
-//! Rights holders' takedown lists (issue 5): token scopes, the four formats, spreadsheet
+//! Rights holders' takedown lists: token scopes, the four formats, spreadsheet
 //! safety, the sync cursor, marketplace presets, filters, signed evidence links, outcomes and
 //! the export log.
 //!
