@@ -10,7 +10,7 @@ request = function()
   local n = math.random(1, 1000000000)
   local item = "100500" .. string.format("%010d", n)
   -- Store ids have ten digits; 10,000 sellers. A listing belongs to one of them: intake
-  -- refuses a report naming another store than the listing's (issue 9).
+  -- refuses a report naming another store than the listing's.
   local seller = 1100000001 + n % 10000
   local brand = math.random(1, 500)
   local body = string.format(

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::domain::client::TrustedProxies;
+use crate::security::{SecretString, UrlWithPassword};
 
 /// `fakewatch [serve|migrate|demo-data|rights-holder|purge …]`.
 #[derive(Debug, Parser)]
@@ -120,17 +121,20 @@ pub enum ModeratorCommand {
     },
 }
 
-/// Everything the service needs to know about its surroundings.
-#[derive(Clone, Args)]
+/// Everything the service needs to know about its surroundings. Secrets are held in types
+/// whose `Debug` hides them ([`SecretString`], [`UrlWithPassword`]), so that the derived
+/// `Debug` can log the whole config, a setting added later included.
+#[derive(Debug, Clone, Args)]
 pub struct Config {
     /// PostgreSQL connection URL; the database is created if it does not exist.
     #[arg(
         long,
         env = "DATABASE_URL",
         default_value = "postgres://localhost/fakewatch",
+        hide_env_values = true,
         global = true
     )]
-    pub database_url: String,
+    pub database_url: UrlWithPassword,
 
     /// Address to listen on.
     #[arg(
@@ -166,7 +170,7 @@ pub struct Config {
 
     /// Key for CSRF tokens and signed links; generated and kept in the data dir when unset.
     #[arg(long, env = "FAKEWATCH_SECRET", hide_env_values = true, global = true)]
-    pub secret: Option<String>,
+    pub secret: Option<SecretString>,
 
     /// Absolute base URL for links (default: http://<listen address>).
     #[arg(long, env = "FAKEWATCH_PUBLIC_URL", global = true)]
@@ -438,7 +442,7 @@ pub struct Config {
         hide_env_values = true,
         global = true
     )]
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<UrlWithPassword>,
 
     /// PEM file of CA certificates to trust for the SMTP server's TLS, besides the system's
     /// (a relay with a certificate from a private CA).
@@ -509,74 +513,12 @@ impl Config {
 
     /// The database URL with any password replaced, fit for logs and error messages.
     pub fn redacted_database_url(&self) -> String {
-        redact_url_password(&self.database_url)
+        self.database_url.redacted()
     }
 
     /// The SMTP URL with any password replaced, fit for logs and error messages.
     pub fn redacted_smtp_url(&self) -> Option<String> {
-        self.smtp_url.as_deref().map(redact_url_password)
-    }
-}
-
-/// Secrets stay out of logs: `Debug` shows the shape of the config, not its keys.
-impl std::fmt::Debug for Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("database_url", &self.redacted_database_url())
-            .field("listen", &self.listen)
-            .field("data_dir", &self.data_dir)
-            .field("static_dir", &self.static_dir)
-            .field("evidence_store", &self.evidence_store)
-            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
-            .field("public_url", &self.public_url)
-            .field("max_evidence_bytes", &self.max_evidence_bytes)
-            .field("max_evidence_files", &self.max_evidence_files)
-            .field("max_image_pixels", &self.max_image_pixels)
-            .field("image_workers", &self.image_workers)
-            .field("pdf_worker", &self.pdf_worker)
-            .field("pdf_timeout_secs", &self.pdf_timeout_secs)
-            .field("pdf_memory_mib", &self.pdf_memory_mib)
-            .field("db_connections", &self.db_connections)
-            .field("db_timeout_secs", &self.db_timeout_secs)
-            .field("request_timeout_secs", &self.request_timeout_secs)
-            .field("evidence_link_hours", &self.evidence_link_hours)
-            .field("statement_timeout_secs", &self.statement_timeout_secs)
-            .field("exports_per_holder", &self.exports_per_holder)
-            .field("export_max_secs", &self.export_max_secs)
-            .field("upload_memory_bytes", &self.upload_memory_bytes)
-            .field("header_timeout_secs", &self.header_timeout_secs)
-            .field("idle_timeout_secs", &self.idle_timeout_secs)
-            .field("max_connections", &self.max_connections)
-            .field("max_connections_per_ip", &self.max_connections_per_ip)
-            .field("trusted_proxies", &self.trusted_proxies)
-            .field("rate_limit_reports", &self.rate_limit_reports)
-            .field("rate_limit_search", &self.rate_limit_search)
-            .field(
-                "login_failures_per_account",
-                &self.login_failures_per_account,
-            )
-            .field("login_failures_per_client", &self.login_failures_per_client)
-            .field("moderator_session_hours", &self.moderator_session_hours)
-            .field("retain_unconfirmed_days", &self.retain_unconfirmed_days)
-            .field("retain_withdrawn_days", &self.retain_withdrawn_days)
-            .field("retain_export_log_days", &self.retain_export_log_days)
-            .field("smtp_url", &self.redacted_smtp_url())
-            .field("smtp_ca_file", &self.smtp_ca_file)
-            .field("mail_from", &self.mail_from)
-            .field("mail_retry_secs", &self.mail_retry_secs)
-            .finish()
-    }
-}
-
-fn redact_url_password(raw: &str) -> String {
-    match url::Url::parse(raw) {
-        Ok(mut url) if url.password().is_some() => {
-            // Only fails for URLs that cannot carry a password, which this one just did.
-            let _ = url.set_password(Some("***"));
-            url.to_string()
-        }
-        Ok(url) => url.to_string(),
-        Err(_) => "<unparseable URL>".to_owned(),
+        self.smtp_url.as_ref().map(UrlWithPassword::redacted)
     }
 }
 
@@ -586,14 +528,67 @@ mod tests {
 
     #[test]
     fn database_password_is_redacted() {
+        let cli = Cli::try_parse_from([
+            "fakewatch",
+            "--database-url",
+            "postgres://app:hunter2@db:5432/fakewatch",
+        ])
+        .expect("parses");
         assert_eq!(
-            redact_url_password("postgres://app:hunter2@db:5432/fakewatch"),
+            cli.config.redacted_database_url(),
             "postgres://app:***@db:5432/fakewatch"
         );
         assert_eq!(
-            redact_url_password("postgres://localhost/fakewatch"),
+            cli.config.database_url.expose(),
+            "postgres://app:hunter2@db:5432/fakewatch"
+        );
+        let shown = format!("{:?}", cli.config);
+        assert!(
+            shown.contains("postgres://app:***@db:5432/fakewatch"),
+            "{shown}"
+        );
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert_eq!(
+            Cli::try_parse_from(["fakewatch"])
+                .expect("parses")
+                .config
+                .redacted_database_url(),
             "postgres://localhost/fakewatch"
         );
+    }
+
+    #[test]
+    fn a_config_full_of_secrets_shows_none_of_them_in_debug() {
+        let cli = Cli::try_parse_from([
+            "fakewatch",
+            "--database-url",
+            "postgres://app:db-pass-1f3a@db:5432/fakewatch",
+            "--secret",
+            "server-key-9c8b7a6d5e4f3a2b1c0d9e8f7a6b5c4d",
+            "--smtp-url",
+            "smtp://mailer:smtp-pass-77e2@mail.example:587",
+            "--evidence-store",
+            "s3://evidence/fakewatch",
+        ])
+        .expect("parses");
+        let shown = format!("{:?}", cli.config);
+        for secret in ["db-pass-1f3a", "server-key-9c8b", "smtp-pass-77e2"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        // Still a useful picture of the settings: which servers, and that a secret is set.
+        for shape in [
+            "postgres://app:***@db:5432/fakewatch",
+            "smtp://mailer:***@mail.example:587",
+            "secret: Some([redacted])",
+            "s3://evidence/fakewatch",
+            "mail_retry_secs: 30",
+        ] {
+            assert!(shown.contains(shape), "{shape} not in {shown}");
+        }
+        let pretty = format!("{:#?}", cli.config);
+        for secret in ["db-pass-1f3a", "server-key-9c8b", "smtp-pass-77e2"] {
+            assert!(!pretty.contains(secret), "{secret} in {pretty}");
+        }
     }
 
     #[test]

@@ -18,6 +18,80 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// A secret setting (the server key): `Debug` says that it is there, never what it is, so that
+/// logging a [`Config`](crate::config::Config) cannot leak it. [`SecretString::expose`] hands it
+/// to the one place that needs it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretString(String);
+
+impl SecretString {
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl From<String> for SecretString {
+    fn from(secret: String) -> Self {
+        SecretString(secret)
+    }
+}
+
+impl From<&str> for SecretString {
+    fn from(secret: &str) -> Self {
+        SecretString(secret.to_owned())
+    }
+}
+
+/// A URL that may carry a password (the database's, the SMTP server's): `Debug` shows it with
+/// the password replaced, so that logs still say which server without saying how to get in.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UrlWithPassword(String);
+
+impl UrlWithPassword {
+    /// The URL as configured, password included.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced by `***`, fit for logs and error messages.
+    pub fn redacted(&self) -> String {
+        match url::Url::parse(&self.0) {
+            Ok(mut url) if url.password().is_some() => {
+                // Only fails for URLs that cannot carry a password, which this one just did.
+                let _ = url.set_password(Some("***"));
+                url.to_string()
+            }
+            Ok(url) => url.to_string(),
+            Err(_) => "<unparseable URL>".to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Debug for UrlWithPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.redacted(), f)
+    }
+}
+
+impl From<String> for UrlWithPassword {
+    fn from(url: String) -> Self {
+        UrlWithPassword(url)
+    }
+}
+
+impl From<&str> for UrlWithPassword {
+    fn from(url: &str) -> Self {
+        UrlWithPassword(url.to_owned())
+    }
+}
+
 /// Where the secret came from, so startup can say so in its log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretSource {
@@ -311,6 +385,23 @@ mod tests {
         assert_eq!(source, SecretSource::LoadedFromFile);
         assert_eq!(first.mac("t", b"x"), second.mac("t", b"x"));
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn secret_settings_never_show_in_debug() {
+        let secret = SecretString::from("correct-horse-battery-staple");
+        assert_eq!(format!("{secret:?}"), "[redacted]");
+        assert_eq!(secret.expose(), "correct-horse-battery-staple");
+        let url = UrlWithPassword::from("smtps://mailer:s3cr%40t@mail.example:465");
+        assert_eq!(
+            format!("{url:?}"),
+            "\"smtps://mailer:***@mail.example:465\""
+        );
+        assert_eq!(url.expose(), "smtps://mailer:s3cr%40t@mail.example:465");
+        assert_eq!(
+            format!("{:?}", UrlWithPassword::from("not a url hunter2")),
+            "\"<unparseable URL>\""
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::config::{Command, Config};
 use crate::db;
 use crate::evidence::EvidenceService;
 use crate::routes;
-use crate::security::{Secret, SecretSource};
+use crate::security::{Secret, SecretSource, SecretString};
 use crate::state::AppState;
 
 /// Why the service could not start; each names what to fix.
@@ -126,11 +126,14 @@ pub async fn build_state(config: Config) -> Result<AppState, StartupError> {
     // First: a mistake in the mail settings is found before anything else is touched.
     let mailer = crate::mail::Mailer::from_config(&config)?;
     let db = db::prepare_for_serving(&config).await?;
-    let (secret, source) = Secret::load_or_create(config.secret.as_deref(), &config.data_dir)
-        .map_err(|source| StartupError::Secret {
-            dir: config.data_dir.display().to_string(),
-            source,
-        })?;
+    let (secret, source) = Secret::load_or_create(
+        config.secret.as_ref().map(SecretString::expose),
+        &config.data_dir,
+    )
+    .map_err(|source| StartupError::Secret {
+        dir: config.data_dir.display().to_string(),
+        source,
+    })?;
     if source == SecretSource::Generated {
         tracing::info!(
             dir = %config.data_dir.display(),

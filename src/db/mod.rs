@@ -89,7 +89,7 @@ async fn prepare_with(
     statement_timeout: Option<Duration>,
 ) -> Result<PgPool, DbSetupError> {
     let url = config.redacted_database_url();
-    let options = PgConnectOptions::from_str(&config.database_url)
+    let options = PgConnectOptions::from_str(config.database_url.expose())
         .map_err(|source| DbSetupError::BadUrl {
             url: url.clone(),
             source,
@@ -101,7 +101,7 @@ async fn prepare_with(
     let connect_timeout = Duration::from_secs(config.db_timeout_secs.max(1) * 2);
     tokio::time::timeout(
         connect_timeout,
-        create_database_if_missing(&config.database_url, &url),
+        create_database_if_missing(config.database_url.expose(), &url),
     )
     .await
     .map_err(|_| DbSetupError::Unreachable {

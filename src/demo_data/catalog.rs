@@ -2,11 +2,10 @@
 //! ASINs, item numbers and canonical URLs exactly as `domain::listing_url` writes them, so that
 //! a pasted link finds the generated listing.
 
-use rand::RngExt;
+mod stores;
 
-use super::text::{fold, pick, pseudo_word};
-use super::vocabulary::{CITIES, OTHER_TLDS, SHOP_WORDS};
 use crate::domain::marketplace::Marketplace;
+pub(super) use stores::{SellerShape, seller};
 
 /// Currencies buyers pay in on cross-border marketplaces, with weights.
 const GLOBAL: &[(&str, u32)] = &[
@@ -148,174 +147,6 @@ impl IdSpaces {
     }
 }
 
-/// A seller as the service stores it from its first report: key, name, shop link, and the name
-/// that buyer typed, which becomes a `seller_alias`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct SellerShape {
-    pub key: String,
-    pub display_name: String,
-    pub store_url: Option<String>,
-    pub name_based: bool,
-    pub alias: Option<String>,
-}
-
-/// A seller on `site`; `x` is the seller's index (distinct per seller).
-///
-/// As in `domain::report`: a seller given by link is keyed by its store id, named by what the
-/// buyer typed (kept as an alias too) or else by the key; a name-based seller, which buyers could
-/// only name, has no store URL and its folded name for key (prefixed with the website's host on
-/// unknown websites, where names are only unique per site) and no alias.
-pub(super) fn seller(
-    rng: &mut impl RngExt,
-    ids: &IdSpaces,
-    site: &Site,
-    x: u64,
-    name_based: bool,
-) -> SellerShape {
-    let a = pick(rng, SHOP_WORDS);
-    let b = pick(rng, SHOP_WORDS);
-    let made_up = pseudo_word(rng);
-    let (key, name, store_url) = match site.marketplace {
-        Marketplace::AliExpress => {
-            let id = 1_100_000_000 + ids.seller[0].apply(x);
-            let name = match rng.random_range(0..4) {
-                0 => format!("Shop{id} Store"),
-                1 => format!("{made_up} Official Store"),
-                2 => format!("{} {a} Trading Store", pick(rng, CITIES)),
-                _ => format!("{a} {b} Store"),
-            };
-            (
-                id.to_string(),
-                name,
-                format!("https://www.aliexpress.com/store/{id}"),
-            )
-        }
-        Marketplace::Amazon => {
-            let id = format!(
-                "A{}{}",
-                base36(ids.seller[1].apply(x), 12),
-                char::from(pick(rng, b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"))
-            );
-            let name = match rng.random_range(0..3) {
-                0 => format!("{}-US", made_up.to_uppercase()),
-                1 => format!("{made_up} Direct"),
-                _ => format!("{made_up}{a} Store"),
-            };
-            let url = format!("https://www.amazon.{}/sp?seller={id}", site.tld);
-            (id, name, url)
-        }
-        Marketplace::Ebay | Marketplace::Etsy | Marketplace::Wish => {
-            let name = match (site.marketplace, rng.random_range(0..3)) {
-                (Marketplace::Etsy, _) => format!(
-                    "{made_up}{a}{}",
-                    pick(rng, &["Studio", "Finds", "Shop", "Co"])
-                ),
-                (_, 0) => format!(
-                    "{}_{}{}",
-                    a.to_lowercase(),
-                    made_up.to_lowercase(),
-                    rng.random_range(1..100)
-                ),
-                (_, 1) => format!("{}-{}", made_up.to_lowercase(), b.to_lowercase()),
-                _ => format!(
-                    "{}{}{}",
-                    a.to_lowercase(),
-                    b.to_lowercase(),
-                    rng.random_range(1..1000)
-                ),
-            };
-            let key = name.to_ascii_lowercase();
-            let url = match site.marketplace {
-                Marketplace::Ebay => format!("https://www.ebay.{}/usr/{key}", site.tld),
-                Marketplace::Etsy => format!("https://www.etsy.com/shop/{key}"),
-                _ => format!("https://www.wish.com/merchant/{key}"),
-            };
-            (key, name, url)
-        }
-        Marketplace::Temu => {
-            let id = 634_418_000_000_000 + ids.seller[2].apply(x);
-            let name = format!("{made_up} {a}");
-            (
-                id.to_string(),
-                name,
-                format!("https://www.temu.com/mall.html?mall_id={id}"),
-            )
-        }
-        Marketplace::DhGate => {
-            let id = 20_000_000 + ids.seller[3].apply(x);
-            let name = format!(
-                "{}{}{}",
-                a.to_lowercase(),
-                b.to_lowercase(),
-                pick(rng, &["888", "666", "2019", "store", "_shop", ""])
-            );
-            (
-                id.to_string(),
-                name,
-                format!("https://www.dhgate.com/store/{id}"),
-            )
-        }
-        Marketplace::Shein => {
-            let id = 1_000_000_000 + ids.seller[4].apply(x);
-            let name = format!(
-                "{made_up} {}",
-                pick(rng, &["Curve", "Basics", "Kids", "Home", "Luxe", "Style"])
-            );
-            let url = format!("https://www.shein.{}/store/home?store_code={id}", site.tld);
-            (id.to_string(), name, url)
-        }
-        Marketplace::Walmart => {
-            let id = 101_000_000 + ids.seller[5].apply(x);
-            let name = format!("{made_up} {a} {}", pick(rng, &["LLC", "Inc", "Co", "Ltd"]));
-            (
-                id.to_string(),
-                name,
-                format!("https://www.walmart.com/seller/{id}"),
-            )
-        }
-        Marketplace::Alibaba => {
-            let city = pick(rng, CITIES);
-            let key = format!("{}{}", city[..2].to_lowercase(), made_up.to_lowercase());
-            let name = format!("{city} {made_up} Technology Co., Ltd.");
-            let url = format!("https://{key}.en.alibaba.com/");
-            (key, name, url)
-        }
-        _ => {
-            let domain = format!(
-                "{}-{}.{}",
-                made_up.to_lowercase(),
-                a.to_lowercase(),
-                pick(rng, OTHER_TLDS)
-            );
-            let name = format!("{made_up} {a}");
-            (domain.clone(), name, format!("https://{domain}/"))
-        }
-    };
-    if name_based {
-        let folded = fold(&name);
-        SellerShape {
-            key: match site.marketplace {
-                Marketplace::Other => format!("{key}:{folded}"),
-                _ => folded,
-            },
-            display_name: name,
-            store_url: None,
-            name_based: true,
-            alias: None,
-        }
-    } else {
-        // Most buyers type the seller's name as well as its link.
-        let typed = rng.random_bool(0.8).then_some(name);
-        SellerShape {
-            display_name: typed.clone().unwrap_or_else(|| key.clone()),
-            key,
-            store_url: Some(store_url),
-            name_based: false,
-            alias: typed,
-        }
-    }
-}
-
 /// A listing's marketplace id and canonical URL on `site`, sold by `seller`; `x` is the
 /// listing's index (distinct per listing). Listings on unknown websites are on the seller's own
 /// website, and `product_slug` is their path.
@@ -327,13 +158,12 @@ pub(super) fn listing(
     product_slug: &str,
 ) -> (String, String) {
     let n = |i: usize| ids.listing[i].apply(x);
+    // Most marketplaces number their listings: the number is the id, and in the URL.
+    let numbered = |id: u64, url: String| (id.to_string(), url);
     match site.marketplace {
         Marketplace::AliExpress => {
             let id = 1_005_000_000_000_000 + n(0);
-            (
-                id.to_string(),
-                format!("https://www.aliexpress.com/item/{id}.html"),
-            )
+            numbered(id, format!("https://www.aliexpress.com/item/{id}.html"))
         }
         Marketplace::Amazon => {
             let asin = format!("B0{}", base36(n(1), 8));
@@ -342,42 +172,37 @@ pub(super) fn listing(
         }
         Marketplace::Ebay => {
             let id = 100_000_000_000 + n(2);
-            (
-                id.to_string(),
-                format!("https://www.ebay.{}/itm/{id}", site.tld),
-            )
+            numbered(id, format!("https://www.ebay.{}/itm/{id}", site.tld))
         }
         Marketplace::Temu => {
             let id = 601_099_000_000_000 + n(3);
-            (
-                id.to_string(),
-                format!("https://www.temu.com/goods.html?goods_id={id}"),
-            )
+            numbered(id, format!("https://www.temu.com/goods.html?goods_id={id}"))
         }
         Marketplace::DhGate => {
             let id = 800_000_000 + n(4);
-            (
-                id.to_string(),
-                format!("https://www.dhgate.com/product/{id}.html"),
-            )
+            numbered(id, format!("https://www.dhgate.com/product/{id}.html"))
         }
         Marketplace::Shein => {
             let id = 10_000_000 + n(5);
-            let url = format!("https://www.shein.{}/goods-p-{id}.html", site.tld);
-            (id.to_string(), url)
+            numbered(
+                id,
+                format!("https://www.shein.{}/goods-p-{id}.html", site.tld),
+            )
         }
         Marketplace::Walmart => {
             let id = 100_000_000 + n(6);
-            (id.to_string(), format!("https://www.walmart.com/ip/{id}"))
+            numbered(id, format!("https://www.walmart.com/ip/{id}"))
         }
         Marketplace::Etsy => {
             let id = 1_000_000_000 + n(7);
-            (id.to_string(), format!("https://www.etsy.com/listing/{id}"))
+            numbered(id, format!("https://www.etsy.com/listing/{id}"))
         }
         Marketplace::Alibaba => {
             let id = 1_600_000_000_000 + n(6);
-            let url = format!("https://www.alibaba.com/product-detail/_{id}.html");
-            (id.to_string(), url)
+            numbered(
+                id,
+                format!("https://www.alibaba.com/product-detail/_{id}.html"),
+            )
         }
         Marketplace::Wish => {
             // A MongoDB object id: 4 bytes of time, then 8 unique bytes.

@@ -1,6 +1,8 @@
 //! Tests of the pure parts: sizes, distributions, id and URL shapes, and the rows as the schema's
 //! CHECK constraints see them.
 
+mod copy_rows;
+
 use std::collections::HashSet;
 
 use rand::SeedableRng;
@@ -8,11 +10,10 @@ use rand::rngs::StdRng;
 
 use super::catalog::{IdSpaces, SITES, Scatter};
 use super::plan::{Plan, SELLER_SKEW, Sizes};
-use super::rows::{self, Row};
+use super::rows;
 use super::skew::{self, SPAN_US};
 use super::{MAX_REPORTS, text};
 use crate::domain::marketplace::Marketplace;
-use crate::domain::reason::Reason;
 
 /// 2025-06-01T00:00:00Z: tests do not depend on the day they run.
 const ANCHOR_US: i64 = 1_748_736_000_000_000;
@@ -324,132 +325,4 @@ fn seller_keys_are_unique_per_marketplace_and_fit_the_schema() {
         linked > plan.sellers.len() * 7 / 10,
         "store URLs for most sellers"
     );
-}
-
-#[test]
-fn public_ids_are_unique_url_safe_and_as_long_as_the_services_own() {
-    let mut rng = StdRng::seed_from_u64(3);
-    let mut seen = HashSet::new();
-    for index in 0..200_000 {
-        let mut id = String::new();
-        rows::public_id(&mut id, &mut rng, 9, index);
-        assert_eq!(id.len(), 16);
-        assert!(
-            id.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        );
-        assert!(seen.insert(id));
-    }
-}
-
-#[test]
-fn report_rows_satisfy_the_schema_checks() {
-    let plan = plan(20_000);
-    let rows = report_rows(&plan);
-    assert_eq!(rows.len(), 20_000);
-    let statuses = ["unverified", "verified", "rejected", "withdrawn"];
-    let mut per_status = [0usize; 4];
-    let mut public_ids = HashSet::new();
-    for (i, row) in rows.iter().enumerate() {
-        assert_eq!(row.len(), 20, "{row:?}");
-        assert_eq!(row[0], (i + 1).to_string());
-        assert!(public_ids.insert(row[1].clone()));
-        assert!(row[5] == "\\N" || (1..=300).contains(&row[5].chars().count()));
-        assert_eq!(
-            row[6] == "\\N",
-            row[7] == "\\N",
-            "price and currency go together"
-        );
-        if row[6] != "\\N" {
-            assert!(row[6].parse::<f64>().is_ok_and(|p| p > 0.0), "{}", row[6]);
-            assert!(row[7].len() == 3 && row[7].bytes().all(|b| b.is_ascii_uppercase()));
-        }
-        let reasons: Vec<&str> = row[9].trim_matches(['{', '}']).split(',').collect();
-        assert!((1..=3).contains(&reasons.len()), "{}", row[9]);
-        assert!(
-            reasons
-                .iter()
-                .all(|r| Reason::ALL.iter().any(|v| v.as_str() == *r))
-        );
-        assert!((10..=5000).contains(&row[10].len()), "{}", row[10]);
-        assert!(row[11] == "\\N" || (row[11].len() <= 254 && row[11].contains("@example.")));
-        assert_eq!(
-            row[11] == "\\N",
-            row[12] == "\\N",
-            "a key exactly when an e-mail"
-        );
-        for bytes in [&row[13], &row[15]] {
-            assert!(
-                bytes.starts_with("\\\\x") && bytes.len() == 3 + 64,
-                "{bytes}"
-            );
-        }
-        let status = statuses.iter().position(|s| *s == row[14]);
-        per_status[status.expect("a known status")] += 1;
-        assert!(row[17] >= row[16], "updated_at after created_at");
-        // The seller name is the seller's alias (the foreign key to seller_alias), if any.
-        let seller: usize = row[3].parse().expect("seller id");
-        let alias = plan.sellers[seller - 1].shape.alias.as_deref();
-        assert_eq!(row[18], alias.unwrap_or("\\N"), "{row:?}");
-    }
-    let share = |n: usize| n as f64 / rows.len() as f64;
-    assert!(
-        (0.83..0.87).contains(&share(per_status[0])),
-        "{per_status:?}"
-    );
-    assert!(
-        (0.08..0.12).contains(&share(per_status[1])),
-        "{per_status:?}"
-    );
-    assert!(
-        share(per_status[2]) > 0.02 && share(per_status[3]) > 0.01,
-        "{per_status:?}"
-    );
-    let emails = rows.iter().filter(|r| r[11] != "\\N").count();
-    assert!(
-        (0.55..0.85).contains(&share(emails)),
-        "most reporters give an e-mail: {emails}"
-    );
-    let confirmed = rows.iter().filter(|r| r[19] != "\\N").count();
-    assert!(
-        (0.45..0.75).contains(&share(confirmed)),
-        "most of them confirm it: {confirmed}"
-    );
-    for row in rows.iter().filter(|r| r[19] != "\\N") {
-        assert_ne!(
-            row[12], "\\N",
-            "a confirmed report has a reporter key: {row:?}"
-        );
-        assert!(row[19] >= row[16], "confirmed after filing: {row:?}");
-    }
-}
-
-#[test]
-fn timestamps_and_dates_are_written_as_postgres_reads_them() {
-    for days in [-1, 0, 59, 10_957, 19_000, 20_513, 2_932_896] {
-        let date = time::Date::from_julian_day(2_440_588 + days as i32).expect("in range");
-        let (y, m, d) = rows::civil_from_days(days);
-        assert_eq!(
-            (y as i32, m as u8, d as u8),
-            (date.year(), date.month() as u8, date.day())
-        );
-    }
-    let mut out = String::new();
-    Row::new(&mut out)
-        .timestamp(ANCHOR_US + 3_723_000_042)
-        .date(0)
-        .end();
-    assert_eq!(out, "2025-06-01 01:02:03.000042+00\t1970-01-01\n");
-}
-
-#[test]
-fn text_fields_are_escaped_and_nulls_and_bytes_are_marked() {
-    let mut out = String::new();
-    Row::new(&mut out)
-        .text("a\tb\\c\nd")
-        .opt_text(None)
-        .bytea(&[0, 255])
-        .bool(true)
-        .end();
-    assert_eq!(out, "a\\tb\\\\c\\nd\t\\N\t\\\\x00ff\tt\n");
 }

@@ -1,12 +1,36 @@
 //! The marketplaces Fakewatch knows how to read listing and store links from.
 
 use std::fmt;
-use std::str::FromStr;
+
+use strum::VariantArray;
 
 /// An online marketplace a reported listing or seller belongs to.
 ///
 /// `Other` covers every website we have no specific parser for; its links are still accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Its slug is the variant's name in lower case (`MercadoLibre`: `mercadolibre`); `Display`
+/// writes it, so that `to_string()` round-trips through `from_str`. Parsing is deliberately
+/// strict (no case folding): slugs come from our own database and URLs, and accepting
+/// variants would give one page several addresses.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[strum(
+    serialize_all = "lowercase",
+    parse_err_ty = UnknownMarketplace,
+    parse_err_fn = UnknownMarketplace::of
+)]
 pub enum Marketplace {
     AliExpress,
     Amazon,
@@ -28,45 +52,11 @@ pub enum Marketplace {
 
 impl Marketplace {
     /// Every marketplace, in declaration order (for menus and exhaustive tests).
-    pub const ALL: [Marketplace; 16] = [
-        Marketplace::AliExpress,
-        Marketplace::Amazon,
-        Marketplace::Ebay,
-        Marketplace::Temu,
-        Marketplace::Shein,
-        Marketplace::DhGate,
-        Marketplace::Alibaba,
-        Marketplace::Wish,
-        Marketplace::Etsy,
-        Marketplace::Walmart,
-        Marketplace::Shopee,
-        Marketplace::Lazada,
-        Marketplace::MercadoLibre,
-        Marketplace::Taobao,
-        Marketplace::Tmall,
-        Marketplace::Other,
-    ];
+    pub const ALL: [Marketplace; Marketplace::VARIANTS.len()] = super::variants::all();
 
     /// Stable slug, stored in the database and used in our own URLs. Never change one.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Marketplace::AliExpress => "aliexpress",
-            Marketplace::Amazon => "amazon",
-            Marketplace::Ebay => "ebay",
-            Marketplace::Temu => "temu",
-            Marketplace::Shein => "shein",
-            Marketplace::DhGate => "dhgate",
-            Marketplace::Alibaba => "alibaba",
-            Marketplace::Wish => "wish",
-            Marketplace::Etsy => "etsy",
-            Marketplace::Walmart => "walmart",
-            Marketplace::Shopee => "shopee",
-            Marketplace::Lazada => "lazada",
-            Marketplace::MercadoLibre => "mercadolibre",
-            Marketplace::Taobao => "taobao",
-            Marketplace::Tmall => "tmall",
-            Marketplace::Other => "other",
-        }
+        self.into()
     }
 
     /// Name as the marketplace writes it, for people to read.
@@ -104,31 +94,16 @@ impl fmt::Display for UnknownMarketplace {
 
 impl std::error::Error for UnknownMarketplace {}
 
+impl UnknownMarketplace {
+    fn of(_slug: &str) -> Self {
+        UnknownMarketplace
+    }
+}
+
 /// The display name for a stored marketplace slug; "Other" for one this version doesn't know.
 pub fn display_name_of(slug: &str) -> &'static str {
     slug.parse::<Marketplace>()
         .map_or(Marketplace::Other.display_name(), Marketplace::display_name)
-}
-
-impl FromStr for Marketplace {
-    type Err = UnknownMarketplace;
-
-    /// Parses a slug exactly as [`Marketplace::as_str`] writes it. Matching is deliberately
-    /// strict (no case folding): slugs come from our own database and URLs, and accepting
-    /// variants would give one page several addresses.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Marketplace::ALL
-            .into_iter()
-            .find(|m| m.as_str() == s)
-            .ok_or(UnknownMarketplace)
-    }
-}
-
-impl fmt::Display for Marketplace {
-    /// Writes the slug, so that `to_string()` round-trips through `from_str`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[cfg(test)]
@@ -167,6 +142,31 @@ mod tests {
         for m in Marketplace::ALL {
             assert!(m.as_str().bytes().all(|b| b.is_ascii_lowercase()), "{m:?}");
         }
+    }
+
+    #[test]
+    fn slugs_are_the_stored_ones() {
+        assert_eq!(
+            Marketplace::ALL.map(Marketplace::as_str),
+            [
+                "aliexpress",
+                "amazon",
+                "ebay",
+                "temu",
+                "shein",
+                "dhgate",
+                "alibaba",
+                "wish",
+                "etsy",
+                "walmart",
+                "shopee",
+                "lazada",
+                "mercadolibre",
+                "taobao",
+                "tmall",
+                "other",
+            ]
+        );
     }
 
     #[test]

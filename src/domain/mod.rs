@@ -22,5 +22,6 @@ pub mod status;
 pub mod takedown;
 pub mod timeline;
 pub mod validation;
+pub mod variants;
 
 pub use marketplace::Marketplace;

@@ -6,10 +6,29 @@ pub mod decision;
 pub mod flags;
 
 use std::fmt;
-use std::str::FromStr;
 
-/// Something a moderator or an operator changed. The name is stored in `moderation_audit`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+use strum::VariantArray;
+
+/// Something a moderator or an operator changed. The name, the variant's in snake case, is
+/// stored in `moderation_audit`: never rename a variant without a `#[strum(serialize = …)]`
+/// that keeps its name.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownValue,
+    parse_err_fn = UnknownValue::of
+)]
 pub enum Action {
     VerifyReport,
     RejectReport,
@@ -26,36 +45,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
-        Action::VerifyReport,
-        Action::RejectReport,
-        Action::HideEvidence,
-        Action::ShowEvidence,
-        Action::RenameSeller,
-        Action::RenameBrand,
-        Action::MergeSeller,
-        Action::MergeBrand,
-        Action::ApproveReply,
-        Action::RejectReply,
-        Action::AddModerator,
-        Action::DisableModerator,
-    ];
+    pub const ALL: [Action; Action::VARIANTS.len()] = super::variants::all();
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Action::VerifyReport => "verify_report",
-            Action::RejectReport => "reject_report",
-            Action::HideEvidence => "hide_evidence",
-            Action::ShowEvidence => "show_evidence",
-            Action::RenameSeller => "rename_seller",
-            Action::RenameBrand => "rename_brand",
-            Action::MergeSeller => "merge_seller",
-            Action::MergeBrand => "merge_brand",
-            Action::ApproveReply => "approve_reply",
-            Action::RejectReply => "reject_reply",
-            Action::AddModerator => "add_moderator",
-            Action::DisableModerator => "disable_moderator",
-        }
+        self.into()
     }
 
     /// What the action is called on the audit page.
@@ -89,25 +82,23 @@ impl Action {
     }
 }
 
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Action {
-    type Err = UnknownValue;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Action::ALL
-            .into_iter()
-            .find(|a| a.as_str() == s)
-            .ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
-
-/// What an audit row is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What an audit row is about; stored in `moderation_audit` by name, as [`Action`] is.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownValue,
+    parse_err_fn = UnknownValue::of
+)]
 pub enum SubjectKind {
     Report,
     Evidence,
@@ -118,41 +109,32 @@ pub enum SubjectKind {
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 6] = [
-        SubjectKind::Report,
-        SubjectKind::Evidence,
-        SubjectKind::Seller,
-        SubjectKind::Brand,
-        SubjectKind::Reply,
-        SubjectKind::Moderator,
-    ];
+    pub const ALL: [SubjectKind; SubjectKind::VARIANTS.len()] = super::variants::all();
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            SubjectKind::Report => "report",
-            SubjectKind::Evidence => "evidence",
-            SubjectKind::Seller => "seller",
-            SubjectKind::Brand => "brand",
-            SubjectKind::Reply => "reply",
-            SubjectKind::Moderator => "moderator",
-        }
-    }
-}
-
-impl FromStr for SubjectKind {
-    type Err = UnknownValue;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        SubjectKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownValue(s.to_owned()))
+        self.into()
     }
 }
 
 /// Why a moderator rejected a report; shown to the reporter on the manage page and publicly
-/// beside the rejected report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// beside the rejected report. Stored by name, as [`Action`] is.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownValue,
+    parse_err_fn = UnknownValue::of
+)]
 pub enum RejectReason {
     Spam,
     InsufficientEvidence,
@@ -162,22 +144,10 @@ pub enum RejectReason {
 }
 
 impl RejectReason {
-    pub const ALL: [RejectReason; 5] = [
-        RejectReason::Spam,
-        RejectReason::InsufficientEvidence,
-        RejectReason::NotCounterfeit,
-        RejectReason::PersonalData,
-        RejectReason::Duplicate,
-    ];
+    pub const ALL: [RejectReason; RejectReason::VARIANTS.len()] = super::variants::all();
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            RejectReason::Spam => "spam",
-            RejectReason::InsufficientEvidence => "insufficient_evidence",
-            RejectReason::NotCounterfeit => "not_counterfeit",
-            RejectReason::PersonalData => "personal_data",
-            RejectReason::Duplicate => "duplicate",
-        }
+        self.into()
     }
 
     /// The reason in a sentence a reporter understands.
@@ -211,23 +181,6 @@ impl serde::Serialize for RejectReason {
     }
 }
 
-impl fmt::Display for RejectReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for RejectReason {
-    type Err = UnknownValue;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RejectReason::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
-
 /// A stored or submitted name that is none of an enum's values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownValue(pub String);
@@ -239,6 +192,13 @@ impl fmt::Display for UnknownValue {
 }
 
 impl std::error::Error for UnknownValue {}
+
+impl UnknownValue {
+    /// For strum's `parse_err_fn`.
+    pub(crate) fn of(name: &str) -> Self {
+        UnknownValue(name.to_owned())
+    }
+}
 
 /// Passwords shorter than this are refused: moderators' accounts can hide reports.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -302,6 +262,58 @@ mod tests {
         for kind in SubjectKind::ALL {
             assert_eq!(kind.as_str().parse::<SubjectKind>(), Ok(kind));
         }
+    }
+
+    #[test]
+    fn names_are_the_stored_ones() {
+        assert_eq!(
+            Action::ALL.map(Action::as_str),
+            [
+                "verify_report",
+                "reject_report",
+                "hide_evidence",
+                "show_evidence",
+                "rename_seller",
+                "rename_brand",
+                "merge_seller",
+                "merge_brand",
+                "approve_reply",
+                "reject_reply",
+                "add_moderator",
+                "disable_moderator",
+            ]
+        );
+        assert_eq!(
+            SubjectKind::ALL.map(SubjectKind::as_str),
+            [
+                "report",
+                "evidence",
+                "seller",
+                "brand",
+                "reply",
+                "moderator"
+            ]
+        );
+        assert_eq!(
+            RejectReason::ALL.map(RejectReason::as_str),
+            [
+                "spam",
+                "insufficient_evidence",
+                "not_counterfeit",
+                "personal_data",
+                "duplicate",
+            ]
+        );
+        for action in Action::ALL {
+            assert_eq!(action.to_string(), action.as_str());
+        }
+        for reason in RejectReason::ALL {
+            assert_eq!(reason.to_string(), reason.as_str());
+        }
+        assert_eq!(
+            "drop_table".parse::<Action>(),
+            Err(UnknownValue("drop_table".into()))
+        );
     }
 
     #[test]

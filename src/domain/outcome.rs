@@ -1,13 +1,33 @@
 //! What happened to a reported listing, as its brand owner records it.
 
 use std::fmt;
-use std::str::FromStr;
+
+use strum::VariantArray;
 
 /// A rights holder's outcome for one listing reported for one of their brands.
+// Its name, the variant's in snake case, is stored and used in JSON (not in the doc comment
+// above, which the API document shows).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownOutcome,
+    parse_err_fn = UnknownOutcome::of
+)]
 pub enum Outcome {
     /// The marketplace took the listing down.
     Removed,
@@ -20,20 +40,10 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 4] = [
-        Outcome::Removed,
-        Outcome::ConfirmedCounterfeit,
-        Outcome::Genuine,
-        Outcome::RejectedByMarketplace,
-    ];
+    pub const ALL: [Outcome; Outcome::VARIANTS.len()] = super::variants::all();
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Removed => "removed",
-            Outcome::ConfirmedCounterfeit => "confirmed_counterfeit",
-            Outcome::Genuine => "genuine",
-            Outcome::RejectedByMarketplace => "rejected_by_marketplace",
-        }
+        self.into()
     }
 
     /// How public pages say it, naming who decided.
@@ -47,14 +57,14 @@ impl Outcome {
     }
 }
 
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownOutcome(pub String);
+
+impl UnknownOutcome {
+    fn of(name: &str) -> Self {
+        UnknownOutcome(name.to_owned())
+    }
+}
 
 impl fmt::Display for UnknownOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -64,17 +74,6 @@ impl fmt::Display for UnknownOutcome {
              rejected_by_marketplace",
             self.0
         )
-    }
-}
-
-impl FromStr for Outcome {
-    type Err = UnknownOutcome;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Outcome::ALL
-            .into_iter()
-            .find(|o| o.as_str() == s)
-            .ok_or_else(|| UnknownOutcome(s.to_owned()))
     }
 }
 
@@ -89,7 +88,27 @@ mod tests {
             let json = serde_json::to_string(&outcome).expect("serialises");
             assert_eq!(json, format!("\"{outcome}\""));
         }
-        assert!("deleted".parse::<Outcome>().is_err());
+        assert_eq!(
+            "deleted".parse::<Outcome>().map_err(|e| e.to_string()),
+            Err(
+                "unknown outcome \"deleted\"; use one of: removed, confirmed_counterfeit, \
+                 genuine, rejected_by_marketplace"
+                    .to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn names_are_the_stored_ones() {
+        assert_eq!(
+            Outcome::ALL.map(Outcome::as_str),
+            [
+                "removed",
+                "confirmed_counterfeit",
+                "genuine",
+                "rejected_by_marketplace"
+            ]
+        );
     }
 
     #[test]

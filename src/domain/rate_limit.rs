@@ -16,8 +16,9 @@
 
 use std::fmt;
 
-/// What a limit counts. The name is stored with each counter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a limit counts. The name, the variant's in kebab case, is stored with each counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "kebab-case")]
 pub enum Bucket {
     /// Filing attempts (the form and the API), per hour.
     Reports,
@@ -33,12 +34,7 @@ pub enum Bucket {
 
 impl Bucket {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Bucket::Reports => "reports",
-            Bucket::Searches => "searches",
-            Bucket::LoginAccount => "login-account",
-            Bucket::LoginClient => "login-client",
-        }
+        self.into()
     }
 
     /// The length of the bucket's window, in seconds.

@@ -1,10 +1,29 @@
 //! Why a buyer suspects a fake: a fixed vocabulary, so reports can be counted and compared.
 
-use std::fmt;
-use std::str::FromStr;
+use strum::VariantArray;
 
-/// One reason for suspicion. Slugs are stored in the database and used in forms and JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// One reason for suspicion. Slugs, the variants' names in snake case, are stored in the
+/// database and used in forms and JSON: never rename a variant without a
+/// `#[strum(serialize = …)]` that keeps its slug.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownReason,
+    parse_err_fn = UnknownReason::of
+)]
 pub enum Reason {
     PriceTooLow,
     LogoOrPackagingMismatch,
@@ -17,28 +36,10 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 8] = [
-        Reason::PriceTooLow,
-        Reason::LogoOrPackagingMismatch,
-        Reason::PoorQuality,
-        Reason::MissingOrInvalidSerial,
-        Reason::MarketedAsReplica,
-        Reason::SafetyHazard,
-        Reason::BrandConfirmedFake,
-        Reason::Other,
-    ];
+    pub const ALL: [Reason; Reason::VARIANTS.len()] = super::variants::all();
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::PriceTooLow => "price_too_low",
-            Reason::LogoOrPackagingMismatch => "logo_or_packaging_mismatch",
-            Reason::PoorQuality => "poor_quality",
-            Reason::MissingOrInvalidSerial => "missing_or_invalid_serial",
-            Reason::MarketedAsReplica => "marketed_as_replica",
-            Reason::SafetyHazard => "safety_hazard",
-            Reason::BrandConfirmedFake => "brand_confirmed_fake",
-            Reason::Other => "other",
-        }
+        self.into()
     }
 
     /// Short label for checkboxes and public pages.
@@ -75,24 +76,13 @@ impl serde::Serialize for Reason {
     }
 }
 
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// A reason slug that is not in the vocabulary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownReason(pub String);
 
-impl FromStr for Reason {
-    type Err = UnknownReason;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Reason::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownReason(s.to_owned()))
+impl UnknownReason {
+    fn of(slug: &str) -> Self {
+        UnknownReason(slug.to_owned())
     }
 }
 
@@ -108,8 +98,28 @@ mod tests {
     }
 
     #[test]
+    fn slugs_are_the_stored_ones() {
+        assert_eq!(
+            Reason::ALL.map(Reason::as_str),
+            [
+                "price_too_low",
+                "logo_or_packaging_mismatch",
+                "poor_quality",
+                "missing_or_invalid_serial",
+                "marketed_as_replica",
+                "safety_hazard",
+                "brand_confirmed_fake",
+                "other",
+            ]
+        );
+        for reason in Reason::ALL {
+            assert_eq!(reason.to_string(), reason.as_str());
+        }
+    }
+
+    #[test]
     fn unknown_slugs_are_refused() {
-        assert!("fake".parse::<Reason>().is_err());
+        assert_eq!("fake".parse::<Reason>(), Err(UnknownReason("fake".into())));
         assert!("Price_Too_Low".parse::<Reason>().is_err());
     }
 }

@@ -7,6 +7,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use strum::VariantArray;
+
 use super::moderation::UnknownValue;
 use super::report::{Email, EmailProblem, MAX_EMAIL_CHARS};
 use super::validation::FieldErrors;
@@ -147,8 +149,25 @@ impl TryFrom<String> for VerificationCode {
     }
 }
 
-/// Where a reply stands. Only `approved` is public.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Where a reply stands. Only `approved` is public. Stored by name, the variant's in snake
+/// case: never rename a variant without a `#[strum(serialize = …)]` that keeps its name.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownValue,
+    parse_err_fn = UnknownValue::of
+)]
 pub enum ReplyStatus {
     /// Waiting for a moderator to look for the code in the store.
     Pending,
@@ -160,20 +179,10 @@ pub enum ReplyStatus {
 }
 
 impl ReplyStatus {
-    pub const ALL: [ReplyStatus; 4] = [
-        ReplyStatus::Pending,
-        ReplyStatus::Approved,
-        ReplyStatus::Rejected,
-        ReplyStatus::Replaced,
-    ];
+    pub const ALL: [ReplyStatus; ReplyStatus::VARIANTS.len()] = super::variants::all();
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            ReplyStatus::Pending => "pending",
-            ReplyStatus::Approved => "approved",
-            ReplyStatus::Rejected => "rejected",
-            ReplyStatus::Replaced => "replaced",
-        }
+        self.into()
     }
 
     /// The status as moderators read it in a reply's history.
@@ -187,23 +196,6 @@ impl ReplyStatus {
     }
 }
 
-impl fmt::Display for ReplyStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ReplyStatus {
-    type Err = UnknownValue;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ReplyStatus::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownValue(s.to_owned()))
-    }
-}
-
 impl TryFrom<String> for ReplyStatus {
     type Error = UnknownValue;
 
@@ -212,8 +204,24 @@ impl TryFrom<String> for ReplyStatus {
     }
 }
 
-/// Why a moderator did not publish a reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Why a moderator did not publish a reply. Stored by name, as [`ReplyStatus`] is.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownValue,
+    parse_err_fn = UnknownValue::of
+)]
 pub enum ReplyRejectReason {
     CouldNotVerifyStore,
     Abusive,
@@ -222,20 +230,10 @@ pub enum ReplyRejectReason {
 }
 
 impl ReplyRejectReason {
-    pub const ALL: [ReplyRejectReason; 4] = [
-        ReplyRejectReason::CouldNotVerifyStore,
-        ReplyRejectReason::Abusive,
-        ReplyRejectReason::PersonalData,
-        ReplyRejectReason::OffTopic,
-    ];
+    pub const ALL: [ReplyRejectReason; ReplyRejectReason::VARIANTS.len()] = super::variants::all();
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            ReplyRejectReason::CouldNotVerifyStore => "could_not_verify_store",
-            ReplyRejectReason::Abusive => "abusive",
-            ReplyRejectReason::PersonalData => "personal_data",
-            ReplyRejectReason::OffTopic => "off_topic",
-        }
+        self.into()
     }
 
     /// The reason in a sentence, for the reject form and the reply's history.
@@ -246,23 +244,6 @@ impl ReplyRejectReason {
             ReplyRejectReason::PersonalData => "Contains personal data",
             ReplyRejectReason::OffTopic => "Not a reply to the reports",
         }
-    }
-}
-
-impl fmt::Display for ReplyRejectReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ReplyRejectReason {
-    type Err = UnknownValue;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ReplyRejectReason::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownValue(s.to_owned()))
     }
 }
 
@@ -388,5 +369,32 @@ mod tests {
             assert!(!reason.label().is_empty());
         }
         assert!("because".parse::<ReplyRejectReason>().is_err());
+    }
+
+    #[test]
+    fn names_are_the_stored_ones() {
+        assert_eq!(
+            ReplyStatus::ALL.map(ReplyStatus::as_str),
+            ["pending", "approved", "rejected", "replaced"]
+        );
+        assert_eq!(
+            ReplyRejectReason::ALL.map(ReplyRejectReason::as_str),
+            [
+                "could_not_verify_store",
+                "abusive",
+                "personal_data",
+                "off_topic"
+            ]
+        );
+        for status in ReplyStatus::ALL {
+            assert_eq!(status.to_string(), status.as_str());
+        }
+        for reason in ReplyRejectReason::ALL {
+            assert_eq!(reason.to_string(), reason.as_str());
+        }
+        assert_eq!(
+            ReplyStatus::try_from("deleted".to_owned()),
+            Err(UnknownValue("deleted".into()))
+        );
     }
 }

@@ -10,8 +10,6 @@
 //! seller with a benefit of the doubt ([`PRIOR_REPORTERS`]). Only a brand owner's confirmation
 //! gives the strongest label.
 
-use std::fmt;
-
 /// Days after which a report counts half as much: a year, so that last season's reports still
 /// matter but a seller who cleaned up (or changed hands) is not marked forever.
 pub const HALF_LIFE_DAYS: f64 = 365.0;
@@ -78,7 +76,19 @@ pub fn age_weight(age_days: f64) -> f64 {
 }
 
 /// The public label. [`Label::ALL`] lists them by severity; `docs/reputation.md` has the rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Its slug is the variant's name in snake case.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Label {
     /// No live reports.
     NoReports,
@@ -93,7 +103,8 @@ pub enum Label {
 }
 
 impl Label {
-    /// Every label, in order of severity (ties in declaration order).
+    /// Every label, in order of severity (ties in declaration order). Written out, unlike
+    /// the other enums' `ALL`, because this order is not the declaration order.
     pub const ALL: [Label; 5] = [
         Label::NoReports,
         Label::SomeUnverifiedReports,
@@ -104,13 +115,7 @@ impl Label {
 
     /// Stable slug for the API, exports and CSS classes. Never change one: clients store them.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Label::NoReports => "no_reports",
-            Label::SomeUnverifiedReports => "some_unverified_reports",
-            Label::RepeatedReports => "repeated_reports",
-            Label::ConfirmedCounterfeits => "confirmed_counterfeits",
-            Label::Disputed => "disputed",
-        }
+        self.into()
     }
 
     /// The label as shown to people.
@@ -156,12 +161,6 @@ impl Label {
             Label::RepeatedReports => 2,
             Label::ConfirmedCounterfeits => 3,
         }
-    }
-}
-
-impl fmt::Display for Label {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -1,10 +1,25 @@
 //! Where a report stands.
 
-use std::fmt;
-use std::str::FromStr;
-
-/// A report's status. Only `verified` means someone checked it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A report's status. Only `verified` means someone checked it. The name, stored in
+/// `report.status`, is the variant's in snake case: never rename a variant without a
+/// `#[strum(serialize = …)]` that keeps its name.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownStatus,
+    parse_err_fn = UnknownStatus::of
+)]
 pub enum ReportStatus {
     Unverified,
     Verified,
@@ -14,12 +29,7 @@ pub enum ReportStatus {
 
 impl ReportStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ReportStatus::Unverified => "unverified",
-            ReportStatus::Verified => "verified",
-            ReportStatus::Rejected => "rejected",
-            ReportStatus::Withdrawn => "withdrawn",
-        }
+        self.into()
     }
 
     /// What the status means, in a sentence for public pages.
@@ -40,26 +50,12 @@ impl ReportStatus {
     }
 }
 
-impl fmt::Display for ReportStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownStatus(pub String);
 
-impl FromStr for ReportStatus {
-    type Err = UnknownStatus;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "unverified" => Ok(ReportStatus::Unverified),
-            "verified" => Ok(ReportStatus::Verified),
-            "rejected" => Ok(ReportStatus::Rejected),
-            "withdrawn" => Ok(ReportStatus::Withdrawn),
-            other => Err(UnknownStatus(other.to_owned())),
-        }
+impl UnknownStatus {
+    fn of(name: &str) -> Self {
+        UnknownStatus(name.to_owned())
     }
 }
 
@@ -67,16 +63,23 @@ impl FromStr for ReportStatus {
 mod tests {
     use super::*;
 
+    use strum::VariantArray;
+
     #[test]
     fn statuses_round_trip() {
-        for status in [
-            ReportStatus::Unverified,
-            ReportStatus::Verified,
-            ReportStatus::Rejected,
-            ReportStatus::Withdrawn,
-        ] {
+        for &status in ReportStatus::VARIANTS {
             assert_eq!(status.as_str().parse(), Ok(status));
+            assert_eq!(status.to_string(), status.as_str());
         }
-        assert!("deleted".parse::<ReportStatus>().is_err());
+        assert_eq!(
+            "deleted".parse::<ReportStatus>(),
+            Err(UnknownStatus("deleted".into()))
+        );
+    }
+
+    #[test]
+    fn names_are_the_stored_ones() {
+        let names: Vec<&str> = ReportStatus::VARIANTS.iter().map(|s| s.as_str()).collect();
+        assert_eq!(names, ["unverified", "verified", "rejected", "withdrawn"]);
     }
 }

@@ -110,7 +110,7 @@ impl Mailer {
                 transport: Transport::Outbox { files, dir },
             });
         };
-        let url = SmtpUrl::parse(raw)?;
+        let url = SmtpUrl::parse(raw.expose())?;
         let ca = match &config.smtp_ca_file {
             Some(_) if url.security == Security::Plain => {
                 return Err(MailSetupError::CaFileUnused);

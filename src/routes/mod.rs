@@ -25,6 +25,9 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
+use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
@@ -32,13 +35,14 @@ use crate::state::AppState;
 pub use api::problem_details;
 pub use cross_site::refuse_cross_site;
 
-/// Every route of the service. Bodies are limited to a few kilobytes except on the two
+/// Every route of the service: the pages, the documented API of [`api`] with its OpenAPI
+/// document, and the moderators' side. Bodies are limited to a few kilobytes except on the two
 /// routes that take evidence uploads, which get the configured upload limit.
 pub fn routes(state: &AppState) -> Router<AppState> {
     let uploads = DefaultBodyLimit::max(state.config.max_request_bytes());
+    let (api, document) = api(state).split_for_parts();
     Router::new()
         .route("/", get(pages::home))
-        .route("/healthz", get(health::healthz))
         .route("/about/reputation", get(pages::reputation))
         .route("/about/privacy", get(pages::privacy))
         .route("/sellers", get(sellers::search))
@@ -53,25 +57,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/brands/{slug}", get(brands::show))
         .route("/brands/{slug}/feed.atom", get(brands::feed))
-        .route("/api/v1/sellers", get(sellers::search_api))
-        .route(
-            "/api/v1/sellers/{marketplace}/{seller_key}",
-            get(sellers::show_api),
-        )
-        .route("/api/v1/brands/{slug}", get(brands::show_api))
-        .route("/api/v1/lookup", get(sellers::lookup_api))
-        .route("/api/v1/takedowns", get(takedowns::export::export))
-        .route(
-            "/api/v1/takedowns/outcomes",
-            post(takedowns::outcomes::record).layer(DefaultBodyLimit::max(OUTCOMES_BODY_LIMIT)),
-        )
-        .route("/api/v1/rights-holder", get(takedowns::account::show))
-        .route(
-            "/api/v1/rights-holder/brands/{slug}",
-            axum::routing::put(takedowns::account::set_ipr),
-        )
         .route("/evidence/{id}", get(evidence_links::show))
-        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/openapi.json", openapi::serve(&document))
         .route("/reports/new", get(reports::form::new))
         .route("/reports", post(reports::form::create).layer(uploads))
         .route("/reports/{id}", get(reports::receipt::show))
@@ -92,20 +79,38 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(reports::confirm::show).post(reports::confirm::confirm),
         )
         .route("/confirm/{token}/not-me", post(reports::confirm::disown))
-        .route("/api/v1/reports", post(reports::api::create).layer(uploads))
-        .route(
-            "/api/v1/reports/{id}",
-            get(reports::api::show)
-                .delete(reports::api::withdraw)
-                .patch(reports::edit::patch),
-        )
-        .route(
-            "/api/v1/reports/{id}/evidence/{evidence_id}",
-            get(reports::api::evidence),
-        )
+        .merge(api)
         .merge(moderation::routes(state))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(SMALL_BODY_LIMIT))
+}
+
+/// The JSON API and `/healthz`: each route is a handler's `#[utoipa::path]`, so that this one
+/// list both routes them and makes the OpenAPI document served at `/api/openapi.json`. One
+/// `routes!` per path: the macro routes every handler it is given on every path among them.
+pub fn api(state: &AppState) -> OpenApiRouter<AppState> {
+    let uploads = DefaultBodyLimit::max(state.config.max_request_bytes());
+    let mut api = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(sellers::search::search_api))
+        .routes(routes!(sellers::show_api))
+        .routes(routes!(sellers::search::lookup_api))
+        .routes(routes!(brands::show_api))
+        .routes(routes!(takedowns::export::export))
+        .routes(
+            routes!(takedowns::outcomes::record).layer(DefaultBodyLimit::max(OUTCOMES_BODY_LIMIT)),
+        )
+        .routes(routes!(takedowns::account::show))
+        .routes(routes!(takedowns::account::set_ipr))
+        .routes(routes!(reports::api::create).layer(uploads))
+        .routes(routes!(
+            reports::api::show,
+            reports::api::withdraw,
+            reports::edit::patch
+        ))
+        .routes(routes!(reports::api::evidence));
+    openapi::finish(api.get_openapi_mut());
+    api
 }
 
 /// Forms and JSON other than uploads are small.

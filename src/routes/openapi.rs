@@ -1,17 +1,21 @@
-//! The OpenAPI 3 document of the public API, generated from the handlers' annotations and
-//! the response types, served at `/api/openapi.json`.
+//! The OpenAPI 3 document of the public API, served at `/api/openapi.json`: what [`ApiDoc`]
+//! says of the API as a whole, the paths and schemas of the handlers that `routes::api` routes
+//! (from their annotations and response types), and the answers every operation can give.
 
-use axum::Json;
+use axum::body::Bytes;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{MethodRouter, get};
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, Ref};
 use utoipa::{Modify, OpenApi};
 
-use crate::error::PROBLEM_JSON;
+use crate::error::{AppError, PROBLEM_JSON};
+use crate::state::AppState;
 
-use super::{brands, health, reports, sellers, takedowns};
-
+/// The document before any path is added: `routes::api` adds one per route.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -19,23 +23,7 @@ use super::{brands, health, reports, sellers, takedowns};
         description = "Report suspected counterfeit listings and look sellers up. Reports are buyers' suspicions; only `verified` ones were checked by a moderator. Errors are RFC 9457 problem details.",
         license(name = "MIT OR Apache-2.0")
     ),
-    paths(
-        reports::api::create,
-        reports::api::show,
-        reports::api::withdraw,
-        reports::edit::patch,
-        reports::api::evidence,
-        sellers::search::search_api,
-        sellers::search::lookup_api,
-        sellers::show_api,
-        brands::show_api,
-        takedowns::export::export,
-        takedowns::outcomes::record,
-        takedowns::account::show,
-        takedowns::account::set_ipr,
-        health::healthz,
-    ),
-    modifiers(&ManageToken, &CommonProblems),
+    modifiers(&ManageToken),
     tags(
         (name = "reports", description = "Filing and managing reports"),
         (name = "sellers", description = "Public lookup of sellers"),
@@ -134,7 +122,21 @@ impl Modify for CommonProblems {
     }
 }
 
-/// `GET /api/openapi.json`
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// Completes the document once every path is in: adds [`CommonProblems`] to each operation.
+pub fn finish(openapi: &mut utoipa::openapi::OpenApi) {
+    CommonProblems.modify(openapi);
+}
+
+/// `GET /api/openapi.json`: `document` as JSON, serialised once, when the router is built.
+pub fn serve(document: &utoipa::openapi::OpenApi) -> MethodRouter<AppState> {
+    let json = serde_json::to_vec(document)
+        .map(Bytes::from)
+        .map_err(|e| e.to_string());
+    get(move || async move {
+        match json {
+            Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
+            Err(e) => AppError::internal(format!("cannot serialise the OpenAPI document: {e}"))
+                .into_response(),
+        }
+    })
 }

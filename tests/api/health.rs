@@ -153,7 +153,7 @@ async fn the_healthcheck_command_exits_0_only_while_the_server_is_healthy() {
 #[tokio::test]
 async fn commands_log_to_stderr_without_colour_codes_or_postgresql_notices() {
     let app = TestApp::spawn().await;
-    let database_url = app.state.config.database_url.clone();
+    let database_url = app.state.config.database_url.expose().to_owned();
     // The database exists and is migrated already: the second migration finds nothing to do,
     // which PostgreSQL reports with notices ("relation … already exists, skipping").
     let (ok, stdout, stderr) = run_binary(&["migrate"], &[("DATABASE_URL", &database_url)]).await;

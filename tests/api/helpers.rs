@@ -57,7 +57,7 @@ impl TestApp {
     pub async fn spawn_with_smtp(smtp_url: &str, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let smtp_url = smtp_url.to_owned();
         Self::spawn_with(|config| {
-            config.smtp_url = Some(smtp_url);
+            config.smtp_url = Some(smtp_url.into());
             config.mail_retry_secs = 1;
             adjust(config);
         })
@@ -126,7 +126,7 @@ impl TestApp {
         let mut config = Cli::try_parse_from(["fakewatch"])
             .expect("default config")
             .config;
-        config.database_url = database_url.to_string();
+        config.database_url = database_url.to_string().into();
         config.data_dir = data_dir.clone();
         config.secret = Some("test-secret-test-secret-test-secret-test".into());
         // Bind first, so that links the app makes carry the real port.
@@ -195,7 +195,7 @@ impl TestApp {
     /// Fills the database with `fakewatch demo-data`'s synthetic reports, through a pool of
     /// its own as the command has (the app's pool bounds every statement for visitors).
     pub async fn demo_data(&self, reports: u64, seed: u64) -> fakewatch::demo_data::DemoSummary {
-        let pool = PgPool::connect(&self.state.config.database_url)
+        let pool = PgPool::connect(self.state.config.database_url.expose())
             .await
             .expect("connect");
         let options = fakewatch::demo_data::DemoOptions {
@@ -580,13 +580,13 @@ impl SecondServer {
         let config = &app.state.config;
         let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_fakewatch"))
             .arg("serve")
-            .env("DATABASE_URL", &config.database_url)
+            .env("DATABASE_URL", config.database_url.expose())
             .env("FAKEWATCH_LISTEN", format!("127.0.0.1:{port}"))
             .env("FAKEWATCH_DATA_DIR", &data_dir)
             .env("FAKEWATCH_STATIC_DIR", &config.static_dir)
             .env(
                 "FAKEWATCH_SECRET",
-                config.secret.as_deref().expect("secret"),
+                config.secret.as_ref().expect("secret").expose(),
             )
             .env("FAKEWATCH_DB_CONNECTIONS", "2")
             .env("RUST_LOG", "warn")

@@ -1,4 +1,4 @@
-//! Issue 9: a report cannot move a listing to another seller. The listing's own link, or the
+//! A report cannot move a listing to another seller. The listing's own link, or the
 //! reports that first recorded it, say which store it belongs to; a report naming another store
 //! is refused with a message naming the recorded one.
 

@@ -1,4 +1,4 @@
-//! Issue 9: a store identified by id is shown under the spelling most live reports gave, and
+//! A store identified by id is shown under the spelling most live reports gave, and
 //! a spelling only withdrawn (or rejected) reports gave is shown nowhere.
 
 use serde_json::{Value, json};

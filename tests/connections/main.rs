@@ -1,4 +1,4 @@
-//! Slow and idle connections (issue 9): the header and idle timeouts, the caps on open
+//! Slow and idle connections: the header and idle timeouts, the caps on open
 //! connections, graceful shutdown, and what becomes of the work of a request that timed out or
 //! whose client left. Real sockets against the real server; timeouts of a second or two, and
 //! bounds with wide margins, since the machine may be busy.

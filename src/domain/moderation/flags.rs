@@ -7,8 +7,7 @@
 //! The queue's flag filter asks the database with the same thresholds (bound as parameters),
 //! so that a filtered page lists exactly the reports these rules flag.
 
-use std::fmt;
-use std::str::FromStr;
+use strum::VariantArray;
 
 use super::UnknownValue;
 
@@ -41,8 +40,25 @@ pub const SIMILARITY_CANDIDATES: i64 = 50;
 /// Every count the queue makes stops here: past it, the exact number changes no decision.
 pub const COUNT_CAP: i64 = 1000;
 
-/// A flag the queue can raise and filter by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A flag the queue can raise and filter by. Its name, in the queue's `flag=` filter, is the
+/// variant's in snake case.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = UnknownValue,
+    parse_err_fn = UnknownValue::of
+)]
 pub enum Flag {
     Burst,
     Network,
@@ -51,21 +67,11 @@ pub enum Flag {
 }
 
 impl Flag {
-    pub const ALL: [Flag; 4] = [
-        Flag::Burst,
-        Flag::Network,
-        Flag::NearIdentical,
-        Flag::Contradiction,
-    ];
+    pub const ALL: [Flag; Flag::VARIANTS.len()] = crate::domain::variants::all();
 
     /// The name in the queue's `flag=` filter.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Flag::Burst => "burst",
-            Flag::Network => "network",
-            Flag::NearIdentical => "near_identical",
-            Flag::Contradiction => "contradiction",
-        }
+        self.into()
     }
 
     /// The flag's name on the page.
@@ -76,23 +82,6 @@ impl Flag {
             Flag::NearIdentical => "Near-identical description",
             Flag::Contradiction => "Contradicts other reports of the listing",
         }
-    }
-}
-
-impl fmt::Display for Flag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Flag {
-    type Err = UnknownValue;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Flag::ALL
-            .into_iter()
-            .find(|f| f.as_str() == s)
-            .ok_or_else(|| UnknownValue(s.to_owned()))
     }
 }
 
@@ -353,5 +342,16 @@ mod tests {
             assert!(!flag.label().is_empty());
         }
         assert!("spam".parse::<Flag>().is_err());
+    }
+
+    #[test]
+    fn names_are_the_filter_values() {
+        assert_eq!(
+            Flag::ALL.map(Flag::as_str),
+            ["burst", "network", "near_identical", "contradiction"]
+        );
+        for flag in Flag::ALL {
+            assert_eq!(flag.to_string(), flag.as_str());
+        }
     }
 }

@@ -145,3 +145,15 @@ fn messages_say_how_long_to_wait() {
     assert_eq!(human_wait(61), "2 minutes");
     assert_eq!(human_wait(7200), "120 minutes");
 }
+
+#[test]
+fn bucket_names_are_the_stored_ones() {
+    let names: Vec<&str> = <Bucket as strum::VariantArray>::VARIANTS
+        .iter()
+        .map(|b| b.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["reports", "searches", "login-account", "login-client"]
+    );
+}

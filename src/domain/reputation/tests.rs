@@ -340,6 +340,14 @@ fn labels_have_stable_slugs_and_ordered_severities() {
     for pair in Label::ALL.windows(2) {
         assert!(pair[0].severity() <= pair[1].severity());
     }
+    let mut every: Vec<&str> = <Label as strum::VariantArray>::VARIANTS
+        .iter()
+        .map(|l| l.as_str())
+        .collect();
+    let mut listed = slugs.clone();
+    every.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(listed, every, "ALL lists every label once");
     for label in Label::ALL {
         assert!(label.severity() <= 3);
         assert!(!label.title().is_empty() && label.summary().ends_with('.'));

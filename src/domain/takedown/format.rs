@@ -1,16 +1,31 @@
 //! The file formats a takedown list comes in, chosen by `format=` or the `Accept` header.
 
-use std::fmt;
-use std::str::FromStr;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// A format's name is the variant's in lower case; `ndjson` is also read as `jsonl`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(
+    serialize_all = "lowercase",
+    parse_err_ty = String,
+    parse_err_fn = unknown_format
+)]
 pub enum Format {
     /// RFC 4180, UTF-8, header row; what spreadsheets and bulk-upload forms take.
     Csv,
     /// One document with the rows and the paging fields.
     Json,
     /// One JSON object per line, for streaming consumers.
+    #[strum(to_string = "ndjson", serialize = "jsonl")]
     Ndjson,
     /// Listing URLs, one per line, for complaint forms' paste boxes.
     Txt,
@@ -18,12 +33,7 @@ pub enum Format {
 
 impl Format {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Csv => "csv",
-            Format::Json => "json",
-            Format::Ndjson => "ndjson",
-            Format::Txt => "txt",
-        }
+        self.into()
     }
 
     pub fn content_type(self) -> &'static str {
@@ -71,39 +81,31 @@ impl Format {
     }
 }
 
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Format {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            "ndjson" | "jsonl" => Ok(Format::Ndjson),
-            "txt" => Ok(Format::Txt),
-            other => Err(format!(
-                "unknown format {other:?}; use csv, json, ndjson or txt"
-            )),
-        }
-    }
+fn unknown_format(name: &str) -> String {
+    format!("unknown format {name:?}; use csv, json, ndjson or txt")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use strum::VariantArray;
+
     #[test]
     fn names_parse() {
-        for format in [Format::Csv, Format::Json, Format::Ndjson, Format::Txt] {
+        for &format in Format::VARIANTS {
             assert_eq!(format.as_str().parse(), Ok(format));
+            assert_eq!(format.to_string(), format.as_str());
+            let json = serde_json::to_string(&format).expect("serialises");
+            assert_eq!(json, format!("\"{format}\""));
         }
+        let names: Vec<&str> = Format::VARIANTS.iter().map(|f| f.as_str()).collect();
+        assert_eq!(names, ["csv", "json", "ndjson", "txt"]);
         assert_eq!("jsonl".parse(), Ok(Format::Ndjson));
-        assert!("xlsx".parse::<Format>().is_err());
+        assert_eq!(
+            "xlsx".parse::<Format>(),
+            Err("unknown format \"xlsx\"; use csv, json, ndjson or txt".to_owned())
+        );
     }
 
     #[test]

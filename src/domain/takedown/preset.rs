@@ -3,15 +3,29 @@
 //! test-buy order id, the notifier's name) are there and blank, so the file is the form.
 
 use std::borrow::Cow;
-use std::fmt;
-use std::str::FromStr;
 
 use crate::domain::Marketplace;
 use crate::domain::reason::Reason;
 
 use super::row::{ListingStatus, TakedownRow};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A preset's name, in `preset=`, is the variant's in lower case.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[strum(
+    serialize_all = "lowercase",
+    parse_err_ty = String,
+    parse_err_fn = unknown_preset
+)]
 pub enum Preset {
     /// AliExpress IPP batch complaint.
     Aliexpress,
@@ -28,12 +42,7 @@ pub const ALIEXPRESS_PART_ROWS: i64 = 300;
 
 impl Preset {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Preset::Aliexpress => "aliexpress",
-            Preset::Amazon => "amazon",
-            Preset::Ebay => "ebay",
-            Preset::Dsa => "dsa",
-        }
+        self.into()
     }
 
     /// The marketplace whose listings the preset is for; `None` for notices that apply to any.
@@ -175,30 +184,13 @@ impl Preset {
     }
 }
 
-impl fmt::Display for Preset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Preset {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "aliexpress" => Ok(Preset::Aliexpress),
-            "amazon" => Ok(Preset::Amazon),
-            "ebay" => Ok(Preset::Ebay),
-            "dsa" => Ok(Preset::Dsa),
-            other => Err(format!(
-                "unknown preset {other:?}; use aliexpress, amazon, ebay or dsa"
-            )),
-        }
-    }
+fn unknown_preset(name: &str) -> String {
+    format!("unknown preset {name:?}; use aliexpress, amazon, ebay or dsa")
 }
 
 /// eBay VeRO reason codes a row most likely fits. Only a hint: the brand files the notice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum EbayReasonHint {
     /// "Item(s) is a counterfeit product": buyers saw the item itself, or it is sold as a copy.
     Counterfeit,
@@ -208,10 +200,7 @@ pub enum EbayReasonHint {
 
 impl EbayReasonHint {
     pub fn as_str(self) -> &'static str {
-        match self {
-            EbayReasonHint::Counterfeit => "counterfeit",
-            EbayReasonHint::TrademarkInListing => "trademark_in_listing",
-        }
+        self.into()
     }
 }
 

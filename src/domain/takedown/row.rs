@@ -12,8 +12,12 @@ use crate::domain::outcome::Outcome;
 use crate::domain::reason::Reason;
 
 /// Where a listing stands for its brand: the rights holder's outcome when there is one, else
-/// what the reports say.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// what the reports say. Its name is the variant's in snake case, or the outcome's.
+///
+/// strum writes the names but does not read them: `EnumString` cannot parse into the
+/// `Outcome` a variant carries, so [`FromStr`](std::str::FromStr) is written out below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum ListingStatus {
     /// Reported by buyers; no moderator has verified a report yet.
     Reported,
@@ -22,17 +26,13 @@ pub enum ListingStatus {
     /// Every report on it was withdrawn or rejected (only incremental exports show these, so
     /// that a synced copy can drop them).
     Withdrawn,
+    #[strum(transparent)]
     Outcome(Outcome),
 }
 
 impl ListingStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ListingStatus::Reported => "reported",
-            ListingStatus::Verified => "verified",
-            ListingStatus::Withdrawn => "withdrawn",
-            ListingStatus::Outcome(outcome) => outcome.as_str(),
-        }
+        self.into()
     }
 
     /// Every value of the `status` filter.

@@ -9,7 +9,7 @@ use crate::helpers::TestApp;
 fn fakewatch(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fakewatch"))
         .args(args)
-        .env("DATABASE_URL", &app.state.config.database_url)
+        .env("DATABASE_URL", app.state.config.database_url.expose())
         .env("FAKEWATCH_DATA_DIR", &app.data_dir)
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())

@@ -341,7 +341,7 @@ async fn erasing_a_report_erases_the_earlier_versions_it_replaced() {
             },
         )
     };
-    // What a confirmation does (issue 10): the newer report replaces the earlier one.
+    // What a confirmation does: the newer report replaces the earlier one.
     sqlx::query(
         "update report set status = 'withdrawn',
              replaced_by = (select report_id from report where public_id = $2)

@@ -1,4 +1,4 @@
-//! Reporters' privacy (issue 10): the order month on public surfaces, erasing a report's data,
+//! Reporters' privacy: the order month on public surfaces, erasing a report's data,
 //! `fakewatch purge`, and logs free of addresses, IPs and fingerprints.
 //!
 //! This file holds the helpers the topic files share; the tests live in the topic files.

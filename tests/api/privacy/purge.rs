@@ -16,7 +16,7 @@ fn purge(app: &TestApp, settings: &[(&str, &str)]) -> String {
         .env_remove("FAKEWATCH_RETAIN_UNCONFIRMED_DAYS")
         .env_remove("FAKEWATCH_RETAIN_WITHDRAWN_DAYS")
         .env_remove("FAKEWATCH_RETAIN_EXPORT_LOG_DAYS")
-        .env("DATABASE_URL", &app.state.config.database_url)
+        .env("DATABASE_URL", app.state.config.database_url.expose())
         .env("FAKEWATCH_DATA_DIR", &app.data_dir)
         .env(
             "FAKEWATCH_SECRET",

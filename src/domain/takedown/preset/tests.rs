@@ -53,20 +53,34 @@ fn row() -> TakedownRow {
 fn every_record_matches_its_columns() {
     let row = row();
     assert_eq!(row.full_record().len(), FULL_COLUMNS.len());
-    for preset in [
-        Preset::Aliexpress,
-        Preset::Amazon,
-        Preset::Ebay,
-        Preset::Dsa,
-    ] {
+    for &preset in <Preset as strum::VariantArray>::VARIANTS {
         assert_eq!(
             preset.record(&row).len(),
             preset.columns().len(),
             "{preset}"
         );
         assert_eq!(preset.as_str().parse(), Ok(preset));
+        assert_eq!(preset.to_string(), preset.as_str());
     }
     assert!("walmart".parse::<Preset>().is_err());
+}
+
+#[test]
+fn preset_names_are_the_ones_clients_send() {
+    let names: Vec<&str> = <Preset as strum::VariantArray>::VARIANTS
+        .iter()
+        .map(|p| p.as_str())
+        .collect();
+    assert_eq!(names, ["aliexpress", "amazon", "ebay", "dsa"]);
+    assert_eq!(
+        "walmart".parse::<Preset>(),
+        Err("unknown preset \"walmart\"; use aliexpress, amazon, ebay or dsa".to_owned())
+    );
+    assert_eq!(EbayReasonHint::Counterfeit.as_str(), "counterfeit");
+    assert_eq!(
+        EbayReasonHint::TrademarkInListing.as_str(),
+        "trademark_in_listing"
+    );
 }
 
 fn cell<'a>(preset: Preset, row: &'a TakedownRow, column: &str) -> Cow<'a, str> {
@@ -174,4 +188,8 @@ fn every_listing_status_name_parses_back() {
         Ok(ListingStatus::Outcome(Outcome::Removed))
     );
     assert!("gone".parse::<ListingStatus>().is_err());
+    for outcome in Outcome::ALL {
+        assert_eq!(ListingStatus::Outcome(outcome).as_str(), outcome.as_str());
+        assert!(ListingStatus::NAMES.contains(&outcome.as_str()));
+    }
 }
