@@ -3,7 +3,7 @@
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
-use crate::evidence::process::MediaType;
+use crate::domain::media_type::MediaType;
 
 /// One file to record for a report.
 #[derive(Debug)]

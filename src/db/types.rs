@@ -12,6 +12,7 @@ use sqlx::postgres::{PgArgumentBuffer, PgHasArrayType, PgTypeInfo, PgValueRef};
 use sqlx::{Decode, Encode, Postgres, Type};
 
 use crate::domain::Marketplace;
+use crate::domain::media_type::MediaType;
 use crate::domain::moderation::flags::Flag;
 use crate::domain::moderation::{Action, RejectReason, SubjectKind};
 use crate::domain::order_month::OrderMonth;
@@ -20,7 +21,6 @@ use crate::domain::reason::Reason;
 use crate::domain::reply::{ReplyRejectReason, ReplyStatus, VerificationCode};
 use crate::domain::status::ReportStatus;
 use crate::domain::takedown::ListingStatus;
-use crate::evidence::process::MediaType;
 
 macro_rules! text_column {
     ($($ty:ty),* $(,)?) => {$(

@@ -7,6 +7,7 @@ pub mod fold;
 pub mod listing_url;
 pub mod lookup;
 pub mod marketplace;
+pub mod media_type;
 pub mod merge;
 pub mod moderation;
 pub mod money;
