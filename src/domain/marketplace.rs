@@ -100,22 +100,9 @@ impl UnknownMarketplace {
     }
 }
 
-/// The display name for a stored marketplace slug; "Other" for one this version doesn't know.
-pub fn display_name_of(slug: &str) -> &'static str {
-    slug.parse::<Marketplace>()
-        .map_or(Marketplace::Other.display_name(), Marketplace::display_name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stored_slugs_get_display_names_and_unknown_ones_are_other() {
-        assert_eq!(display_name_of("ebay"), "eBay");
-        assert_eq!(display_name_of("aliexpress"), "AliExpress");
-        assert_eq!(display_name_of("someday-market"), "Other");
-    }
 
     #[test]
     fn every_slug_round_trips_through_from_str_and_display() {
