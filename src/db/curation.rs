@@ -272,13 +272,7 @@ pub async fn find_brands(
     folded: &str,
     limit: i64,
 ) -> sqlx::Result<Vec<BrandHit>> {
-    let like = format!(
-        "%{}%",
-        folded
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let like = super::search::containing(folded);
     let hits = sqlx::query_as!(
         BrandHit,
         r#"select b.slug, b.display_name,

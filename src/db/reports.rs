@@ -48,7 +48,7 @@ pub struct Inserted {
 )]
 pub async fn insert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> Result<Inserted, WriteError> {
     let r = w.report;
-    sqlx::query_as!(
+    let inserted = sqlx::query_as!(
         Inserted,
         "insert into report (public_id, listing_id, seller_id, brand_id, product_title,
                              price_amount, price_currency, order_date, reasons, description,
@@ -74,17 +74,24 @@ pub async fn insert(conn: &mut PgConnection, w: &ReportWrite<'_>) -> Result<Inse
         w.reporter_network,
     )
     .fetch_one(conn)
-    .await
-    .on_constraint(
-        "report_product_title_length",
-        "product_title",
-        "The product title is too long",
-    )
-    .on_constraint(
-        "report_description_length",
-        "description",
-        "The description is too long",
-    )
+    .await;
+    content_limits(inserted)
+}
+
+/// The limits on a report's text that the database enforces too, as the field errors the
+/// form shows: for the insert and for the reporter's edit, which write the same columns.
+fn content_limits<T>(result: sqlx::Result<T>) -> Result<T, WriteError> {
+    result
+        .on_constraint(
+            "report_product_title_length",
+            "product_title",
+            "The product title is too long",
+        )
+        .on_constraint(
+            "report_description_length",
+            "description",
+            "The description is too long",
+        )
 }
 
 /// A report as anyone may see it: no email, no fingerprints, no token hash.
@@ -276,16 +283,6 @@ pub async fn update_content(
         &content.description,
     )
     .execute(conn)
-    .await
-    .on_constraint(
-        "report_product_title_length",
-        "product_title",
-        "The product title is too long",
-    )
-    .on_constraint(
-        "report_description_length",
-        "description",
-        "The description is too long",
-    )?;
-    Ok(updated.rows_affected() == 1)
+    .await;
+    Ok(content_limits(updated)?.rows_affected() == 1)
 }

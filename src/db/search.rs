@@ -21,13 +21,7 @@ pub async fn by_name(
     offset: i64,
 ) -> sqlx::Result<Vec<SellerSummary>> {
     // Trigrams need three characters; substring matching covers short names.
-    let like = format!(
-        "%{}%",
-        folded
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let like = containing(folded);
     let hits = sqlx::query_as!(
         SellerSummary,
         r#"with matches as (
@@ -75,6 +69,17 @@ pub async fn by_name(
     Ok(hits)
 }
 
+/// A `like` pattern matching any text that contains `text` as it is: its `\`, `%` and `_`
+/// are escaped, so a name such as "100%_real" is looked for, not read as a pattern.
+pub(super) fn containing(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 /// The seller with this key, or the one it was merged into: (marketplace, seller key).
 #[tracing::instrument(skip_all, fields(marketplace = %marketplace))]
 pub async fn find_seller(
@@ -111,4 +116,15 @@ pub async fn seller_of_listing(
     .await?;
     tracing::Span::current().record("found", row.is_some());
     Ok(row.map(|r| (r.marketplace, r.seller_key)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::containing;
+
+    #[test]
+    fn a_pattern_looks_for_wildcards_and_backslashes_as_they_are() {
+        assert_eq!(containing(r"100%_real\x"), r"%100\%\_real\\x%");
+        assert_eq!(containing("plain"), "%plain%");
+    }
 }

@@ -162,24 +162,8 @@ impl RejectReason {
     }
 }
 
-/// In the API document: one of the names.
-impl utoipa::PartialSchema for RejectReason {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .enum_values(Some(RejectReason::ALL.map(RejectReason::as_str)))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for RejectReason {}
-
-/// As its name, as stored.
-impl serde::Serialize for RejectReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+// In JSON and in the API document: its name, as stored.
+super::variants::json_as_name!(RejectReason);
 
 /// A stored or submitted name that is none of an enum's values.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -57,24 +57,8 @@ impl Reason {
     }
 }
 
-/// In the API document: one of the slugs.
-impl utoipa::PartialSchema for Reason {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .enum_values(Some(Reason::ALL.map(Reason::as_str)))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for Reason {}
-
-/// As its slug, as stored.
-impl serde::Serialize for Reason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+// In JSON and in the API document: its name, as stored.
+super::variants::json_as_name!(Reason);
 
 /// A reason slug that is not in the vocabulary.
 #[derive(Debug, Clone, PartialEq, Eq)]

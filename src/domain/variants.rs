@@ -15,3 +15,28 @@ pub const fn all<T: strum::VariantArray + Copy, const N: usize>() -> [T; N] {
     }
     all
 }
+
+/// Gives an enum with `ALL` and `as_str` its JSON form, its name as a string, and its schema
+/// in the API document: a string, one of the names. One definition, so that the document
+/// lists exactly the names the JSON carries.
+macro_rules! json_as_name {
+    ($enum:ty) => {
+        impl utoipa::PartialSchema for $enum {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some(<$enum>::ALL.map(<$enum>::as_str)))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $enum {}
+
+        impl serde::Serialize for $enum {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use json_as_name;

@@ -12,37 +12,23 @@ use crate::error::{ApiError, AppError, Problem};
 use crate::routes::api::{ApiPath, ApiQuery};
 use crate::routes::cache;
 use crate::routes::paging::{self, PageQuery, Pager};
-use crate::routes::sellers::view::{ReportItem, path_segment, report_item, seller_path};
+use crate::routes::sellers::view::{ReportItem, SellerSummary, path_segment, report_item};
 use crate::routes::sellers::{AtomFeed, with_query};
 use crate::state::AppState;
 
+/// One of a brand's sellers: its counts are of that brand's live reports.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(as = BrandSeller)]
 pub struct SellerRow {
-    pub marketplace: &'static str,
-    #[serde(skip)]
-    pub marketplace_name: &'static str,
-    pub seller_key: String,
-    pub name: String,
-    pub name_based: bool,
-    pub reports: i64,
-    pub distinct_reporters: i64,
+    #[serde(flatten)]
+    pub seller: SellerSummary,
     pub last_reported: String,
-    pub path: String,
 }
 
 impl From<BrandSeller> for SellerRow {
     fn from(row: BrandSeller) -> Self {
-        let s = row.seller;
         SellerRow {
-            marketplace_name: s.marketplace.display_name(),
-            path: seller_path(s.marketplace.as_str(), &s.seller_key),
-            marketplace: s.marketplace.as_str(),
-            seller_key: s.seller_key,
-            name: s.name,
-            name_based: s.name_based,
-            reports: s.reports,
-            distinct_reporters: s.distinct_reporters,
+            seller: SellerSummary::from(row.seller),
             last_reported: row.last_reported,
         }
     }

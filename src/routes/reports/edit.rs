@@ -14,7 +14,7 @@ use time::{Date, OffsetDateTime};
 
 use super::api::ManageToken;
 use super::form::ReasonOption;
-use super::manage::{authorize, open};
+use super::manage::{authorize, authorize_form, open};
 use super::view::{ReportJson, price_of};
 use crate::db;
 use crate::db::reports::PublicReport;
@@ -170,11 +170,9 @@ pub async fn update(
     jar: CookieJar,
     WithRejection(Form(form), _): WithRejection<Form<EditForm>, AppError>,
 ) -> Result<Response, AppError> {
-    csrf::verify(&jar, &state.secret, form.csrf_token.as_deref())?;
-    let report_id = {
-        let mut conn = state.db.acquire().await?;
-        authorize(&mut conn, &id, &form.token).await?
-    };
+    let (conn, report_id) =
+        authorize_form(&state, &jar, &id, form.csrf_token.as_deref(), &form.token).await?;
+    drop(conn);
     match save(&state, report_id, &id, &form.edit()).await {
         Ok(()) => Ok(Redirect::to(&format!("/reports/{id}/manage/{}", form.token)).into_response()),
         Err(AppError::Validation(errors)) => {

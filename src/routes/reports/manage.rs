@@ -9,7 +9,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{CookieJar, WithRejection};
 use serde::Deserialize;
-use sqlx::Connection;
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection, Postgres};
 
 use super::view::{EvidenceJson, ReportFacts};
 use crate::db;
@@ -54,6 +55,22 @@ pub async fn authorize(
         Access::WrongToken => Err(AppError::ManageTokenInvalid),
         Access::NoSuchReport => Err(AppError::ReportNotFound),
     }
+}
+
+/// Opens the report for a form its reporter posted: checks that one of our pages sent the
+/// form, then the manage token it carries. Returns the connection that checked it (posts that
+/// write go on with it) and the report's internal id.
+pub async fn authorize_form(
+    state: &AppState,
+    jar: &CookieJar,
+    public_id: &str,
+    csrf_token: Option<&str>,
+    token: &str,
+) -> Result<(PoolConnection<Postgres>, i64), AppError> {
+    csrf::verify(jar, &state.secret, csrf_token)?;
+    let mut conn = state.db.acquire().await?;
+    let report_id = authorize(&mut conn, public_id, token).await?;
+    Ok((conn, report_id))
 }
 
 /// Opens the report for its reporter: its internal id and its public view.
@@ -128,9 +145,8 @@ pub async fn withdraw(
     jar: CookieJar,
     WithRejection(Form(form), _): WithRejection<Form<WithdrawForm>, AppError>,
 ) -> Result<Response, AppError> {
-    csrf::verify(&jar, &state.secret, form.csrf_token.as_deref())?;
-    let mut conn = state.db.acquire().await?;
-    let report_id = authorize(&mut conn, &id, &form.token).await?;
+    let (mut conn, report_id) =
+        authorize_form(&state, &jar, &id, form.csrf_token.as_deref(), &form.token).await?;
     withdraw_report(&mut conn, report_id).await?;
     Ok(Redirect::to(&format!("/reports/{id}/manage/{}", form.token)).into_response())
 }
@@ -152,9 +168,8 @@ pub async fn erase(
     jar: CookieJar,
     WithRejection(Form(form), _): WithRejection<Form<EraseForm>, AppError>,
 ) -> Result<Response, AppError> {
-    csrf::verify(&jar, &state.secret, form.csrf_token.as_deref())?;
-    let mut conn = state.db.acquire().await?;
-    let report_id = authorize(&mut conn, &id, &form.token).await?;
+    let (conn, report_id) =
+        authorize_form(&state, &jar, &id, form.csrf_token.as_deref(), &form.token).await?;
     drop(conn);
     if form.confirm.is_none() {
         return Err(FieldErrors::single(

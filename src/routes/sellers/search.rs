@@ -10,9 +10,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
-use super::view::seller_path;
+use super::view::{SellerSummary, seller_path};
 use crate::db;
-use crate::db::sellers::SellerSummary;
 use crate::domain::Marketplace;
 use crate::domain::lookup::{Query as SearchQuery, parse_query};
 use crate::domain::rate_limit::Bucket;
@@ -81,56 +80,11 @@ async fn resolve_url(state: &AppState, query: &SearchQuery) -> Result<Found, App
 pub struct SearchPage {
     pub q: String,
     pub error: Option<String>,
-    pub results: Vec<ResultItem>,
+    pub results: Vec<SellerSummary>,
     pub searched: bool,
     pub unknown: Option<&'static str>,
     pub report_link: String,
     pub pager: Pager,
-}
-
-/// A result as shown and as returned by the API.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-#[schema(as = SellerHit)]
-pub struct ResultItem {
-    pub marketplace: &'static str,
-    #[serde(skip)]
-    pub marketplace_name: &'static str,
-    pub seller_key: String,
-    pub name: String,
-    pub name_based: bool,
-    pub reports: i64,
-    pub distinct_reporters: i64,
-    pub path: String,
-}
-
-impl From<SellerSummary> for ResultItem {
-    fn from(hit: SellerSummary) -> Self {
-        ResultItem {
-            marketplace_name: hit.marketplace.display_name(),
-            path: seller_path(hit.marketplace.as_str(), &hit.seller_key),
-            marketplace: hit.marketplace.as_str(),
-            seller_key: hit.seller_key,
-            name: hit.name,
-            name_based: hit.name_based,
-            reports: hit.reports,
-            distinct_reporters: hit.distinct_reporters,
-        }
-    }
-}
-
-impl From<&super::view::SellerView> for ResultItem {
-    fn from(seller: &super::view::SellerView) -> Self {
-        ResultItem {
-            marketplace_name: seller.marketplace_name,
-            path: seller_path(seller.marketplace, &seller.seller_key),
-            marketplace: seller.marketplace,
-            seller_key: seller.seller_key.clone(),
-            name: seller.name.clone(),
-            name_based: seller.name_based,
-            reports: seller.counts.reports,
-            distinct_reporters: seller.counts.distinct_reporters,
-        }
-    }
 }
 
 /// How long a search waits for one of the search slots before it is answered 503.
@@ -140,7 +94,7 @@ async fn by_name(
     state: &AppState,
     folded: &str,
     page: i64,
-) -> Result<(Vec<ResultItem>, bool), AppError> {
+) -> Result<(Vec<SellerSummary>, bool), AppError> {
     let (limit, offset) = paging::limit_offset(page);
     // Ranking by similarity is the most expensive read a visitor can ask for: a flood of
     // searches gets a quarter of the pool (`AppState::searches`), and pages keep theirs.
@@ -150,7 +104,10 @@ async fn by_name(
     let mut conn = state.db.acquire().await?;
     let hits = db::search::by_name(&mut conn, folded, limit, offset).await?;
     let (hits, has_next) = paging::split_extra(hits);
-    Ok((hits.into_iter().map(ResultItem::from).collect(), has_next))
+    Ok((
+        hits.into_iter().map(SellerSummary::from).collect(),
+        has_next,
+    ))
 }
 
 /// Counts a search that will ask the database (a name, a store or a listing link) against
@@ -261,7 +218,7 @@ pub async fn search(
 pub struct SearchJson {
     pub query: String,
     pub page: i64,
-    pub results: Vec<ResultItem>,
+    pub results: Vec<SellerSummary>,
     pub next_page: Option<i64>,
 }
 
@@ -303,7 +260,7 @@ pub async fn search_api(
                 seller_key,
             } => {
                 let (seller, _) = super::load(&state, marketplace, &seller_key, 1).await?;
-                (vec![ResultItem::from(&seller)], false)
+                (vec![seller.summary()], false)
             }
             Found::Unknown { .. } => (Vec::new(), false),
         },

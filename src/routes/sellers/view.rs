@@ -4,6 +4,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::db;
 use crate::db::replies::PublicReply;
 use crate::db::seller_page::{
     BrandCount, ListingCount, MonthCount, OutcomeEntry, ReportSummary, SellerPage,
@@ -192,6 +193,39 @@ pub struct SellerView {
     pub chart: Timeline,
 }
 
+/// A seller as lists show it and as the API returns it in them (search results, a brand's
+/// sellers): its name, marketplace and page, and its live reports and the people who filed
+/// them, counted over what the list is about.
+// The document keeps the name search results gave it first; a brand's seller extends it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = SellerHit)]
+pub struct SellerSummary {
+    pub marketplace: &'static str,
+    #[serde(skip)]
+    pub marketplace_name: &'static str,
+    pub seller_key: String,
+    pub name: String,
+    pub name_based: bool,
+    pub reports: i64,
+    pub distinct_reporters: i64,
+    pub path: String,
+}
+
+impl From<db::sellers::SellerSummary> for SellerSummary {
+    fn from(s: db::sellers::SellerSummary) -> Self {
+        SellerSummary {
+            marketplace_name: s.marketplace.display_name(),
+            path: seller_path(s.marketplace.as_str(), &s.seller_key),
+            marketplace: s.marketplace.as_str(),
+            seller_key: s.seller_key,
+            name: s.name,
+            name_based: s.name_based,
+            reports: s.reports,
+            distinct_reporters: s.distinct_reporters,
+        }
+    }
+}
+
 const EXCERPT_CHARS: usize = 280;
 
 /// The seller page's path for a seller.
@@ -252,6 +286,22 @@ impl SellerView {
             name: page.display_name,
             name_based: page.name_based,
             store_url: page.store_url,
+        }
+    }
+}
+
+impl SellerView {
+    /// The seller as a list shows it (a search by its store's link finds it).
+    pub fn summary(&self) -> SellerSummary {
+        SellerSummary {
+            marketplace: self.marketplace,
+            marketplace_name: self.marketplace_name,
+            seller_key: self.seller_key.clone(),
+            name: self.name.clone(),
+            name_based: self.name_based,
+            reports: self.counts.reports,
+            distinct_reporters: self.counts.distinct_reporters,
+            path: seller_path(self.marketplace, &self.seller_key),
         }
     }
 }

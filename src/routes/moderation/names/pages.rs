@@ -52,6 +52,42 @@ impl Filled {
     }
 }
 
+/// The rename and merge forms of a seller's or a brand's moderation page.
+pub struct Forms {
+    /// The page's path: the forms' actions start with it, and actions come back to it.
+    pub path: String,
+    /// The public page of the seller or brand.
+    pub public_path: String,
+    /// The forms' values.
+    pub display_name: String,
+    pub into: String,
+    pub errors: FieldErrors,
+    pub max_name_chars: usize,
+}
+
+impl Forms {
+    /// The forms at `path` as `filled` left them; the name field shows `current_name` until a
+    /// moderator typed another.
+    fn new(
+        path: String,
+        public_path: String,
+        max_name_chars: usize,
+        filled: Filled,
+        current_name: &str,
+    ) -> Self {
+        Forms {
+            path,
+            public_path,
+            display_name: filled
+                .display_name
+                .unwrap_or_else(|| current_name.to_owned()),
+            into: filled.into,
+            errors: filled.errors,
+            max_name_chars,
+        }
+    }
+}
+
 /// A seller, as its moderation page shows it.
 pub struct SellerItem {
     /// `marketplace/seller_key`.
@@ -117,14 +153,7 @@ impl From<SellerRecord> for SellerItem {
 pub struct SellerPage {
     pub moderator: ModeratorSession,
     pub seller: SellerItem,
-    /// This page's path: the forms' actions start with it, and actions come back to it.
-    pub path: String,
-    pub public_path: String,
-    /// The forms' values.
-    pub display_name: String,
-    pub into: String,
-    pub errors: FieldErrors,
-    pub max_name_chars: usize,
+    pub forms: Forms,
 }
 
 /// The seller's moderation page, with the forms filled as `filled` says.
@@ -138,17 +167,16 @@ pub async fn seller_page(
     let record = db::curation::seller(&mut conn, seller)
         .await?
         .ok_or(AppError::SellerNotFound)?;
-    let public_path = seller_path(seller.marketplace.as_str(), &seller.seller_key);
+    let forms = Forms::new(
+        seller_page_path(seller),
+        seller_path(seller.marketplace.as_str(), &seller.seller_key),
+        crate::domain::seller::MAX_SELLER_NAME_CHARS,
+        filled,
+        &record.display_name,
+    );
     Ok(SellerPage {
         moderator,
-        path: seller_page_path(seller),
-        public_path,
-        display_name: filled
-            .display_name
-            .unwrap_or_else(|| record.display_name.clone()),
-        into: filled.into,
-        errors: filled.errors,
-        max_name_chars: crate::domain::seller::MAX_SELLER_NAME_CHARS,
+        forms,
         seller: SellerItem::from(record),
     })
 }
@@ -202,12 +230,7 @@ impl From<BrandRecord> for BrandItem {
 pub struct BrandPage {
     pub moderator: ModeratorSession,
     pub brand: BrandItem,
-    pub path: String,
-    pub public_path: String,
-    pub display_name: String,
-    pub into: String,
-    pub errors: FieldErrors,
-    pub max_name_chars: usize,
+    pub forms: Forms,
 }
 
 /// The brand's moderation page, with the forms filled as `filled` says.
@@ -221,16 +244,16 @@ pub async fn brand_page(
     let record = db::curation::brand(&mut conn, slug)
         .await?
         .ok_or(AppError::BrandNotFound)?;
+    let forms = Forms::new(
+        brand_page_path(slug),
+        format!("/brands/{}", path_segment(slug)),
+        crate::domain::report::MAX_BRAND_CHARS,
+        filled,
+        &record.display_name,
+    );
     Ok(BrandPage {
         moderator,
-        path: brand_page_path(slug),
-        public_path: format!("/brands/{}", path_segment(slug)),
-        display_name: filled
-            .display_name
-            .unwrap_or_else(|| record.display_name.clone()),
-        into: filled.into,
-        errors: filled.errors,
-        max_name_chars: crate::domain::report::MAX_BRAND_CHARS,
+        forms,
         brand: BrandItem::from(record),
     })
 }
