@@ -1,6 +1,7 @@
 //! HTTP handlers, grouped by audience, and the table of every route.
 
 mod api;
+mod bearer;
 mod brands;
 mod cache;
 mod cross_site;

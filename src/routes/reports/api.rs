@@ -8,9 +8,6 @@ use axum::extract::{FromRequest, FromRequestParts, Multipart, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum_extra::TypedHeader;
-use axum_extra::headers::Authorization;
-use axum_extra::headers::authorization::Bearer;
 
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{
@@ -28,6 +25,7 @@ use crate::domain::status::ReportStatus;
 use crate::domain::validation::FieldErrors;
 use crate::error::{ApiError, AppError, Problem};
 use crate::routes::api::{ApiPath, ApiQuery};
+use crate::routes::bearer::{self, Presented};
 use crate::routes::{ClientAddr, rate_limit};
 use crate::state::AppState;
 
@@ -302,21 +300,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ManageToken {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let header =
-            Option::<TypedHeader<Authorization<Bearer>>>::from_request_parts(parts, state).await;
-        match header {
-            Ok(Some(TypedHeader(bearer))) if !bearer.token().trim().is_empty() => {
-                Ok(ManageToken(bearer.token().trim().to_owned()))
-            }
-            Err(_)
-                if parts
-                    .headers
-                    .get(header::AUTHORIZATION)
-                    .is_some_and(|value| value.to_str().is_err()) =>
-            {
-                Err(AppError::ManageTokenInvalid.into())
-            }
-            _ => Err(AppError::ManageTokenMissing.into()),
+        match bearer::presented(parts, state).await {
+            Presented::Token(token) if !token.is_empty() => Ok(ManageToken(token)),
+            Presented::Unreadable => Err(AppError::ManageTokenInvalid.into()),
+            Presented::Token(_) | Presented::Missing => Err(AppError::ManageTokenMissing.into()),
         }
     }
 }

@@ -2,15 +2,12 @@
 //! a [`Holder`] and checks each brand against its scope.
 
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
-use axum_extra::TypedHeader;
-use axum_extra::headers::Authorization;
-use axum_extra::headers::authorization::Bearer;
 
 use crate::db;
 use crate::db::rights_holders::ScopedBrand;
 use crate::error::{ApiError, AppError};
+use crate::routes::bearer::{self, Presented};
 use crate::security::ApiToken;
 use crate::state::AppState;
 
@@ -26,15 +23,11 @@ impl FromRequestParts<AppState> for Holder {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let presented =
-            match Option::<TypedHeader<Authorization<Bearer>>>::from_request_parts(parts, state)
-                .await
-            {
-                Ok(Some(TypedHeader(Authorization(bearer)))) => bearer,
-                Ok(None) => return Err(AppError::ApiTokenMissing.into()),
-                Err(_) => return Err(not_bearer(parts).into()),
-            };
-        let token = ApiToken::parse(presented.token().trim()).ok_or(AppError::ApiTokenInvalid)?;
+        let token = match bearer::presented(parts, state).await {
+            Presented::Token(token) => ApiToken::parse(&token).ok_or(AppError::ApiTokenInvalid)?,
+            Presented::Missing => return Err(AppError::ApiTokenMissing.into()),
+            Presented::Unreadable => return Err(AppError::ApiTokenInvalid.into()),
+        };
         let mut conn = state.db.acquire().await?;
         let row = db::rights_holders::find_token(&mut conn, &token.public_id)
             .await?
@@ -49,20 +42,6 @@ impl FromRequestParts<AppState> for Holder {
             api_token_id: row.api_token_id,
             name: row.holder_name,
         })
-    }
-}
-
-/// An `Authorization` header that holds no bearer token: another scheme (`Basic …`) asks for
-/// one, as if the header were missing; bytes that are not text cannot be a token of ours.
-fn not_bearer(parts: &Parts) -> AppError {
-    let unreadable = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .is_some_and(|value| value.to_str().is_err());
-    if unreadable {
-        AppError::ApiTokenInvalid
-    } else {
-        AppError::ApiTokenMissing
     }
 }
 
