@@ -196,3 +196,55 @@ async fn commands_log_to_stderr_without_colour_codes_or_postgresql_notices() {
     assert!(stdout.is_empty());
     assert!(stderr.contains("cannot reach PostgreSQL"), "{stderr}");
 }
+
+/// The README's first command starts the service against a database that does not exist yet:
+/// `fakewatch migrate` (as `serve` does first) creates it and applies every migration. Tests
+/// copy their databases from a template, so this is the one place that path runs.
+#[tokio::test]
+async fn the_binary_creates_and_migrates_a_database_that_does_not_exist() {
+    let name = format!(
+        "fakewatch_fresh_{}",
+        fakewatch::security::random_token(9)
+            .to_lowercase()
+            .replace('-', "_")
+    );
+    let mut url = url::Url::parse(&crate::helpers::server_url()).expect("test database URL");
+    url.set_path(&name);
+    let data_dir = std::env::temp_dir().join(&name);
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_fakewatch"))
+            .arg("migrate")
+            .env("DATABASE_URL", url.as_str())
+            .env("FAKEWATCH_DATA_DIR", &data_dir)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run fakewatch migrate")
+    };
+    let first = run();
+    // Twice: the second run finds the database there and everything applied.
+    let second = run();
+    let applied: Result<i64, sqlx::Error> = async {
+        let pool = sqlx::PgPool::connect(url.as_str()).await?;
+        let applied = sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
+            .fetch_one(&pool)
+            .await;
+        pool.close().await;
+        applied
+    }
+    .await;
+    crate::helpers::drop_database_and_dir(name, data_dir);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(
+        applied.expect("the database exists and holds the migration log"),
+        fakewatch::db::MIGRATOR.iter().count() as i64
+    );
+}
