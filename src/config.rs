@@ -49,10 +49,23 @@ pub enum Command {
     /// Manage moderators, who verify and reject reports at /moderation.
     #[command(subcommand)]
     Moderator(ModeratorCommand),
+    /// Check or rebuild the summaries the public pages read (counts, reputation inputs),
+    /// which every write keeps current.
+    #[command(subcommand)]
+    Summaries(SummariesCommand),
     /// Internal: clean one PDF from stdin to stdout under resource limits. The server runs this
     /// as a child process for each PDF upload (see `evidence::pdf_worker`).
     #[command(hide = true)]
     PdfClean(crate::evidence::pdf_worker::WorkerArgs),
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum SummariesCommand {
+    /// Recompute every summary from the reports and compare; list the differences and exit 1
+    /// when there are any.
+    Check,
+    /// Replace every summary with its recomputation (writes wait while it runs).
+    Rebuild,
 }
 
 #[derive(Debug, Clone, Subcommand)]

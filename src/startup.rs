@@ -79,6 +79,11 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             let output = crate::admin::moderator(&pool, command).await?;
             print!("{output}");
         }
+        Command::Summaries(command) => {
+            let pool = db::prepare(&config).await?;
+            let output = crate::admin::summaries(&pool, command).await?;
+            print!("{output}");
+        }
         Command::Healthcheck => crate::healthcheck::check(config.listen).await?,
         Command::Purge => {
             let pool = db::prepare(&config).await?;

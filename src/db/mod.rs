@@ -35,6 +35,7 @@ pub mod rights_holders;
 pub mod search;
 pub mod seller_page;
 pub mod sellers;
+pub mod summaries;
 pub mod takedowns;
 pub mod types;
 

@@ -9,10 +9,9 @@ use crate::domain::Marketplace;
 /// Sellers whose name or alias resembles `folded` (already folded by `domain::fold`), best
 /// first; ties by id, so pages are stable.
 ///
-/// The page is cut before anything is counted: reports are counted for the (at most
-/// `limit`) sellers shown, never for every match, so a query matching half the sellers
-/// costs the ranking and no more. (Ties used to go to the seller with more reports, which
-/// meant counting the reports of every match.)
+/// Each name index is walked nearest first (GiST trigram distance, `<->`) and stops after the
+/// page's rows, so a query that matches half the sellers ("shop") costs a page, not a ranking
+/// of every match; counts come from the sellers' summaries (migration 0016).
 #[tracing::instrument(skip_all, fields(limit = limit, offset = offset, found))]
 pub async fn by_name(
     conn: &mut PgConnection,
@@ -26,18 +25,22 @@ pub async fn by_name(
         SellerSummary,
         r#"with matches as (
              select seller_id, max(score) as score
-             from (select seller_id, similarity(lower(display_name), $1) as score
-                   from seller
-                   -- A merged seller is found under the seller it was merged into, which
-                   -- also took its spellings.
-                   where merged_into is null
-                     and (lower(display_name) % $1 or lower(display_name) like $2
-                          or seller_key = $1)
+             from ((select seller_id, 1 - (lower(display_name) <-> $1) as score
+                    from seller
+                    -- A merged seller is found under the seller it was merged into, which
+                    -- also took its spellings.
+                    where merged_into is null
+                      and (lower(display_name) % $1 or lower(display_name) like $2
+                           or seller_key = $1)
+                    order by lower(display_name) <-> $1, seller_id
+                    limit $3::int8 + $4::int8)
                    union all
                    -- Only spellings live reports gave: a withdrawn name finds nothing.
-                   select seller_id, similarity(lower(name), $1)
-                   from seller_alias
-                   where (lower(name) % $1 or lower(name) like $2) and live_reports > 0) m
+                   (select seller_id, 1 - (lower(name) <-> $1)
+                    from seller_alias
+                    where (lower(name) % $1 or lower(name) like $2) and live_reports > 0
+                    order by lower(name) <-> $1, seller_id
+                    limit $3::int8 + $4::int8)) m
              group by seller_id
          ),
          page as (
@@ -47,16 +50,12 @@ pub async fn by_name(
              limit $3 offset $4
          )
          select s.marketplace as "marketplace: Marketplace", s.seller_key,
-                s.display_name as name, s.name_based, c.reports as "reports!",
-                c.distinct_reporters as "distinct_reporters!"
+                s.display_name as name, s.name_based,
+                coalesce(t.reports, 0) as "reports!",
+                coalesce(t.distinct_reporters, 0) as "distinct_reporters!"
          from page p
          join seller s on s.seller_id = p.seller_id
-         cross join lateral (
-             select count(*) as reports,
-                    count(distinct r.reporter_fingerprint) as distinct_reporters
-             from report r
-             where r.seller_id = s.seller_id and r.status in ('unverified', 'verified')
-         ) c
+         left join seller_summary t on t.seller_id = s.seller_id
          order by p.score desc, s.seller_id"#,
         folded,
         like,
@@ -69,8 +68,44 @@ pub async fn by_name(
     Ok(hits)
 }
 
-/// A `like` pattern matching any text that contains `text` as it is: its `\`, `%` and `_`
-/// are escaped, so a name such as "100%_real" is looked for, not read as a pattern.
+/// A brand found by name: its page and its live reports.
+#[derive(Debug, Clone)]
+pub struct BrandHit {
+    pub slug: String,
+    pub name: String,
+    pub reports: i64,
+}
+
+/// Brands whose name resembles `folded` (already folded), nearest first, at most `limit`: a
+/// search for "nike" offers the Nike brand page besides the sellers.
+#[tracing::instrument(skip_all, fields(found))]
+pub async fn brands_by_name(
+    conn: &mut PgConnection,
+    folded: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<BrandHit>> {
+    let like = containing(folded);
+    let hits = sqlx::query_as!(
+        BrandHit,
+        r#"select b.slug, b.display_name as name,
+                  coalesce((select sum(t.reports) from brand_summary t
+                            where t.brand_id = b.brand_id), 0)::int8 as "reports!"
+           from (select brand_id, slug, display_name from brand
+                 where merged_into is null
+                   and (lower(display_name) % $1 or lower(display_name) like $2 or slug = $1)
+                 order by lower(display_name) <-> $1, brand_id
+                 limit $3) b
+           order by lower(b.display_name) <-> $1, b.brand_id"#,
+        folded,
+        like,
+        limit,
+    )
+    .fetch_all(conn)
+    .await?;
+    tracing::Span::current().record("found", hits.len());
+    Ok(hits)
+}
+
 pub(super) fn containing(text: &str) -> String {
     format!(
         "%{}%",
