@@ -196,13 +196,25 @@ create trigger listing_brand_summary_created after insert on listing_brand
 -- recompute the pairs whose summary may have changed.
 create or replace function listing_brand_touch_inserted() returns trigger
 language plpgsql as $$
+declare
+    existing listing_brand_key[];
 begin
-    insert into listing_brand (listing_id, brand_id)
-    select distinct listing_id, brand_id from new_rows
-    on conflict (brand_id, listing_id) do update set changed_xid = pg_current_xact_id();
-    perform listing_brand_refresh(array(
-        select distinct row(listing_id, brand_id)::listing_brand_key from new_rows
-        where status in ('unverified', 'verified')));
+    with touched as (
+        insert into listing_brand (listing_id, brand_id)
+        select distinct listing_id, brand_id from new_rows
+        on conflict (brand_id, listing_id) do update set changed_xid = pg_current_xact_id()
+        -- xmax is 0 only for a freshly inserted row version: a new row got its summary from
+        -- listing_brand_summary_created already, which a bulk load would otherwise compute
+        -- twice.
+        returning listing_id, brand_id, xmax = 0 as created
+    )
+    select array_agg(row(t.listing_id, t.brand_id)::listing_brand_key) into existing
+    from touched t
+    where not t.created
+      and exists (select 1 from new_rows n
+                  where n.listing_id = t.listing_id and n.brand_id = t.brand_id
+                    and n.status in ('unverified', 'verified'));
+    perform listing_brand_refresh(existing);
     return null;
 end;
 $$;
