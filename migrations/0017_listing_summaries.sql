@@ -21,31 +21,29 @@
 -- writers of one pair recompute one after the other and the second sees the first's commit
 -- (every write path runs at read committed, as 0016 says).
 
-create table listing_brand_summary (
-    brand_id           bigint not null,
-    listing_id         bigint not null,
-    reports            integer not null,
-    -- Reporters who confirmed their address or were verified: made-up addresses must not pass
-    -- a brand owner's min_reporters filter.
-    distinct_reporters integer not null,
-    verified_reports   integer not null,
-    first_reported     timestamptz,
-    last_reported      timestamptz,
+-- Columns on listing_brand rather than a table of their own: on the 1,000,000-report demo
+-- database the largest brand's export read them in 0.54 s (best of 9; median 0.67 s), against
+-- 0.68 s (median 0.96 s) joining a listing_brand_summary table by its primary key, and 2.2 s
+-- (median 3.3 s) aggregating the reports at read time. Defaults are the summary of a pair
+-- with no live reports.
+alter table listing_brand
+    add column reports            integer not null default 0,
+    -- Reporters who confirmed their address or were verified: made-up addresses must not
+    -- pass a brand owner's min_reporters filter.
+    add column distinct_reporters integer not null default 0,
+    add column verified_reports   integer not null default 0,
+    add column first_reported     timestamptz,
+    add column last_reported      timestamptz,
     -- The latest live report's title, of those that gave one.
-    product_title      text,
+    add column product_title      text,
     -- Mixed currencies cannot be compared: the lowest price in the most used currency.
-    lowest_price       numeric(18, 4),
-    price_currency     text,
+    add column lowest_price       numeric(18, 4),
+    add column price_currency     text,
     -- [{reason, reports}], most given first.
-    reasons            json not null,
+    add column reasons            json not null default '[]',
     -- [{id, sha256, bytes, media_type, uploaded_at}] of the live reports' files no moderator
     -- hid, oldest first; uploaded_at in UTC whatever the writer's session time zone.
-    evidence           json not null,
-    primary key (brand_id, listing_id),
-    -- A merged brand's rows go with them.
-    constraint listing_brand_summary_listing_brand_fkey foreign key (brand_id, listing_id)
-        references listing_brand (brand_id, listing_id) on delete cascade
-);
+    add column evidence           json not null default '[]';
 
 create type listing_brand_key as (
     listing_id bigint,
@@ -137,43 +135,29 @@ begin
     order by lb.brand_id, lb.listing_id
     for no key update;
 
-    with fresh as (
-        select lb.brand_id, lb.listing_id, f.*
-        from (select distinct listing_id, brand_id from unnest(pairs)) p
-        join listing_brand lb on lb.brand_id = p.brand_id and lb.listing_id = p.listing_id
-        cross join lateral listing_brand_summary_of(lb.listing_id, lb.brand_id) f
-    ), written as (
-        insert into listing_brand_summary as t
-            (brand_id, listing_id, reports, distinct_reporters, verified_reports,
-             first_reported, last_reported, product_title, lowest_price, price_currency,
-             reasons, evidence)
-        select * from fresh order by brand_id, listing_id
-        on conflict (brand_id, listing_id) do update set
-            reports = excluded.reports,
-            distinct_reporters = excluded.distinct_reporters,
-            verified_reports = excluded.verified_reports,
-            first_reported = excluded.first_reported,
-            last_reported = excluded.last_reported,
-            product_title = excluded.product_title,
-            lowest_price = excluded.lowest_price,
-            price_currency = excluded.price_currency,
-            reasons = excluded.reasons,
-            evidence = excluded.evidence
-        -- json has no equality: its text, which the same function wrote the same way.
-        where (t.reports, t.distinct_reporters, t.verified_reports, t.first_reported,
-               t.last_reported, t.product_title, t.lowest_price, t.price_currency,
-               t.reasons::text, t.evidence::text)
-              is distinct from
-              (excluded.reports, excluded.distinct_reporters, excluded.verified_reports,
-               excluded.first_reported, excluded.last_reported, excluded.product_title,
-               excluded.lowest_price, excluded.price_currency, excluded.reasons::text,
-               excluded.evidence::text)
-        returning t.brand_id, t.listing_id
-    )
-    update listing_brand lb set changed_xid = pg_current_xact_id()
-    from written w
-    where lb.brand_id = w.brand_id and lb.listing_id = w.listing_id
-      and lb.changed_xid <> pg_current_xact_id();
+    update listing_brand lb set
+        reports = f.reports,
+        distinct_reporters = f.distinct_reporters,
+        verified_reports = f.verified_reports,
+        first_reported = f.first_reported,
+        last_reported = f.last_reported,
+        product_title = f.product_title,
+        lowest_price = f.lowest_price,
+        price_currency = f.price_currency,
+        reasons = f.reasons,
+        evidence = f.evidence,
+        changed_xid = pg_current_xact_id()
+    from (select distinct listing_id, brand_id from unnest(pairs)) p
+    cross join lateral listing_brand_summary_of(p.listing_id, p.brand_id) f
+    where lb.listing_id = p.listing_id and lb.brand_id = p.brand_id
+      -- json has no equality: its text, which the same function wrote the same way.
+      and (lb.reports, lb.distinct_reporters, lb.verified_reports, lb.first_reported,
+           lb.last_reported, lb.product_title, lb.lowest_price, lb.price_currency,
+           lb.reasons::text, lb.evidence::text)
+          is distinct from
+          (f.reports, f.distinct_reporters, f.verified_reports, f.first_reported,
+           f.last_reported, f.product_title, f.lowest_price, f.price_currency,
+           f.reasons::text, f.evidence::text);
 end;
 $$;
 
@@ -301,14 +285,14 @@ create trigger evidence_refresh_listing_brand_update after update on evidence
     referencing old table as old_rows new table as new_rows
     for each statement execute function evidence_refresh_listing_brand_update();
 
--- 0016's rebuild, and this summary.
+-- 0016's rebuild, and the per-listing columns.
 create or replace function summaries_rebuild() returns void
 language plpgsql as $$
 begin
     lock table report, evidence, listing_brand, seller, brand in share mode;
     truncate seller_reporter, seller_summary, seller_month, seller_day, seller_listing,
              seller_brand, seller_brand_reporter, brand_reporter, brand_summary,
-             brand_marketplace, listing_brand_summary;
+             brand_marketplace;
     insert into seller_reporter select * from fresh_seller_reporter;
     insert into seller_summary select * from fresh_seller_summary;
     insert into seller_month select * from fresh_seller_month;
@@ -324,13 +308,40 @@ begin
     update site_summary set reports = 0, sellers = 0, brands = 0;
     update site_summary t set reports = f.reports, sellers = f.sellers, brands = f.brands
     from fresh_site_summary f where t.slot = 0;
-    insert into listing_brand_summary select * from fresh_listing_brand_summary;
+    -- A repaired row shows something new: its next incremental export carries it.
+    update listing_brand lb set
+        reports = f.reports,
+        distinct_reporters = f.distinct_reporters,
+        verified_reports = f.verified_reports,
+        first_reported = f.first_reported,
+        last_reported = f.last_reported,
+        product_title = f.product_title,
+        lowest_price = f.lowest_price,
+        price_currency = f.price_currency,
+        reasons = f.reasons,
+        evidence = f.evidence,
+        changed_xid = pg_current_xact_id()
+    from fresh_listing_brand_summary f
+    where lb.brand_id = f.brand_id and lb.listing_id = f.listing_id
+      and (lb.reports, lb.distinct_reporters, lb.verified_reports, lb.first_reported,
+           lb.last_reported, lb.product_title, lb.lowest_price, lb.price_currency,
+           lb.reasons::text, lb.evidence::text)
+          is distinct from
+          (f.reports, f.distinct_reporters, f.verified_reports, f.first_reported,
+           f.last_reported, f.product_title, f.lowest_price, f.price_currency,
+           f.reasons::text, f.evidence::text);
 end;
 $$;
 
--- The summaries of what is already here (listing_brand rows keep their changed_xid: nothing
--- an export shows changed).
-insert into listing_brand_summary select * from fresh_listing_brand_summary;
+-- The summaries of what is already here (rows keep their changed_xid: nothing an export
+-- shows changed).
+update listing_brand lb
+set (reports, distinct_reporters, verified_reports, first_reported, last_reported,
+     product_title, lowest_price, price_currency, reasons, evidence)
+    = (select * from listing_brand_summary_of(lb.listing_id, lb.brand_id))
+where exists (select 1 from report r
+              where r.listing_id = lb.listing_id and r.brand_id = lb.brand_id
+                and r.status in ('unverified', 'verified'));
 
 comment on column listing_brand.changed_xid is
     'Last transaction that changed what an export row shows. Writers: report, listing, seller '

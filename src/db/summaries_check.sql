@@ -111,8 +111,8 @@ with seller_reporter_diff as (
          fresh_site_summary f
     where (t.reports, t.sellers, t.brands) is distinct from (f.reports, f.sellers, f.brands)
 ), listing_brand_summary_diff as (
-    -- Migration 0017: what a takedown row shows of its listing's reports. json has no
-    -- equality; its text does, written the same way on both sides.
+    -- Migration 0017: what a takedown row shows of its listing's reports, on listing_brand.
+    -- json has no equality; its text does, written the same way on both sides.
     select 'listing_brand_summary', format('listing %s, brand %s',
                                            coalesce(t.listing_id, f.listing_id),
                                            coalesce(t.brand_id, f.brand_id)),
@@ -122,7 +122,7 @@ with seller_reporter_diff as (
            row(f.reports, f.distinct_reporters, f.verified_reports, f.first_reported,
                f.last_reported, f.product_title, f.lowest_price, f.price_currency,
                f.reasons::text, f.evidence::text)::text
-    from listing_brand_summary t
+    from listing_brand t
     full join fresh_listing_brand_summary f using (brand_id, listing_id)
     where (t.reports, t.distinct_reporters, t.verified_reports, t.first_reported,
            t.last_reported, t.product_title, t.lowest_price, t.price_currency,

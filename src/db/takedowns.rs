@@ -74,31 +74,30 @@ macro_rules! export_rows {
      $(, $brand_id:expr, $f:expr $(, $more:expr)*)?) => {
         $($macro)::+!($($before)* "select l.marketplace, l.external_id as listing_id, l.canonical_url as listing_url,
         s.seller_key, s.display_name as seller_name, s.store_url,
-        a.product_title, a.reports::int8 as reports,
-        a.distinct_reporters::int8 as distinct_reporters,
-        a.verified_reports::int8 as verified_reports,
-        a.reasons, a.first_reported, a.last_reported,
-        a.lowest_price, a.price_currency,
+        lb.product_title, lb.reports::int8 as reports,
+        lb.distinct_reporters::int8 as distinct_reporters,
+        lb.verified_reports::int8 as verified_reports,
+        lb.reasons, lb.first_reported, lb.last_reported,
+        lb.lowest_price, lb.price_currency,
         case when lb.outcome is not null then lb.outcome
-             when a.reports = 0 then 'withdrawn'
-             when a.verified_reports > 0 then 'verified'
+             when lb.reports = 0 then 'withdrawn'
+             when lb.verified_reports > 0 then 'verified'
              else 'reported' end as status,
-        lb.outcome_at, a.evidence, lb.listing_id as sort_key
+        lb.outcome_at, lb.evidence, lb.listing_id as sort_key
+ -- The live reports' aggregates are kept on the row by triggers (migration 0017), hidden
+ -- files left out (hiding one marks the row changed).
  from listing_brand lb
- -- The live reports' aggregates, kept by triggers (migration 0017); hidden evidence is left
- -- out there (its trigger marks the row changed).
- join listing_brand_summary a on a.brand_id = lb.brand_id and a.listing_id = lb.listing_id
  join listing l on l.listing_id = lb.listing_id
  join seller s on s.seller_id = l.seller_id
  where lb.brand_id = $1
    and ($2::text is null or l.marketplace = $2)
-   and ($4::int8 is null or a.distinct_reporters >= $4)
-   and ($5::timestamptz is null or a.last_reported >= $5)
-   and ($6::timestamptz is null or a.first_reported < $6)
+   and ($4::int8 is null or lb.distinct_reporters >= $4)
+   and ($5::timestamptz is null or lb.last_reported >= $5)
+   and ($6::timestamptz is null or lb.first_reported < $6)
    and case when $7::text is null
             -- A full list is of what is reported now; listings whose reports were all
             -- withdrawn only appear in incremental lists, so that synced copies drop them.
-            then a.reports > 0
+            then lb.reports > 0
             -- Changed since: the snapshot could not see the row's last change.
             else lb.changed_xid >= pg_snapshot_xmin($7::pg_snapshot)
                  and not pg_visible_in_snapshot(lb.changed_xid, $7::pg_snapshot) end
