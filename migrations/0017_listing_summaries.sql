@@ -66,6 +66,15 @@ returns table (
 )
 language sql stable
 begin atomic
+    -- Read once: the hottest demo pair (1,254 reports) took 35 ms with an index scan per
+    -- aggregate.
+    with live as materialized (
+        select r.report_id, r.created_at, r.status, r.confirmed_at, r.reporter_fingerprint,
+               r.product_title, r.price_amount, r.price_currency, r.reasons
+        from report r
+        where r.listing_id = p_listing_id and r.brand_id = p_brand_id
+          and r.status in ('unverified', 'verified')
+    )
     select a.reports::int, a.distinct_reporters::int, a.verified_reports::int,
            a.first_reported, a.last_reported, a.product_title,
            p.lowest_price, p.price_currency,
@@ -79,15 +88,12 @@ begin atomic
                min(r.created_at) as first_reported, max(r.created_at) as last_reported,
                (array_agg(r.product_title order by r.created_at desc)
                     filter (where r.product_title is not null))[1] as product_title
-        from report r
-        where r.listing_id = p_listing_id and r.brand_id = p_brand_id
-          and r.status in ('unverified', 'verified')
+        from live r
     ) a
     left join lateral (
         select min(r.price_amount) as lowest_price, r.price_currency
-        from report r
-        where r.listing_id = p_listing_id and r.brand_id = p_brand_id
-          and r.status in ('unverified', 'verified') and r.price_amount is not null
+        from live r
+        where r.price_amount is not null
         group by r.price_currency
         order by count(*) desc, r.price_currency
         limit 1
@@ -96,9 +102,7 @@ begin atomic
         select json_agg(json_build_object('reason', t.reason, 'reports', t.n)
                         order by t.n desc, t.reason) as j
         from (select reason, count(*) as n
-              from report r, unnest(r.reasons) as reason
-              where r.listing_id = p_listing_id and r.brand_id = p_brand_id
-                and r.status in ('unverified', 'verified')
+              from live r, unnest(r.reasons) as reason
               group by reason) t
     ) rs on true
     left join lateral (
@@ -108,10 +112,8 @@ begin atomic
                    'uploaded_at',
                    to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
                order by e.created_at, e.evidence_id) as j
-        from report r join evidence e on e.report_id = r.report_id
-        where r.listing_id = p_listing_id and r.brand_id = p_brand_id
-          and r.status in ('unverified', 'verified')
-          and e.hidden_at is null
+        from live r join evidence e on e.report_id = r.report_id
+        where e.hidden_at is null
     ) ev on true;
 end;
 
