@@ -113,9 +113,8 @@ with seller_reporter_diff as (
 ), listing_brand_summary_diff as (
     -- Migration 0017: what a takedown row shows of its listing's reports, on listing_brand.
     -- json has no equality; its text does, written the same way on both sides.
-    select 'listing_brand_summary', format('listing %s, brand %s',
-                                           coalesce(t.listing_id, f.listing_id),
-                                           coalesce(t.brand_id, f.brand_id)),
+    select 'listing_brand', format('listing %s, brand %s', coalesce(t.listing_id, f.listing_id),
+                                   coalesce(t.brand_id, f.brand_id)),
            row(t.reports, t.distinct_reporters, t.verified_reports, t.first_reported,
                t.last_reported, t.product_title, t.lowest_price, t.price_currency,
                t.reasons::text, t.evidence::text)::text,

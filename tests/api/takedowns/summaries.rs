@@ -371,7 +371,7 @@ async fn summaries_check_finds_a_wrong_listing_row_and_rebuild_repairs_it_into_t
         .await
         .expect("summaries check");
     assert_eq!(checked.differences, 1, "{:?}", checked.first);
-    assert_eq!(checked.first[0].summary, "listing_brand_summary");
+    assert_eq!(checked.first[0].summary, "listing_brand");
 
     let mut tx = app.db.begin().await.expect("transaction");
     fakewatch::db::summaries::rebuild(&mut tx)
