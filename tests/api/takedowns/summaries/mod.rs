@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use super::{changes, export_json, file, holder, item, report, row_of, withdraw};
 use crate::helpers::{TestApp, fixture};
-use crate::moderation::merge::merge;
+
+mod merges;
 
 /// `report(n, brand, email)` with a product title, a price and reasons.
 fn priced(
@@ -271,82 +272,6 @@ async fn hiding_a_file_changes_only_its_listings_links_and_showing_it_restores_t
     assert_eq!(linked(row_of(&sync, &item(1))), all);
     let after = export_json(&app, &token, "brand=acme").await;
     assert_eq!(unsigned(&after), unsigned(&before));
-    assert_summaries_fresh(&app).await;
-}
-
-#[tokio::test]
-async fn a_brand_merge_sums_both_brands_reports_of_a_listing_into_the_kept_brands_row() {
-    let app = TestApp::spawn().await;
-    let token = holder(&app, "Acme Inc", &["Acme"]).await;
-    let merged = file_with_files(
-        &app,
-        &priced(
-            1,
-            "Acme Corp",
-            "a@example.com",
-            "Corp tote",
-            ("10.00", "EUR"),
-            &["poor_quality"],
-        ),
-        &[("photo.jpg", "photo_gps.jpg")],
-    )
-    .await;
-    let reasons = ["price_too_low"];
-    let kept = file_with_files(
-        &app,
-        &priced(
-            1,
-            "Acme",
-            "b@example.com",
-            "Tote",
-            ("12.00", "USD"),
-            &reasons,
-        ),
-        &[("receipt.pdf", "receipt.pdf")],
-    )
-    .await;
-    file(
-        &app,
-        &priced(
-            1,
-            "Acme",
-            "c@example.com",
-            "Tote",
-            ("11.00", "USD"),
-            &reasons,
-        ),
-    )
-    .await;
-    let before = export_json(&app, &token, "brand=acme").await;
-    let row = row_of(&before, &item(1));
-    assert_eq!(row["reports"], 2);
-    assert_eq!(linked(row), file_ids(&kept));
-
-    let ana = app.moderator("ana@example.org", false).await;
-    let response = merge(&ana, "/moderation/brands/acme-corp", "Acme").await;
-    assert_eq!(response.status(), 303);
-
-    let sync = export_json(
-        &app,
-        &token,
-        &format!("brand=acme&since={}", cursor(&before)),
-    )
-    .await;
-    assert_eq!(changes(&sync), [(item(1), "reported".into())]);
-    let row = row_of(&sync, &item(1));
-    assert_eq!(row["reports"], 3);
-    assert_eq!(row["distinct_reporters"], 3);
-    assert_eq!(row["product_title"], "Tote");
-    assert_eq!(price(row), ("11".into(), "USD".into()));
-    assert_eq!(
-        row["reasons"],
-        json!([{"reason": "price_too_low", "reports": 2}, {"reason": "poor_quality", "reports": 1}])
-    );
-    let both: Vec<String> = file_ids(&merged)
-        .into_iter()
-        .chain(file_ids(&kept))
-        .collect();
-    assert_eq!(linked(row), both);
     assert_summaries_fresh(&app).await;
 }
 
