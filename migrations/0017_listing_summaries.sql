@@ -9,12 +9,13 @@
 -- added to: the lowest price in the most used currency, the first and last report and the
 -- latest product title cannot be moved by a delta. The recomputation is a function, used by
 -- the triggers and by the `fresh_listing_brand_summary` view that `fakewatch summaries check`
--- compares with and `summaries_rebuild()` copies from: one definition.
+-- compares with and `summaries_rebuild()` repairs from: one definition.
 --
 -- changed_xid (migration 0015): the report triggers of 0005 go on marking every pair a report
 -- statement touches, as before; a recomputation marks a row only when its summary changed,
 -- which adds the writes that change an export row without changing a report (evidence added
--- or removed, a report deleted) and never marks a row whose summary stayed the same.
+-- or removed, a report deleted, a repair by summaries_rebuild()) and never marks a row whose
+-- summary stayed the same.
 --
 -- Locking: a recomputation first locks its pairs' listing_brand rows (the report triggers'
 -- upsert holds them already), then reads the reports in a statement of its own, so that two
@@ -163,8 +164,8 @@ begin
 end;
 $$;
 
--- New rows (a report's first for the brand, a merge's copies) get their summary at once, so
--- that every listing_brand row has one.
+-- New rows (a report's first for the brand, a merge's copies) are summarised at once, whoever
+-- inserted them.
 create function listing_brand_summary_created() returns trigger
 language plpgsql as $$
 begin
