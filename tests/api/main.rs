@@ -25,5 +25,6 @@ mod seller_names;
 mod seller_reply;
 mod sellers;
 mod smtp_sink;
+mod summaries;
 mod takedowns;
 mod uploads;

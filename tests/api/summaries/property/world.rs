@@ -1,0 +1,340 @@
+//! Runs [`Op`]s through the real routes, as reporters, a moderator and a rights holder would,
+//! and remembers what it needs for the next ones: the receipts, the confirmation links the
+//! mails carried, which stores and brands were merged into which.
+
+use std::collections::BTreeMap;
+
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+
+use super::ops::{
+    BRANDS, LISTINGS, MERGEABLE_STORES, OUTCOMES, Op, REJECT_REASONS, REPORTERS, STORES, email,
+    listing_url, report, store_of, store_path,
+};
+use crate::helpers::{TestApp, fixture};
+use crate::moderation::Moderator;
+use crate::smtp_sink::Mail;
+use crate::takedowns::{holder, post_outcomes};
+
+/// A report as its receipt gave it.
+struct Filed {
+    id: String,
+    manage_token: String,
+    evidence: Vec<String>,
+    erased: bool,
+}
+
+/// One test case's application and what its steps produced so far.
+pub struct World {
+    pub app: TestApp,
+    moderator: Moderator,
+    holder_token: String,
+    filed: Vec<Filed>,
+    /// Confirmation links by reporter, once a mail brought one (a link stays valid for days).
+    links: [Option<String>; REPORTERS],
+    /// The store (brand) each one was merged into, or itself.
+    store_into: [usize; STORES],
+    brand_into: [usize; BRANDS.len()],
+    store_seen: [bool; STORES],
+    brand_seen: [bool; BRANDS.len()],
+    hidden: Vec<String>,
+}
+
+/// What a step did: changed something, or was refused (a decision the report's state does
+/// not allow, an outcome for a listing never reported for that brand, …), or had nothing to
+/// act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    Changed,
+    Refused,
+    Nothing,
+}
+
+impl World {
+    pub async fn start() -> World {
+        let app = TestApp::spawn().await;
+        let moderator = app.moderator("moderator@example.org", false).await;
+        let holder_token = holder(&app, "Brand Owners", &BRANDS).await;
+        World {
+            app,
+            moderator,
+            holder_token,
+            filed: Vec::new(),
+            links: Default::default(),
+            store_into: std::array::from_fn(|s| s),
+            brand_into: std::array::from_fn(|b| b),
+            store_seen: [false; STORES],
+            brand_seen: [false; BRANDS.len()],
+            hidden: Vec::new(),
+        }
+    }
+
+    /// Runs one operation; `Err` for an answer no request should get (a 5xx, a filing
+    /// refused, a merge of two live records refused).
+    pub async fn apply(&mut self, op: &Op) -> Result<Done, String> {
+        match *op {
+            Op::File {
+                listing,
+                brand,
+                reporter,
+                evidence,
+            } => self.file(listing, brand, reporter, evidence).await,
+            Op::Confirm { reporter } => self.answer_mail(reporter, "").await,
+            Op::Disown { reporter } => self.answer_mail(reporter, "/not-me").await,
+            Op::Withdraw { report, by_form } => self.withdraw(report, by_form).await,
+            Op::Erase { report } => self.erase(report).await,
+            Op::Verify { report } => self.decide(report, "verify", None).await,
+            Op::Reject { report, reason } => {
+                self.decide(report, "reject", Some(REJECT_REASONS[reason]))
+                    .await
+            }
+            Op::ToggleEvidence { report } => self.toggle_evidence(report).await,
+            Op::MergeSellers { from, into } => self.merge_sellers(from, into).await,
+            Op::MergeBrands { from, into } => self.merge_brands(from, into).await,
+            Op::Outcome {
+                listing,
+                brand,
+                outcome,
+            } => self.outcome(listing, brand, outcome).await,
+        }
+    }
+
+    async fn file(
+        &mut self,
+        listing: usize,
+        brand: usize,
+        reporter: Option<usize>,
+        evidence: bool,
+    ) -> Result<Done, String> {
+        debug_assert!(listing < LISTINGS);
+        let body = report(listing, brand, reporter);
+        let response = if evidence {
+            let photo = [("screenshot.png", fixture("screenshot.png"))];
+            self.app.post_report_multipart(&body, &photo).await
+        } else {
+            self.app.post_report_json(&body).await
+        };
+        let receipt = expect(response, &[StatusCode::CREATED], "filing").await?;
+        let receipt: Value = serde_json::from_str(&receipt).map_err(|e| e.to_string())?;
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+        self.filed.push(Filed {
+            id: text(&receipt["id"]),
+            manage_token: text(&receipt["manage_token"]),
+            evidence: receipt["evidence"]
+                .as_array()
+                .map(|files| files.iter().map(|f| text(&f["id"])).collect())
+                .unwrap_or_default(),
+            erased: false,
+        });
+        self.store_seen[store_of(listing)] = true;
+        self.brand_seen[brand] = true;
+        Ok(Done::Changed)
+    }
+
+    /// Follows the link of the reporter's confirmation mail and presses a button of its page
+    /// (`""` confirms, `"/not-me"` disowns) for every report it lists.
+    async fn answer_mail(&mut self, reporter: usize, button: &str) -> Result<Done, String> {
+        let Some(path) = self.link(reporter).await else {
+            return Ok(Done::Nothing);
+        };
+        let page = self.app.get(&path).await;
+        let page = expect(page, &[StatusCode::OK], "confirmation page").await?;
+        if !page.contains("name=\"report\"") {
+            return Ok(Done::Nothing);
+        }
+        let answer = self.app.press_confirmation_button(&path, button).await;
+        expect(answer, &[StatusCode::OK], "confirmation").await?;
+        Ok(Done::Changed)
+    }
+
+    /// The path of the reporter's confirmation link, from the first mail the outbox holds.
+    async fn link(&mut self, reporter: usize) -> Option<String> {
+        if self.links[reporter].is_none() {
+            self.app.mail_queue_settled().await;
+            let to = email(reporter);
+            self.links[reporter] = self.app.outbox().iter().find_map(|raw| {
+                let mail = Mail::parse(raw);
+                (mail.header("to").as_deref() == Some(to.as_str()))
+                    .then(|| format!("/confirm/{}", mail.confirmation_token(&self.app.address)))
+            });
+        }
+        self.links[reporter].clone()
+    }
+
+    /// The report `pick` chooses among those filed and not erased.
+    fn pick(&self, pick: usize) -> Option<usize> {
+        let live: Vec<usize> = (0..self.filed.len())
+            .filter(|&i| !self.filed[i].erased)
+            .collect();
+        (!live.is_empty()).then(|| live[pick % live.len()])
+    }
+
+    async fn withdraw(&mut self, pick: usize, by_form: bool) -> Result<Done, String> {
+        let Some(i) = self.pick(pick) else {
+            return Ok(Done::Nothing);
+        };
+        let (id, token) = (&self.filed[i].id, &self.filed[i].manage_token);
+        if by_form {
+            let page = self.app.get(&format!("/reports/{id}/manage/{token}")).await;
+            let page = expect(page, &[StatusCode::OK], "manage page").await?;
+            let csrf = crate::helpers::csrf_token_in(&page);
+            let answer = self
+                .app
+                .client
+                .post(self.app.url(&format!("/reports/{id}/withdraw")))
+                .form(&[("csrf_token", csrf.as_str()), ("token", token.as_str())])
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            expect(answer, &[StatusCode::SEE_OTHER], "withdrawal").await?;
+        } else {
+            let answer = self.app.delete_report_api(id, Some(token)).await;
+            expect(answer, &[StatusCode::NO_CONTENT], "withdrawal").await?;
+        }
+        Ok(Done::Changed)
+    }
+
+    async fn erase(&mut self, pick: usize) -> Result<Done, String> {
+        let Some(i) = self.pick(pick) else {
+            return Ok(Done::Nothing);
+        };
+        let filed = &self.filed[i];
+        let answer = self
+            .app
+            .post_erase_form(&filed.id, &filed.manage_token, true)
+            .await;
+        expect(answer, &[StatusCode::SEE_OTHER], "erasure").await?;
+        self.filed[i].erased = true;
+        Ok(Done::Changed)
+    }
+
+    async fn decide(
+        &mut self,
+        pick: usize,
+        action: &str,
+        reason: Option<&str>,
+    ) -> Result<Done, String> {
+        let Some(i) = self.pick(pick) else {
+            return Ok(Done::Nothing);
+        };
+        let mut fields = vec![("back", "/moderation")];
+        fields.extend(reason.map(|r| ("reason", r)));
+        let path = format!("/moderation/reports/{}/{action}", self.filed[i].id);
+        let answer = self.moderator.post(&path, &fields).await;
+        changed_or_refused(answer, StatusCode::SEE_OTHER, action).await
+    }
+
+    async fn toggle_evidence(&mut self, pick: usize) -> Result<Done, String> {
+        let files: Vec<String> = self
+            .filed
+            .iter()
+            .filter(|f| !f.erased)
+            .flat_map(|f| f.evidence.clone())
+            .collect();
+        if files.is_empty() {
+            return Ok(Done::Nothing);
+        }
+        let file = files[pick % files.len()].clone();
+        let hidden = self.hidden.contains(&file);
+        let action = if hidden { "show" } else { "hide" };
+        let path = format!("/moderation/evidence/{file}/{action}");
+        let answer = self.moderator.post(&path, &[("back", "/moderation")]).await;
+        expect(answer, &[StatusCode::SEE_OTHER], action).await?;
+        if hidden {
+            self.hidden.retain(|f| *f != file);
+        } else {
+            self.hidden.push(file);
+        }
+        Ok(Done::Changed)
+    }
+
+    async fn merge_sellers(&mut self, from: usize, into: usize) -> Result<Done, String> {
+        debug_assert!(from < MERGEABLE_STORES && into < MERGEABLE_STORES);
+        let (from, into) = (self.store_into[from], self.store_into[into]);
+        if from == into || !self.store_seen[from] || !self.store_seen[into] {
+            return Ok(Done::Nothing);
+        }
+        let path = format!("/moderation/sellers/{}/merge", store_path(from));
+        let answer = self
+            .moderator
+            .post(&path, &[("into", &store_path(into))])
+            .await;
+        expect(answer, &[StatusCode::SEE_OTHER], "seller merge").await?;
+        for s in &mut self.store_into {
+            if *s == from {
+                *s = into;
+            }
+        }
+        Ok(Done::Changed)
+    }
+
+    async fn merge_brands(&mut self, from: usize, into: usize) -> Result<Done, String> {
+        let (from, into) = (self.brand_into[from], self.brand_into[into]);
+        if from == into || !self.brand_seen[from] || !self.brand_seen[into] {
+            return Ok(Done::Nothing);
+        }
+        let path = format!("/moderation/brands/{}/merge", slug(from));
+        let answer = self.moderator.post(&path, &[("into", BRANDS[into])]).await;
+        expect(answer, &[StatusCode::SEE_OTHER], "brand merge").await?;
+        for b in &mut self.brand_into {
+            if *b == from {
+                *b = into;
+            }
+        }
+        Ok(Done::Changed)
+    }
+
+    async fn outcome(&mut self, listing: usize, brand: usize, outcome: usize) -> Result<Done, String> {
+        let outcomes = json!([{
+            "brand": slug(self.brand_into[brand]),
+            "listing_url": listing_url(listing),
+            "outcome": OUTCOMES[outcome],
+        }]);
+        let answer = post_outcomes(&self.app, &self.holder_token, outcomes).await;
+        changed_or_refused(answer, StatusCode::OK, "outcome").await
+    }
+}
+
+fn slug(brand: usize) -> String {
+    BRANDS[brand].to_lowercase()
+}
+
+/// The body of an answer with one of the `wanted` statuses; `Err` naming `what` otherwise.
+async fn expect(response: Response, wanted: &[StatusCode], what: &str) -> Result<String, String> {
+    let status = response.status();
+    let body = response.text().await.map_err(|e| e.to_string())?;
+    if wanted.contains(&status) {
+        Ok(body)
+    } else {
+        Err(format!("{what}: answered {status}: {body}"))
+    }
+}
+
+/// `success` is a change, a 4xx a refusal the model need not predict, anything else a failure.
+async fn changed_or_refused(
+    response: Response,
+    success: StatusCode,
+    what: &str,
+) -> Result<Done, String> {
+    let status = response.status();
+    if status == success {
+        Ok(Done::Changed)
+    } else if status.is_client_error() {
+        Ok(Done::Refused)
+    } else {
+        let body = response.text().await.unwrap_or_default();
+        Err(format!("{what}: answered {status}: {body}"))
+    }
+}
+
+/// How many steps of each kind changed something, over a whole run.
+#[derive(Debug, Default)]
+pub struct Tally(pub BTreeMap<&'static str, u32>);
+
+impl Tally {
+    pub fn count(&mut self, op: &Op, done: Done) {
+        if done == Done::Changed {
+            *self.0.entry(op.kind()).or_default() += 1;
+        }
+    }
+}
