@@ -397,7 +397,7 @@ create function summaries_apply(changes report_change[])
 returns void
 language plpgsql as $$
 declare
-    slot smallint := summary_slot();
+    my_slot smallint := summary_slot();
 begin
     if cardinality(changes) = 0 then
         return;
@@ -444,7 +444,7 @@ begin
         group by up.brand_id
     )
     insert into brand_summary as t (brand_id, slot, sellers)
-    select brand_id, slot, sellers from moved where sellers <> 0 order by 1
+    select brand_id, my_slot, sellers from moved where sellers <> 0 order by 1
     on conflict (brand_id, slot) do update set sellers = t.sellers + excluded.sellers;
 
     -- A report that stopped counting may have been its (seller, brand)'s latest.
@@ -505,7 +505,7 @@ begin
         select brand_id, sum(delta) as n from unnest(changes) group by 1
     )
     insert into brand_summary as t (brand_id, slot, reports, reporters)
-    select brand_id, slot, coalesce(r.n, 0), coalesce(p.n, 0)
+    select brand_id, my_slot, coalesce(r.n, 0), coalesce(p.n, 0)
     from reports r full join people p using (brand_id)
     where coalesce(r.n, 0) <> 0 or coalesce(p.n, 0) <> 0
     order by 1
@@ -520,14 +520,14 @@ begin
       and t.live_reports = 0;
 
     insert into brand_marketplace as t (brand_id, marketplace, slot, reports)
-    select c.brand_id, s.marketplace, slot, sum(c.delta)
+    select c.brand_id, s.marketplace, my_slot, sum(c.delta)
     from unnest(changes) c join seller s on s.seller_id = c.seller_id
     group by 1, 2 having sum(c.delta) <> 0 order by 1, 2
     on conflict (brand_id, marketplace, slot) do update set reports = t.reports + excluded.reports;
 
     update site_summary t set reports = t.reports + d.n
     from (select sum(delta) as n from unnest(changes)) d
-    where t.slot = summary_slot() and d.n <> 0;
+    where t.slot = my_slot and d.n <> 0;
 
     perform summaries_refresh_reporters(changes);
 end;
