@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::{SELLER_API, assert_consistent, json};
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, client, csrf_token_in};
 use crate::takedowns::report;
 
 /// Intakes at once, each on a connection of the test client's keep-alive pool.
@@ -45,23 +45,33 @@ async fn concurrent_intake_confirmations_and_withdrawals_on_one_seller_keep_the_
         let app = &app;
         async move {
             let answer = app.post_report_json(&report(listing, "Acme", &email)).await;
-            (format!("intake {n}"), answer.status(), answer.text().await.unwrap_or_default())
+            (
+                format!("intake {n}"),
+                answer.status(),
+                answer.text().await.unwrap_or_default(),
+            )
         }
     });
     let withdrawals = withdrawn.iter().map(|filed| {
         let app = &app;
         async move {
             let id = filed["id"].as_str().expect("id");
-            let answer = app.delete_report_api(id, filed["manage_token"].as_str()).await;
-            (format!("withdraw {id}"), answer.status(), answer.text().await.unwrap_or_default())
+            let answer = app
+                .delete_report_api(id, filed["manage_token"].as_str())
+                .await;
+            (
+                format!("withdraw {id}"),
+                answer.status(),
+                answer.text().await.unwrap_or_default(),
+            )
         }
     });
     let confirmations = (EARLIER / 2..EARLIER).map(|n| {
         let app = &app;
         async move {
-            let path = app.confirmation_path_for(&format!("early{n}@example.com")).await;
-            let answer = app.press_confirmation_button(&path, "").await;
-            (format!("confirm {n}"), answer.status(), answer.text().await.unwrap_or_default())
+            let (status, body) =
+                confirm_in_own_browser(app, &format!("early{n}@example.com")).await;
+            (format!("confirm {n}"), status, body)
         }
     });
     let (intakes, withdrawals, confirmations) = futures_util::join!(
@@ -116,4 +126,31 @@ async fn replaced(app: &TestApp) -> i64 {
         .fetch_one(&app.db)
         .await
         .expect("count")
+}
+
+/// Confirms the address's pending reports from a browser of its own: the CSRF cookie is per
+/// browser, and confirmations sharing the test's client would overwrite each other's.
+async fn confirm_in_own_browser(app: &TestApp, email: &str) -> (StatusCode, String) {
+    let path = app.confirmation_path_for(email).await;
+    let browser = client();
+    let page = browser
+        .get(app.url(&path))
+        .send()
+        .await
+        .expect("confirmation page");
+    assert_eq!(page.status(), 200, "confirmation page of {email}");
+    let page = page.text().await.expect("page");
+    let mut form = vec![("csrf_token".to_owned(), csrf_token_in(&page))];
+    let marker = "name=\"report\" value=\"";
+    form.extend(page.split(marker).skip(1).map(|rest| {
+        let id = rest.split('"').next().expect("value");
+        ("report".to_owned(), id.to_owned())
+    }));
+    let answer = browser
+        .post(app.url(&path))
+        .form(&form)
+        .send()
+        .await
+        .expect("confirm");
+    (answer.status(), answer.text().await.unwrap_or_default())
 }

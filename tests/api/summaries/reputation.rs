@@ -12,7 +12,15 @@ use crate::takedowns::report;
 #[tokio::test]
 async fn reputation_growth_in_sql_halves_with_the_half_life_the_domain_uses() {
     let app = TestApp::spawn().await;
-    for days in [0.0, 1.0, 30.5, 200.0, HALF_LIFE_DAYS, 2.0 * HALF_LIFE_DAYS, 3650.0] {
+    for days in [
+        0.0,
+        1.0,
+        30.5,
+        200.0,
+        HALF_LIFE_DAYS,
+        2.0 * HALF_LIFE_DAYS,
+        3650.0,
+    ] {
         let (ratio, per_half_life): (f64, f64) = sqlx::query_as(
             "select reputation_growth(t - make_interval(secs => $1 * 86400))
                         / reputation_growth(t),
@@ -45,12 +53,48 @@ struct Reporter {
 }
 
 const REPORTERS: [Reporter; 6] = [
-    Reporter { email: "today@example.com", ages: &[0.0], confirms: true, verified: false, evidence: false },
-    Reporter { email: "spring@example.com", ages: &[200.0], confirms: true, verified: false, evidence: true },
-    Reporter { email: "twice@example.com", ages: &[900.0, 400.0], confirms: true, verified: false, evidence: false },
-    Reporter { email: "silent@example.com", ages: &[10.0], confirms: false, verified: false, evidence: false },
-    Reporter { email: "checked@example.com", ages: &[700.0], confirms: false, verified: true, evidence: false },
-    Reporter { email: "both@example.com", ages: &[50.0], confirms: true, verified: true, evidence: false },
+    Reporter {
+        email: "today@example.com",
+        ages: &[0.0],
+        confirms: true,
+        verified: false,
+        evidence: false,
+    },
+    Reporter {
+        email: "spring@example.com",
+        ages: &[200.0],
+        confirms: true,
+        verified: false,
+        evidence: true,
+    },
+    Reporter {
+        email: "twice@example.com",
+        ages: &[900.0, 400.0],
+        confirms: true,
+        verified: false,
+        evidence: false,
+    },
+    Reporter {
+        email: "silent@example.com",
+        ages: &[10.0],
+        confirms: false,
+        verified: false,
+        evidence: false,
+    },
+    Reporter {
+        email: "checked@example.com",
+        ages: &[700.0],
+        confirms: false,
+        verified: true,
+        evidence: false,
+    },
+    Reporter {
+        email: "both@example.com",
+        ages: &[50.0],
+        confirms: true,
+        verified: true,
+        evidence: false,
+    },
 ];
 
 #[tokio::test]
@@ -77,7 +121,10 @@ async fn the_seller_pages_weighted_numbers_are_the_per_report_formulas_for_repor
             let id = filed["id"].as_str().expect("id");
             if reporter.verified {
                 let answer = ana
-                    .post(&format!("/moderation/reports/{id}/verify"), &[("back", "/moderation")])
+                    .post(
+                        &format!("/moderation/reports/{id}/verify"),
+                        &[("back", "/moderation")],
+                    )
                     .await;
                 assert_eq!(answer.status(), 303);
             }
@@ -124,10 +171,11 @@ async fn the_seller_pages_weighted_numbers_are_the_per_report_formulas_for_repor
 
     // The summaries' weighted sums, as the page's statement reads them, against the formula.
     let mut conn = app.db.acquire().await.expect("connection");
-    let page = fakewatch::db::seller_page::load(&mut conn, Marketplace::AliExpress, "1102345678", 20, 0)
-        .await
-        .expect("page")
-        .expect("the seller");
+    let page =
+        fakewatch::db::seller_page::load(&mut conn, Marketplace::AliExpress, "1102345678", 20, 0)
+            .await
+            .expect("page")
+            .expect("the seller");
     let close = |got: f64, want: f64| (got - want).abs() <= 1e-6 * want.max(1.0);
     assert!(
         close(page.weighted_reporters, expected.weighted_reporters),
@@ -136,7 +184,10 @@ async fn the_seller_pages_weighted_numbers_are_the_per_report_formulas_for_repor
         expected.weighted_reporters
     );
     assert!(
-        close(page.weighted_verified_reporters, expected.weighted_verified_reporters),
+        close(
+            page.weighted_verified_reporters,
+            expected.weighted_verified_reporters
+        ),
         "weighted verified: summaries {}, formula {}",
         page.weighted_verified_reporters,
         expected.weighted_verified_reporters
@@ -147,7 +198,9 @@ async fn the_seller_pages_weighted_numbers_are_the_per_report_formulas_for_repor
     let verdict = assess(&expected);
     let reputation = &seller["reputation"];
     assert_eq!(reputation["label"], verdict.label.as_str(), "{reputation}");
-    let shown = reputation["report_confidence"].as_f64().expect("confidence");
+    let shown = reputation["report_confidence"]
+        .as_f64()
+        .expect("confidence");
     assert!(
         (shown - verdict.report_confidence).abs() <= 0.0005 + 1e-9,
         "API {shown}, formula {}",

@@ -34,18 +34,40 @@ pub enum Op {
         evidence: bool,
     },
     /// The reporter follows the link of their confirmation mail and confirms.
-    Confirm { reporter: usize },
+    Confirm {
+        reporter: usize,
+    },
     /// The reporter follows the link and answers "This wasn't me".
-    Disown { reporter: usize },
+    Disown {
+        reporter: usize,
+    },
     /// Through the manage page's form, or the API with the manage token.
-    Withdraw { report: usize, by_form: bool },
-    Erase { report: usize },
-    Verify { report: usize },
-    Reject { report: usize, reason: usize },
+    Withdraw {
+        report: usize,
+        by_form: bool,
+    },
+    Erase {
+        report: usize,
+    },
+    Verify {
+        report: usize,
+    },
+    Reject {
+        report: usize,
+        reason: usize,
+    },
     /// A moderator hides an evidence file, or shows a hidden one again.
-    ToggleEvidence { report: usize },
-    MergeSellers { from: usize, into: usize },
-    MergeBrands { from: usize, into: usize },
+    ToggleEvidence {
+        report: usize,
+    },
+    MergeSellers {
+        from: usize,
+        into: usize,
+    },
+    MergeBrands {
+        from: usize,
+        into: usize,
+    },
     Outcome {
         listing: usize,
         brand: usize,
@@ -62,7 +84,7 @@ pub fn op() -> impl Strategy<Value = Op> {
                 listing, brand, reporter, evidence
             }),
         4 => (0..REPORTERS).prop_map(|reporter| Op::Confirm { reporter }),
-        1 => (0..REPORTERS).prop_map(|reporter| Op::Disown { reporter }),
+        2 => (0..REPORTERS).prop_map(|reporter| Op::Disown { reporter }),
         2 => (pick.clone(), any::<bool>())
             .prop_map(|(report, by_form)| Op::Withdraw { report, by_form }),
         1 => pick.clone().prop_map(|report| Op::Erase { report }),
@@ -70,9 +92,9 @@ pub fn op() -> impl Strategy<Value = Op> {
         2 => (pick.clone(), 0..REJECT_REASONS.len())
             .prop_map(|(report, reason)| Op::Reject { report, reason }),
         2 => pick.prop_map(|report| Op::ToggleEvidence { report }),
-        1 => (0..MERGEABLE_STORES, 0..MERGEABLE_STORES)
+        2 => (0..MERGEABLE_STORES, 0..MERGEABLE_STORES)
             .prop_map(|(from, into)| Op::MergeSellers { from, into }),
-        1 => (0..BRANDS.len(), 0..BRANDS.len())
+        2 => (0..BRANDS.len(), 0..BRANDS.len())
             .prop_map(|(from, into)| Op::MergeBrands { from, into }),
         2 => (0..LISTINGS, 0..BRANDS.len(), 0..OUTCOMES.len())
             .prop_map(|(listing, brand, outcome)| Op::Outcome { listing, brand, outcome }),
@@ -144,7 +166,10 @@ pub fn listing_url(listing: usize) -> String {
             1_005_000_000_000_000 + listing as u64
         )
     } else {
-        format!("https://www.ebay.com/itm/{}", 285_123_456_700 + listing as u64)
+        format!(
+            "https://www.ebay.com/itm/{}",
+            285_123_456_700 + listing as u64
+        )
     }
 }
 

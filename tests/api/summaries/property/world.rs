@@ -21,6 +21,7 @@ struct Filed {
     id: String,
     manage_token: String,
     evidence: Vec<String>,
+    reporter: Option<usize>,
     erased: bool,
 }
 
@@ -30,7 +31,7 @@ pub struct World {
     moderator: Moderator,
     holder_token: String,
     filed: Vec<Filed>,
-    /// Confirmation links by reporter, once a mail brought one (a link stays valid for days).
+    /// The confirmation link that worked last, by reporter.
     links: [Option<String>; REPORTERS],
     /// The store (brand) each one was merged into, or itself.
     store_into: [usize; STORES],
@@ -124,6 +125,7 @@ impl World {
                 .as_array()
                 .map(|files| files.iter().map(|f| text(&f["id"])).collect())
                 .unwrap_or_default(),
+            reporter,
             erased: false,
         });
         self.store_seen[store_of(listing)] = true;
@@ -134,31 +136,51 @@ impl World {
     /// Follows the link of the reporter's confirmation mail and presses a button of its page
     /// (`""` confirms, `"/not-me"` disowns) for every report it lists.
     async fn answer_mail(&mut self, reporter: usize, button: &str) -> Result<Done, String> {
-        let Some(path) = self.link(reporter).await else {
+        let Some((path, page)) = self.confirmation_page(reporter).await? else {
             return Ok(Done::Nothing);
         };
-        let page = self.app.get(&path).await;
-        let page = expect(page, &[StatusCode::OK], "confirmation page").await?;
         if !page.contains("name=\"report\"") {
             return Ok(Done::Nothing);
         }
         let answer = self.app.press_confirmation_button(&path, button).await;
         expect(answer, &[StatusCode::OK], "confirmation").await?;
+        if !button.is_empty() {
+            // "This wasn't me" erased the pending ones among the reporter's reports.
+            for i in 0..self.filed.len() {
+                if self.filed[i].reporter == Some(reporter) && !self.filed[i].erased {
+                    self.manage_page(i).await?;
+                }
+            }
+        }
         Ok(Done::Changed)
     }
 
-    /// The path of the reporter's confirmation link, from the first mail the outbox holds.
-    async fn link(&mut self, reporter: usize) -> Option<String> {
-        if self.links[reporter].is_none() {
-            self.app.mail_queue_settled().await;
-            let to = email(reporter);
-            self.links[reporter] = self.app.outbox().iter().find_map(|raw| {
-                let mail = Mail::parse(raw);
-                (mail.header("to").as_deref() == Some(to.as_str()))
-                    .then(|| format!("/confirm/{}", mail.confirmation_token(&self.app.address)))
-            });
+    /// The reporter's confirmation page, through the link of a mail they got. A link leads
+    /// nowhere once the address's reports are erased (by them, or after "This wasn't me"),
+    /// so the mails are tried until one link works; `None` when none does.
+    async fn confirmation_page(
+        &mut self,
+        reporter: usize,
+    ) -> Result<Option<(String, String)>, String> {
+        let mut paths: Vec<String> = self.links[reporter].iter().cloned().collect();
+        self.app.mail_queue_settled().await;
+        let to = email(reporter);
+        paths.extend(self.app.outbox().iter().filter_map(|raw| {
+            let mail = Mail::parse(raw);
+            (mail.header("to").as_deref() == Some(to.as_str()))
+                .then(|| format!("/confirm/{}", mail.confirmation_token(&self.app.address)))
+        }));
+        for path in paths {
+            let page = self.app.get(&path).await;
+            if page.status() == StatusCode::NOT_FOUND {
+                continue;
+            }
+            let page = expect(page, &[StatusCode::OK], "confirmation page").await?;
+            self.links[reporter] = Some(path.clone());
+            return Ok(Some((path, page)));
         }
-        self.links[reporter].clone()
+        self.links[reporter] = None;
+        Ok(None)
     }
 
     /// The report `pick` chooses among those filed and not erased.
@@ -169,26 +191,62 @@ impl World {
         (!live.is_empty()).then(|| live[pick % live.len()])
     }
 
+    /// The manage page of report `i`, with the CSRF token its forms carry; `None` when it has
+    /// no forms (the report was erased: by its reporter, or after "This wasn't me").
+    async fn manage_page(&mut self, i: usize) -> Result<Option<(String, String)>, String> {
+        let (id, token) = (&self.filed[i].id, &self.filed[i].manage_token);
+        let page = self.app.get(&format!("/reports/{id}/manage/{token}")).await;
+        let page = expect(page, &[StatusCode::OK], "manage page").await?;
+        if !page.contains("name=\"csrf_token\"") {
+            self.filed[i].erased = true;
+            return Ok(None);
+        }
+        let csrf = crate::helpers::csrf_token_in(&page);
+        Ok(Some((page, csrf)))
+    }
+
+    /// Posts one of the manage page's forms; expects the `303` back to the page.
+    async fn post_manage_form(
+        &self,
+        i: usize,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<(), String> {
+        let filed = &self.filed[i];
+        let mut form = vec![("token", filed.manage_token.as_str())];
+        form.extend_from_slice(fields);
+        let answer = self
+            .app
+            .client
+            .post(self.app.url(&format!("/reports/{}/{action}", filed.id)))
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        expect(answer, &[StatusCode::SEE_OTHER], action).await?;
+        Ok(())
+    }
+
     async fn withdraw(&mut self, pick: usize, by_form: bool) -> Result<Done, String> {
         let Some(i) = self.pick(pick) else {
             return Ok(Done::Nothing);
         };
-        let (id, token) = (&self.filed[i].id, &self.filed[i].manage_token);
         if by_form {
-            let page = self.app.get(&format!("/reports/{id}/manage/{token}")).await;
-            let page = expect(page, &[StatusCode::OK], "manage page").await?;
-            let csrf = crate::helpers::csrf_token_in(&page);
+            let Some((page, csrf)) = self.manage_page(i).await? else {
+                return Ok(Done::Nothing);
+            };
+            if !page.contains("/withdraw\"") {
+                // Withdrawn already: the page offers only erasure.
+                return Ok(Done::Nothing);
+            }
+            self.post_manage_form(i, "withdraw", &[("csrf_token", &csrf)])
+                .await?;
+        } else {
+            let filed = &self.filed[i];
             let answer = self
                 .app
-                .client
-                .post(self.app.url(&format!("/reports/{id}/withdraw")))
-                .form(&[("csrf_token", csrf.as_str()), ("token", token.as_str())])
-                .send()
-                .await
-                .map_err(|e| e.to_string())?;
-            expect(answer, &[StatusCode::SEE_OTHER], "withdrawal").await?;
-        } else {
-            let answer = self.app.delete_report_api(id, Some(token)).await;
+                .delete_report_api(&filed.id, Some(&filed.manage_token))
+                .await;
             expect(answer, &[StatusCode::NO_CONTENT], "withdrawal").await?;
         }
         Ok(Done::Changed)
@@ -198,12 +256,11 @@ impl World {
         let Some(i) = self.pick(pick) else {
             return Ok(Done::Nothing);
         };
-        let filed = &self.filed[i];
-        let answer = self
-            .app
-            .post_erase_form(&filed.id, &filed.manage_token, true)
-            .await;
-        expect(answer, &[StatusCode::SEE_OTHER], "erasure").await?;
+        let Some((_, csrf)) = self.manage_page(i).await? else {
+            return Ok(Done::Nothing);
+        };
+        self.post_manage_form(i, "erase", &[("csrf_token", &csrf), ("confirm", "yes")])
+            .await?;
         self.filed[i].erased = true;
         Ok(Done::Changed)
     }
@@ -284,7 +341,12 @@ impl World {
         Ok(Done::Changed)
     }
 
-    async fn outcome(&mut self, listing: usize, brand: usize, outcome: usize) -> Result<Done, String> {
+    async fn outcome(
+        &mut self,
+        listing: usize,
+        brand: usize,
+        outcome: usize,
+    ) -> Result<Done, String> {
         let outcomes = json!([{
             "brand": slug(self.brand_into[brand]),
             "listing_url": listing_url(listing),
