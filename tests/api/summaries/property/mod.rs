@@ -4,7 +4,8 @@
 //! Each case is a fresh application and database, driven over HTTP by a random sequence of
 //! [`ops::Op`]s. proptest draws and shrinks the sequences; the async steps run on a runtime
 //! of the test's own (`block_on` inside proptest's synchronous closure), which is why this is
-//! a plain `#[test]`. The seed is printed, and `FAKEWATCH_SUMMARIES_SEED` replays it.
+//! a plain `#[test]`. The seed is printed, and `FAKEWATCH_SUMMARIES_SEED` replays it;
+//! `FAKEWATCH_SUMMARIES_CASES` runs more cases than the default, for a longer search.
 
 mod ops;
 mod world;
@@ -18,11 +19,12 @@ use self::ops::{Op, op};
 use self::world::{Tally, World};
 use super::differences;
 
-/// Random cases and their lengths: about 25 s here in a debug build, of which starting each
-/// case's application (a moderator's password hash, mostly) takes 1.5–2.5 s and the checks
-/// about 9 ms a step.
-const CASES: u32 = 6;
-const STEPS: std::ops::RangeInclusive<usize> = 20..=60;
+/// Random cases and their lengths (from 1, so that shrinking can drop every step but the
+/// ones a failure needs): about 30 s here in a debug build, of which starting each case's
+/// application (a moderator's password hash, mostly) takes 1.5–2.5 s, a step 20–80 ms and
+/// the check after it about 9 ms.
+const CASES: u32 = 8;
+const STEPS: std::ops::RangeInclusive<usize> = 1..=60;
 
 #[test]
 fn summaries_equal_their_recomputation_after_every_step_of_random_writes() {
@@ -37,11 +39,15 @@ fn summaries_equal_their_recomputation_after_every_step_of_random_writes() {
         .expect("runtime");
     let mut seed_bytes = [0u8; 32];
     seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let cases = std::env::var("FAKEWATCH_SUMMARIES_CASES")
+        .ok()
+        .and_then(|s| s.parse::<u32>().ok())
+        .unwrap_or(CASES);
     let config = Config {
-        cases: CASES,
+        cases,
         // Each shrinking step replays a sequence against a fresh application: a few seconds.
         max_shrink_iters: 200,
-        max_shrink_time: 180_000,
+        max_shrink_time: 120_000,
         failure_persistence: None,
         ..Config::default()
     };
