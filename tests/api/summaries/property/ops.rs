@@ -68,9 +68,9 @@ pub enum Op {
         from: usize,
         into: usize,
     },
+    /// The rights holder records an outcome for the listing and brand of a filed report.
     Outcome {
-        listing: usize,
-        brand: usize,
+        report: usize,
         outcome: usize,
     },
 }
@@ -96,8 +96,8 @@ pub fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(from, into)| Op::MergeSellers { from, into }),
         2 => (0..BRANDS.len(), 0..BRANDS.len())
             .prop_map(|(from, into)| Op::MergeBrands { from, into }),
-        2 => (0..LISTINGS, 0..BRANDS.len(), 0..OUTCOMES.len())
-            .prop_map(|(listing, brand, outcome)| Op::Outcome { listing, brand, outcome }),
+        2 => (0..64usize, 0..OUTCOMES.len())
+            .prop_map(|(report, outcome)| Op::Outcome { report, outcome }),
     ]
 }
 

@@ -21,6 +21,8 @@ struct Filed {
     id: String,
     manage_token: String,
     evidence: Vec<String>,
+    listing: usize,
+    brand: usize,
     reporter: Option<usize>,
     erased: bool,
 }
@@ -92,11 +94,7 @@ impl World {
             Op::ToggleEvidence { report } => self.toggle_evidence(report).await,
             Op::MergeSellers { from, into } => self.merge_sellers(from, into).await,
             Op::MergeBrands { from, into } => self.merge_brands(from, into).await,
-            Op::Outcome {
-                listing,
-                brand,
-                outcome,
-            } => self.outcome(listing, brand, outcome).await,
+            Op::Outcome { report, outcome } => self.outcome(report, outcome).await,
         }
     }
 
@@ -125,6 +123,8 @@ impl World {
                 .as_array()
                 .map(|files| files.iter().map(|f| text(&f["id"])).collect())
                 .unwrap_or_default(),
+            listing,
+            brand,
             reporter,
             erased: false,
         });
@@ -341,15 +341,14 @@ impl World {
         Ok(Done::Changed)
     }
 
-    async fn outcome(
-        &mut self,
-        listing: usize,
-        brand: usize,
-        outcome: usize,
-    ) -> Result<Done, String> {
+    async fn outcome(&mut self, pick: usize, outcome: usize) -> Result<Done, String> {
+        if self.filed.is_empty() {
+            return Ok(Done::Nothing);
+        }
+        let filed = &self.filed[pick % self.filed.len()];
         let outcomes = json!([{
-            "brand": slug(self.brand_into[brand]),
-            "listing_url": listing_url(listing),
+            "brand": slug(self.brand_into[filed.brand]),
+            "listing_url": listing_url(filed.listing),
             "outcome": OUTCOMES[outcome],
         }]);
         let answer = post_outcomes(&self.app, &self.holder_token, outcomes).await;
