@@ -146,11 +146,7 @@ impl World {
         expect(answer, &[StatusCode::OK], "confirmation").await?;
         if !button.is_empty() {
             // "This wasn't me" erased the pending ones among the reporter's reports.
-            for i in 0..self.filed.len() {
-                if self.filed[i].reporter == Some(reporter) && !self.filed[i].erased {
-                    self.manage_page(i).await?;
-                }
-            }
+            self.note_erasures(Some(reporter)).await?;
         }
         Ok(Done::Changed)
     }
@@ -262,7 +258,23 @@ impl World {
         self.post_manage_form(i, "erase", &[("csrf_token", &csrf), ("confirm", "yes")])
             .await?;
         self.filed[i].erased = true;
+        // Erasing a report erases the earlier reports it replaced, the reporter's too.
+        self.note_erasures(self.filed[i].reporter).await?;
         Ok(Done::Changed)
+    }
+
+    /// Reads the manage pages of `reporter`'s reports, to know which were erased along with
+    /// another (anonymous reports are erased one by one).
+    async fn note_erasures(&mut self, reporter: Option<usize>) -> Result<(), String> {
+        if reporter.is_none() {
+            return Ok(());
+        }
+        for i in 0..self.filed.len() {
+            if self.filed[i].reporter == reporter && !self.filed[i].erased {
+                self.manage_page(i).await?;
+            }
+        }
+        Ok(())
     }
 
     async fn decide(
