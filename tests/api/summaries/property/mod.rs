@@ -7,6 +7,7 @@
 //! a plain `#[test]`. The seed is printed, and `FAKEWATCH_SUMMARIES_SEED` replays it;
 //! `FAKEWATCH_SUMMARIES_CASES` runs more cases than the default, for a longer search.
 
+mod answers;
 mod ops;
 mod world;
 
@@ -15,8 +16,9 @@ use std::sync::Mutex;
 use proptest::collection::vec;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
+use self::answers::Tally;
 use self::ops::{Op, op};
-use self::world::{Tally, World};
+use self::world::World;
 use super::differences;
 
 /// Random cases and their lengths (from 1, so that shrinking can drop every step but the

@@ -2,11 +2,10 @@
 //! and remembers what it needs for the next ones: the receipts, the confirmation links the
 //! mails carried, which stores and brands were merged into which.
 
-use std::collections::BTreeMap;
-
-use reqwest::{Response, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use super::answers::{Done, changed_or_refused, expect};
 use super::ops::{
     BRANDS, LISTINGS, MERGEABLE_STORES, OUTCOMES, Op, REJECT_REASONS, REPORTERS, STORES, email,
     listing_url, report, store_of, store_path,
@@ -41,16 +40,6 @@ pub struct World {
     store_seen: [bool; STORES],
     brand_seen: [bool; BRANDS.len()],
     hidden: Vec<String>,
-}
-
-/// What a step did: changed something, or was refused (a decision the report's state does
-/// not allow, an outcome for a listing never reported for that brand, …), or had nothing to
-/// act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Done {
-    Changed,
-    Refused,
-    Nothing,
 }
 
 impl World {
@@ -370,44 +359,4 @@ impl World {
 
 fn slug(brand: usize) -> String {
     BRANDS[brand].to_lowercase()
-}
-
-/// The body of an answer with one of the `wanted` statuses; `Err` naming `what` otherwise.
-async fn expect(response: Response, wanted: &[StatusCode], what: &str) -> Result<String, String> {
-    let status = response.status();
-    let body = response.text().await.map_err(|e| e.to_string())?;
-    if wanted.contains(&status) {
-        Ok(body)
-    } else {
-        Err(format!("{what}: answered {status}: {body}"))
-    }
-}
-
-/// `success` is a change, a 4xx a refusal the model need not predict, anything else a failure.
-async fn changed_or_refused(
-    response: Response,
-    success: StatusCode,
-    what: &str,
-) -> Result<Done, String> {
-    let status = response.status();
-    if status == success {
-        Ok(Done::Changed)
-    } else if status.is_client_error() {
-        Ok(Done::Refused)
-    } else {
-        let body = response.text().await.unwrap_or_default();
-        Err(format!("{what}: answered {status}: {body}"))
-    }
-}
-
-/// How many steps of each kind changed something, over a whole run.
-#[derive(Debug, Default)]
-pub struct Tally(pub BTreeMap<&'static str, u32>);
-
-impl Tally {
-    pub fn count(&mut self, op: &Op, done: Done) {
-        if done == Done::Changed {
-            *self.0.entry(op.kind()).or_default() += 1;
-        }
-    }
 }
