@@ -768,10 +768,5 @@ create trigger brand_summarise_update after update on brand
 -- The summaries of what is already here.
 select summaries_rebuild();
 
--- Name search walks these nearest first (`order by … <-> q limit n`), which GIN cannot do:
--- the page costs the same however many names match.
-drop index seller_display_name_trgm_idx;
-drop index seller_alias_name_trgm_idx;
-create index seller_display_name_trgm_idx on seller using gist (lower(display_name) gist_trgm_ops);
-create index seller_alias_name_trgm_idx on seller_alias using gist (lower(name) gist_trgm_ops);
-create index brand_display_name_trgm_idx on brand using gist (lower(display_name) gist_trgm_ops);
+-- "nike" in the seller search offers the Nike brand page: brands are found as sellers are.
+create index brand_display_name_trgm_idx on brand using gin (lower(display_name) gin_trgm_ops);
