@@ -20,6 +20,10 @@ const CATCH_UP_POLL: Duration = Duration::from_millis(200);
 /// now rather than by the first visitor.
 pub async fn connect(config: &Config, url: &UrlWithPassword) -> Result<PgPool, DbSetupError> {
     let redacted = url.redacted();
+    let cannot_reach = |source| DbSetupError::Unreachable {
+        url: redacted.clone(),
+        source,
+    };
     let timeout = Duration::from_secs(config.statement_timeout_secs.max(1));
     let options = with_statement_timeout(
         session_options("FAKEWATCH_DATABASE_REPLICA_URL", url)?,
@@ -28,31 +32,18 @@ pub async fn connect(config: &Config, url: &UrlWithPassword) -> Result<PgPool, D
     let pool = pool_options(config)
         .connect_with(options)
         .await
-        .map_err(|source| DbSetupError::Unreachable {
-            url: redacted.clone(),
-            source,
-        })?;
+        .map_err(cannot_reach)?;
     let Some(latest) = MIGRATOR.iter().map(|m| m.version).max() else {
         return Ok(pool);
     };
-    let deadline =
-        tokio::time::Instant::now() + Duration::from_secs(config.db_timeout_secs.max(1) * 2);
+    let wait = Duration::from_secs(config.db_timeout_secs.max(1) * 2);
+    let deadline = tokio::time::Instant::now() + wait;
     loop {
-        let mut conn = pool
-            .acquire()
+        let mut conn = pool.acquire().await.map_err(cannot_reach)?;
+        if has_migration(&mut conn, latest)
             .await
-            .map_err(|source| DbSetupError::Unreachable {
-                url: redacted.clone(),
-                source,
-            })?;
-        let applied =
-            has_migration(&mut conn, latest)
-                .await
-                .map_err(|source| DbSetupError::Unreachable {
-                    url: redacted.clone(),
-                    source,
-                })?;
-        if applied {
+            .map_err(cannot_reach)?
+        {
             return Ok(pool);
         }
         if tokio::time::Instant::now() >= deadline {
