@@ -622,7 +622,10 @@ impl SecondServer {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let data_dir = app.data_dir.with_extension("second");
+        // A directory of its own, so that a test may start several.
+        let data_dir = app
+            .data_dir
+            .with_extension(format!("second_{}", random_token(6)));
         let config = &app.state.config;
         let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_fakewatch"))
             .arg("serve")

@@ -20,18 +20,17 @@ async fn evidence_goes_to_the_s3_bucket_is_read_back_from_it_and_erasing_deletes
     let db = TestApp::spawn().await;
     let endpoint = s3.endpoint();
     let store = format!("s3://{BUCKET}/{PREFIX}");
-    let app = SecondServer::start(
-        &db,
-        &[
-            ("FAKEWATCH_EVIDENCE_STORE", store.as_str()),
-            ("AWS_ENDPOINT", endpoint.as_str()),
-            ("AWS_ALLOW_HTTP", "true"),
-            ("AWS_REGION", "us-east-1"),
-            ("AWS_ACCESS_KEY_ID", "fakewatch-test"),
-            ("AWS_SECRET_ACCESS_KEY", "fakewatch-test-secret"),
-        ],
-    )
-    .await;
+    let settings = [
+        ("FAKEWATCH_EVIDENCE_STORE", store.as_str()),
+        ("AWS_ENDPOINT", endpoint.as_str()),
+        ("AWS_ALLOW_HTTP", "true"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_ACCESS_KEY_ID", "fakewatch-test"),
+        ("AWS_SECRET_ACCESS_KEY", "fakewatch-test-secret"),
+    ];
+    // Two instances on the one bucket: files stored through one are served by the other.
+    let app = SecondServer::start(&db, &settings).await;
+    let other = SecondServer::start(&db, &settings).await;
 
     // Two reports with the same photo (stored once, by its hash), one with a PDF as well.
     let photo = fixture("photo_gps.jpg");
@@ -55,15 +54,17 @@ async fn evidence_goes_to_the_s3_bucket_is_read_back_from_it_and_erasing_deletes
     // Nothing went to the instance's own disk.
     assert!(crate::helpers::files_under(&app.data_dir().join("evidence")).is_empty());
 
-    // Each reporter reads their file back through the app: the bucket's bytes, re-encoded
-    // (the photo's GPS position is gone).
+    // Each reporter reads their file back through either instance: the bucket's bytes,
+    // re-encoded (the photo's GPS position is gone).
     for (report, index, key) in [
         (&first, 0, &photo_key),
         (&second, 0, &photo_key),
         (&second, 1, &pdf_key),
     ] {
-        let served = evidence(&app, report, index).await;
-        assert_eq!(served, s3.object(BUCKET, key).await, "{key}");
+        let stored = s3.object(BUCKET, key).await;
+        for instance in [&app, &other] {
+            assert_eq!(evidence(instance, report, index).await, stored, "{key}");
+        }
     }
     let served_photo = evidence(&app, &first, 0).await;
     assert!(served_photo.starts_with(&[0xFF, 0xD8]), "a JPEG");
