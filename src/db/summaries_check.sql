@@ -1,6 +1,6 @@
 -- Every difference between the summary tables and their recomputation (the `fresh_*` views of
--- migration 0016): one row per summary and key, with both sides as text. A row missing on one
--- side counts as zeros there; sums of floats may differ by rounding (one part in 10^9).
+-- migrations 0016 and 0017): one row per summary and key, with both sides as text. A row
+-- missing on one side counts as zeros there; sums of floats may differ by rounding (one part in 10^9).
 with seller_reporter_diff as (
     select 'seller_reporter' as summary,
            format('seller %s, reporter %s', coalesce(t.seller_id, f.seller_id),
@@ -110,6 +110,27 @@ with seller_reporter_diff as (
                  sum(brands)::int8 as brands from site_summary) t,
          fresh_site_summary f
     where (t.reports, t.sellers, t.brands) is distinct from (f.reports, f.sellers, f.brands)
+), listing_brand_summary_diff as (
+    -- Migration 0017: what a takedown row shows of its listing's reports, on listing_brand.
+    -- json has no equality; its text does, written the same way on both sides.
+    select 'listing_brand_summary', format('listing %s, brand %s',
+                                           coalesce(t.listing_id, f.listing_id),
+                                           coalesce(t.brand_id, f.brand_id)),
+           row(t.reports, t.distinct_reporters, t.verified_reports, t.first_reported,
+               t.last_reported, t.product_title, t.lowest_price, t.price_currency,
+               t.reasons::text, t.evidence::text)::text,
+           row(f.reports, f.distinct_reporters, f.verified_reports, f.first_reported,
+               f.last_reported, f.product_title, f.lowest_price, f.price_currency,
+               f.reasons::text, f.evidence::text)::text
+    from listing_brand t
+    full join fresh_listing_brand_summary f using (brand_id, listing_id)
+    where (t.reports, t.distinct_reporters, t.verified_reports, t.first_reported,
+           t.last_reported, t.product_title, t.lowest_price, t.price_currency,
+           t.reasons::text, t.evidence::text)
+          is distinct from
+          (f.reports, f.distinct_reporters, f.verified_reports, f.first_reported,
+           f.last_reported, f.product_title, f.lowest_price, f.price_currency,
+           f.reasons::text, f.evidence::text)
 )
 select summary as "summary!", key as "key!", stored, fresh from (
     select * from seller_reporter_diff
@@ -123,5 +144,6 @@ select summary as "summary!", key as "key!", stored, fresh from (
     union all select * from brand_summary_diff
     union all select * from brand_marketplace_diff
     union all select * from site_summary_diff
+    union all select * from listing_brand_summary_diff
 ) d
 order by 1, 2
