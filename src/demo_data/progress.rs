@@ -53,11 +53,12 @@ impl Progress {
     pub(super) fn phase(&mut self, name: &'static str, len: u64, unit: &'static str) {
         self.end_phase();
         let number = PHASES.iter().position(|&p| p == name).map_or(0, |i| i + 1);
+        // Reset first: the previous phase's count must not show against this one's length.
+        self.bar.reset();
+        self.bar.set_length(len.max(1));
         self.bar
             .set_prefix(format!("phase {number}/{}: {name}", PHASES.len()));
         self.bar.set_message(unit);
-        self.bar.set_length(len.max(1));
-        self.bar.reset();
         self.current = Some((name, Instant::now()));
     }
 
