@@ -13,10 +13,11 @@
 -- `seller_summary` row (intake holds the seller row already, so intake gains no new wait),
 -- so that the per-reporter rows, which are recomputed rather than added to, are computed by
 -- one transaction at a time and each sees the previous one's commit. Counters shared across
--- sellers (a brand, the whole site) are split over 8 slots chosen by the connection, so that
--- reports on different sellers of one brand do not queue behind one row; readers add the
--- slots up. Every write path runs at read committed: a repeatable-read writer would recompute
--- from its old snapshot.
+-- sellers (a brand, the whole site) are split over 64 slots, and each writing transaction
+-- takes a slot no other running transaction holds (`summary_slot`), so that reports on
+-- different sellers of one brand never queue behind one row, nor deadlock when a transaction
+-- touches two brands; readers add the slots up. Every write path runs at read committed: a
+-- repeatable-read writer would recompute from its old snapshot.
 
 -- The decay of the reputation model, kept exactly in O(1): a reporter's weight is
 -- 2^(-(now - t) / half-life) for t their latest counting report, which is
@@ -29,10 +30,33 @@ create function reputation_growth(at timestamptz) returns float8
 language sql immutable parallel safe
 return power(2::float8, (extract(epoch from at) - 1577836800) / 86400 / 365);
 
--- The slot of the shared counters this connection adds to.
+-- The slot of the shared counters this transaction adds to: the first of the 64 that no other
+-- running transaction holds (a transaction-level advisory lock, tried from a place that
+-- depends on the connection so that writers do not all probe slot 0 first), kept for the rest
+-- of the transaction. Only when all 64 are taken does it wait for one.
 create function summary_slot() returns smallint
-language sql volatile parallel safe
-return (pg_backend_pid() % 8)::smallint;
+language plpgsql volatile as $$
+declare
+    held text := current_setting('fakewatch.summary_slot', true);
+    first int := pg_backend_pid() % 64;
+    candidate int;
+begin
+    if held <> '' then
+        return held::smallint;
+    end if;
+    for step in 0..63 loop
+        candidate := (first + step) % 64;
+        -- 1179866961: 'FWSQ', this lock's class; the slot is the object.
+        if pg_try_advisory_xact_lock(1179866961, candidate) then
+            perform set_config('fakewatch.summary_slot', candidate::text, true);
+            return candidate;
+        end if;
+    end loop;
+    perform pg_advisory_xact_lock(1179866961, first);
+    perform set_config('fakewatch.summary_slot', first::text, true);
+    return first;
+end;
+$$;
 
 -- The takedown rows and the seller page's outcomes are per seller: the listing's seller, kept
 -- on the row by the triggers below, so that a seller's decided listings are found by index.
@@ -181,7 +205,7 @@ create table site_summary (
     sellers bigint not null default 0,
     brands  bigint not null default 0
 );
-insert into site_summary (slot) select generate_series(0, 7);
+insert into site_summary (slot) select generate_series(0, 63);
 
 -- The recomputations: what each table must hold.
 create view fresh_seller_reporter as
@@ -397,7 +421,7 @@ create function summaries_apply(changes report_change[])
 returns void
 language plpgsql as $$
 declare
-    slot smallint := summary_slot();
+    my_slot smallint := summary_slot();
 begin
     if cardinality(changes) = 0 then
         return;
@@ -444,7 +468,7 @@ begin
         group by up.brand_id
     )
     insert into brand_summary as t (brand_id, slot, sellers)
-    select brand_id, slot, sellers from moved where sellers <> 0 order by 1
+    select brand_id, my_slot, sellers from moved where sellers <> 0 order by 1
     on conflict (brand_id, slot) do update set sellers = t.sellers + excluded.sellers;
 
     -- A report that stopped counting may have been its (seller, brand)'s latest.
@@ -505,7 +529,7 @@ begin
         select brand_id, sum(delta) as n from unnest(changes) group by 1
     )
     insert into brand_summary as t (brand_id, slot, reports, reporters)
-    select brand_id, slot, coalesce(r.n, 0), coalesce(p.n, 0)
+    select brand_id, my_slot, coalesce(r.n, 0), coalesce(p.n, 0)
     from reports r full join people p using (brand_id)
     where coalesce(r.n, 0) <> 0 or coalesce(p.n, 0) <> 0
     order by 1
@@ -520,14 +544,14 @@ begin
       and t.live_reports = 0;
 
     insert into brand_marketplace as t (brand_id, marketplace, slot, reports)
-    select c.brand_id, s.marketplace, slot, sum(c.delta)
+    select c.brand_id, s.marketplace, my_slot, sum(c.delta)
     from unnest(changes) c join seller s on s.seller_id = c.seller_id
     group by 1, 2 having sum(c.delta) <> 0 order by 1, 2
     on conflict (brand_id, marketplace, slot) do update set reports = t.reports + excluded.reports;
 
     update site_summary t set reports = t.reports + d.n
     from (select sum(delta) as n from unnest(changes)) d
-    where t.slot = summary_slot() and d.n <> 0;
+    where t.slot = my_slot and d.n <> 0;
 
     perform summaries_refresh_reporters(changes);
 end;
@@ -744,10 +768,5 @@ create trigger brand_summarise_update after update on brand
 -- The summaries of what is already here.
 select summaries_rebuild();
 
--- Name search walks these nearest first (`order by … <-> q limit n`), which GIN cannot do:
--- the page costs the same however many names match.
-drop index seller_display_name_trgm_idx;
-drop index seller_alias_name_trgm_idx;
-create index seller_display_name_trgm_idx on seller using gist (lower(display_name) gist_trgm_ops);
-create index seller_alias_name_trgm_idx on seller_alias using gist (lower(name) gist_trgm_ops);
-create index brand_display_name_trgm_idx on brand using gist (lower(display_name) gist_trgm_ops);
+-- "nike" in the seller search offers the Nike brand page: brands are found as sellers are.
+create index brand_display_name_trgm_idx on brand using gin (lower(display_name) gin_trgm_ops);

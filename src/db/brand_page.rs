@@ -59,17 +59,19 @@ pub async fn load(
              order by slug = $1 desc
              limit 1
          ), totals as (
-             -- Kept current by every write (migration 0016), in slots: add them up.
+             -- Kept current by every write (migration 0016), in slots: add them up. Each part
+             -- names the brand as `(select brand_id from b)`, known before it runs, so that it
+             -- walks its index in order and stops at its limit rather than join and sort.
              select coalesce(sum(t.reports), 0)::int8 as reports,
                     coalesce(sum(t.reporters), 0)::int8 as distinct_reporters,
                     coalesce(sum(t.sellers), 0)::int8 as sellers_count
-             from brand_summary t join b using (brand_id)
+             from brand_summary t where t.brand_id = (select brand_id from b)
          ), per_marketplace as (
              select coalesce(json_agg(json_build_object('marketplace', marketplace,
                                                         'reports', n)
                                       order by n desc, marketplace), '[]') as j
              from (select m.marketplace, sum(m.reports) as n
-                   from brand_marketplace m join b using (brand_id)
+                   from brand_marketplace m where m.brand_id = (select brand_id from b)
                    group by m.marketplace having sum(m.reports) > 0) t
          ), per_seller as (
              select coalesce(json_agg(json_build_object(
@@ -80,8 +82,8 @@ pub async fn load(
                                                  'YYYY-MM-DD'))
                       order by t.reporters desc, t.reports desc, t.seller_id), '[]') as j
              from (select sb.seller_id, sb.reports, sb.reporters, sb.last_reported_at
-                   from seller_brand sb join b using (brand_id)
-                   where sb.reports > 0
+                   from seller_brand sb
+                   where sb.brand_id = (select brand_id from b) and sb.reports > 0
                    order by sb.reporters desc, sb.reports desc, sb.seller_id
                    limit $2 offset $3) t
              join seller s on s.seller_id = t.seller_id
@@ -97,8 +99,8 @@ pub async fn load(
                         'disputed', coalesce(lb.outcome = 'genuine', false),
                         'counts', r.confirmed_at is not null or r.status = 'verified')
                       order by t.created_at desc, t.report_id desc), '[]') as j
-             from (select r.report_id, r.created_at from report r join b using (brand_id)
-                   where r.status in ('unverified', 'verified')
+             from (select r.report_id, r.created_at from report r
+                   where r.brand_id = (select brand_id from b) and r.status in ('unverified', 'verified')
                    order by r.created_at desc, r.report_id desc
                    limit $4) t
              join report r on r.report_id = t.report_id

@@ -1,7 +1,9 @@
 -- The seller page's one statement (`db::seller_page`), also what benches/seller_page.sh
 -- times in pgbench (printed by examples/seller_page_sql.rs). Parameters: marketplace, seller
 -- key, limit and offset of the recent reports. Aggregates come from the summaries (migration
--- 0016), lists from their indexes: the cost does not grow with the seller's reports.
+-- 0016), lists from their indexes: the cost does not grow with the seller's reports. The lists
+-- name the seller as `(select seller_id from s)`, a value known before they run, so that each
+-- walks its index in order and stops at its limit (a join would read every row, then sort).
 with s as (
     select seller_id, marketplace, seller_key, display_name, name_based, store_url,
            created_at
@@ -40,15 +42,15 @@ with s as (
                               (365, now() - interval '365 days')) as w (days, since)
 ), latest as (
     select max(r.created_at) as last_reported_at
-    from (select r.created_at from report r join s on s.seller_id = r.seller_id
-          where r.status in ('unverified', 'verified')
+    from (select r.created_at from report r
+          where r.seller_id = (select seller_id from s) and r.status in ('unverified', 'verified')
           order by r.created_at desc, r.report_id desc limit 1) r
 ), brands as (
     select coalesce(json_agg(json_build_object('slug', b.slug, 'name', b.display_name,
                                                'reports', t.reports)
                              order by t.reports desc, b.slug), '[]') as j
-    from (select sb.brand_id, sb.reports from seller_brand sb join s using (seller_id)
-          where sb.reports > 0
+    from (select sb.brand_id, sb.reports from seller_brand sb
+          where sb.seller_id = (select seller_id from s) and sb.reports > 0
           order by sb.reports desc, sb.brand_id limit 50) t
     join brand b on b.brand_id = t.brand_id
 ), listings as (
@@ -56,16 +58,16 @@ with s as (
                                                'canonical_url', l.canonical_url,
                                                'reports', t.reports)
                              order by t.reports desc, l.canonical_url), '[]') as j
-    from (select sl.listing_id, sl.reports from seller_listing sl join s using (seller_id)
-          where sl.reports > 0
+    from (select sl.listing_id, sl.reports from seller_listing sl
+          where sl.seller_id = (select seller_id from s) and sl.reports > 0
           order by sl.reports desc, sl.listing_id limit 50) t
     join listing l on l.listing_id = t.listing_id
 ), timeline as (
     select coalesce(json_agg(json_build_object('month', to_char(m.month, 'YYYY-MM'),
                                                'reports', m.reports)
                              order by m.month), '[]') as j
-    from seller_month m join s using (seller_id)
-    where m.reports > 0
+    from seller_month m
+    where m.seller_id = (select seller_id from s) and m.reports > 0
 ), recent as (
     -- Pick the page of reports first; only those rows are read in full.
     select coalesce(json_agg(json_build_object(
@@ -78,8 +80,8 @@ with s as (
                'canonical_url', l.canonical_url,
                'disputed', coalesce(lb.outcome = 'genuine', false))
              order by t.created_at desc, t.report_id desc), '[]') as j
-    from (select r.report_id, r.created_at from report r join s on s.seller_id = r.seller_id
-          where r.status in ('unverified', 'verified')
+    from (select r.report_id, r.created_at from report r
+          where r.seller_id = (select seller_id from s) and r.status in ('unverified', 'verified')
           order by r.created_at desc, r.report_id desc
           limit $3 offset $4) t
     join report r on r.report_id = t.report_id
@@ -94,8 +96,8 @@ with s as (
                'outcome', t.outcome, 'decided_at', t.outcome_at)
              order by t.outcome_at desc, t.listing_id), '[]') as j
     from (select lb.listing_id, lb.brand_id, lb.outcome, lb.outcome_at
-          from listing_brand lb join s using (seller_id)
-          where lb.outcome is not null
+          from listing_brand lb
+          where lb.seller_id = (select seller_id from s) and lb.outcome is not null
           order by lb.outcome_at desc, lb.listing_id limit 50) t
     join listing l on l.listing_id = t.listing_id
     join brand b on b.brand_id = t.brand_id

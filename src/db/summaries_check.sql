@@ -1,14 +1,19 @@
 -- Every difference between the summary tables and their recomputation (the `fresh_*` views of
--- migration 0016): one row per summary and key, with both sides as text. A row missing on one
--- side counts as zeros there; sums of floats may differ by rounding (one part in 10^9).
+-- migrations 0016 and 0017): one row per summary and key, with both sides as text (null: no
+-- such row). A row missing on one side counts as zeros there; sums of floats may differ by
+-- rounding (one part in 10^9).
 with seller_reporter_diff as (
     select 'seller_reporter' as summary,
            format('seller %s, reporter %s', coalesce(t.seller_id, f.seller_id),
                   left(encode(coalesce(t.reporter_fingerprint, f.reporter_fingerprint), 'hex'), 12))
                as key,
-           row(t.live_reports, t.verified_reports, t.counting_at, t.verified_at, t.has_evidence)::text
+           case when t.seller_id is null then null
+                else row(t.live_reports, t.verified_reports, t.counting_at, t.verified_at,
+                         t.has_evidence)::text end
                as stored,
-           row(f.live_reports, f.verified_reports, f.counting_at, f.verified_at, f.has_evidence)::text
+           case when f.seller_id is null then null
+                else row(f.live_reports, f.verified_reports, f.counting_at, f.verified_at,
+                         f.has_evidence)::text end
                as fresh
     from seller_reporter t
     full join fresh_seller_reporter f using (seller_id, reporter_fingerprint)
@@ -17,12 +22,14 @@ with seller_reporter_diff as (
           (f.live_reports, f.verified_reports, f.counting_at, f.verified_at, f.has_evidence)
 ), seller_summary_diff as (
     select 'seller_summary', format('seller %s', coalesce(t.seller_id, f.seller_id)),
-           row(t.reports, t.verified_reports, t.distinct_reporters, t.confirmed_reporters,
-               t.reporters_with_evidence, t.reporter_growth, t.verified_growth,
-               t.confirmed_listings, t.removed_listings, t.genuine_listings)::text,
-           row(f.reports, f.verified_reports, f.distinct_reporters, f.confirmed_reporters,
-               f.reporters_with_evidence, f.reporter_growth, f.verified_growth,
-               f.confirmed_listings, f.removed_listings, f.genuine_listings)::text
+           case when t.seller_id is null then null
+                else row(t.reports, t.verified_reports, t.distinct_reporters, t.confirmed_reporters,
+                         t.reporters_with_evidence, t.reporter_growth, t.verified_growth,
+                         t.confirmed_listings, t.removed_listings, t.genuine_listings)::text end,
+           case when f.seller_id is null then null
+                else row(f.reports, f.verified_reports, f.distinct_reporters, f.confirmed_reporters,
+                         f.reporters_with_evidence, f.reporter_growth, f.verified_growth,
+                         f.confirmed_listings, f.removed_listings, f.genuine_listings)::text end
     from seller_summary t
     full join fresh_seller_summary f using (seller_id)
     where (coalesce(t.reports, 0), coalesce(t.verified_reports, 0),
@@ -62,8 +69,10 @@ with seller_reporter_diff as (
 ), seller_brand_diff as (
     select 'seller_brand', format('seller %s, brand %s', coalesce(t.seller_id, f.seller_id),
                                   coalesce(t.brand_id, f.brand_id)),
-           row(t.reports, t.reporters, t.last_reported_at)::text,
-           row(f.reports, f.reporters, f.last_reported_at)::text
+           case when t.seller_id is null then null
+                else row(t.reports, t.reporters, t.last_reported_at)::text end,
+           case when f.seller_id is null then null
+                else row(f.reports, f.reporters, f.last_reported_at)::text end
     from (select * from seller_brand where reports <> 0 or reporters <> 0) t
     full join fresh_seller_brand f using (seller_id, brand_id)
     where (t.reports, t.reporters, t.last_reported_at)
@@ -87,8 +96,10 @@ with seller_reporter_diff as (
     where t.live_reports is distinct from f.live_reports
 ), brand_summary_diff as (
     select 'brand_summary', format('brand %s', coalesce(t.brand_id, f.brand_id)),
-           row(t.reports, t.reporters, t.sellers)::text,
-           row(f.reports, f.reporters, f.sellers)::text
+           case when t.brand_id is null then null
+                else row(t.reports, t.reporters, t.sellers)::text end,
+           case when f.brand_id is null then null
+                else row(f.reports, f.reporters, f.sellers)::text end
     from (select brand_id, sum(reports)::int8 as reports, sum(reporters)::int8 as reporters,
                  sum(sellers)::int8 as sellers
           from brand_summary group by brand_id) t
@@ -110,6 +121,29 @@ with seller_reporter_diff as (
                  sum(brands)::int8 as brands from site_summary) t,
          fresh_site_summary f
     where (t.reports, t.sellers, t.brands) is distinct from (f.reports, f.sellers, f.brands)
+), listing_brand_summary_diff as (
+    -- Migration 0017: what a takedown row shows of its listing's reports, on listing_brand.
+    -- json has no equality; its text does, written the same way on both sides.
+    select 'listing_brand_summary', format('listing %s, brand %s',
+                                           coalesce(t.listing_id, f.listing_id),
+                                           coalesce(t.brand_id, f.brand_id)),
+           case when t.listing_id is null then null
+                else row(t.reports, t.distinct_reporters, t.verified_reports, t.first_reported,
+                         t.last_reported, t.product_title, t.lowest_price, t.price_currency,
+                         t.reasons::text, t.evidence::text)::text end,
+           case when f.listing_id is null then null
+                else row(f.reports, f.distinct_reporters, f.verified_reports, f.first_reported,
+                         f.last_reported, f.product_title, f.lowest_price, f.price_currency,
+                         f.reasons::text, f.evidence::text)::text end
+    from listing_brand t
+    full join fresh_listing_brand_summary f using (brand_id, listing_id)
+    where (t.reports, t.distinct_reporters, t.verified_reports, t.first_reported,
+           t.last_reported, t.product_title, t.lowest_price, t.price_currency,
+           t.reasons::text, t.evidence::text)
+          is distinct from
+          (f.reports, f.distinct_reporters, f.verified_reports, f.first_reported,
+           f.last_reported, f.product_title, f.lowest_price, f.price_currency,
+           f.reasons::text, f.evidence::text)
 )
 select summary as "summary!", key as "key!", stored, fresh from (
     select * from seller_reporter_diff
@@ -123,5 +157,6 @@ select summary as "summary!", key as "key!", stored, fresh from (
     union all select * from brand_summary_diff
     union all select * from brand_marketplace_diff
     union all select * from site_summary_diff
+    union all select * from listing_brand_summary_diff
 ) d
 order by 1, 2

@@ -37,7 +37,7 @@ enum Found {
 }
 
 async fn resolve_url(state: &AppState, query: &SearchQuery) -> Result<Found, AppError> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.public_reads.acquire().await?;
     match query {
         SearchQuery::Store(store) => {
             // A merged store's link leads to the seller it was merged into.
@@ -132,7 +132,7 @@ async fn by_name(state: &AppState, folded: &str, page: i64) -> Result<NameHits, 
     let _slot = tokio::time::timeout(SEARCH_QUEUE, state.searches.acquire())
         .await
         .map_err(|_| AppError::SearchesBusy)?;
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.public_reads.acquire().await?;
     let hits = db::search::by_name(&mut conn, folded, limit, offset).await?;
     let (hits, has_next) = paging::split_extra(hits);
     let brands = if page == 1 {
