@@ -47,6 +47,7 @@ const INSERT_TRIGGERS: &[(&str, &str)] = &[
     ("seller", "seller_summarise_insert"),
     ("listing_brand", "listing_brand_seller"),
     ("listing_brand", "listing_brand_summarise_insert"),
+    ("listing_brand", "listing_brand_summary_created"),
     ("report", "report_touch_listing_brand_insert"),
     ("report", "report_count_seller_names_insert"),
     ("report", "report_summarise_insert"),
