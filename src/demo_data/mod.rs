@@ -8,14 +8,19 @@
 //!
 //! Speed: everything is planned in memory first (ids are chosen here, in order of first report,
 //! so no ids have to be read back), then written with `COPY` in one transaction, reports
-//! streamed from a generator thread while PostgreSQL writes the previous chunk. The same seed
-//! gives the same rows, except that timestamps are relative to the start of the current UTC day.
+//! streamed from two writer threads while PostgreSQL stores the previous chunk. Indexes, keys
+//! and insert triggers are set aside meanwhile and put back before commit (`deferred`), and
+//! the summaries are rebuilt in one pass. The same seed gives the same rows, except that
+//! timestamps are relative to the start of the current UTC day.
 //!
 //! Evidence files are not generated: they need objects in the evidence store.
 
 mod catalog;
+mod deferred;
+mod load;
 mod market;
 mod plan;
+mod progress;
 mod rows;
 mod skew;
 #[cfg(test)]
@@ -26,12 +31,11 @@ mod vocabulary;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, PgConnection, PgPool};
 use tokio::task::JoinError;
 
 use plan::Plan;
-use rows::CHUNK_REPORTS;
+use progress::Progress;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -45,7 +49,7 @@ pub struct DemoOptions {
     pub progress: bool,
 }
 
-/// What was written (rows per table), and how long it took in all.
+/// What was written (rows per table), and how long it took, in all and per phase.
 #[derive(Debug, Clone, Default)]
 pub struct DemoSummary {
     pub sellers: u64,
@@ -53,18 +57,17 @@ pub struct DemoSummary {
     pub listings: u64,
     pub reports: u64,
     pub elapsed: Duration,
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 /// The largest data set [`generate`] makes: it is planned in memory (about 175 MB per million
 /// reports), and the id formats (store and item numbers) have room for about twice as many.
 pub const MAX_REPORTS: u64 = 10_000_000;
 
-/// Run after loading (outside the transaction: `vacuum` cannot run in one).
-const VACUUM: &str =
-    "vacuum (analyze) seller, seller_alias, brand, brand_alias, listing, report, listing_brand";
-
-/// Bytes collected before each `COPY` send.
-const COPY_BUFFER: usize = 1 << 20;
+/// For the load's transaction only: index builds sort in memory rather than in temporary files
+/// (the report table's largest index sorts about 100 bytes a row), and the set-based trigger
+/// work hashes in memory.
+const LOAD_SETTINGS: &str = "set local maintenance_work_mem = '1GB'; set local work_mem = '256MB'";
 
 /// Generates `options.reports` reports with their brands, sellers and listings, in one
 /// transaction, then vacuums and analyses the tables so that the planner and index-only scans
@@ -74,7 +77,7 @@ const COPY_BUFFER: usize = 1 << 20;
 /// has rows, nothing is written and the error is [`sqlx::Error::InvalidArgument`]. (Appending
 /// would mean drawing ids from the sequences and reading them back, and merging with existing
 /// sellers and URLs; a fresh database is what development and benchmarks need.) The tables are
-/// locked against writes (not reads) until the data is committed.
+/// locked, against reads too (their indexes are rebuilt), until the data is committed.
 pub async fn generate(pool: &PgPool, options: &DemoOptions) -> Result<DemoSummary, sqlx::Error> {
     let started = Instant::now();
     let reports = usize::try_from(options.reports)
@@ -83,37 +86,84 @@ pub async fn generate(pool: &PgPool, options: &DemoOptions) -> Result<DemoSummar
         .ok_or_else(|| {
             sqlx::Error::InvalidArgument(format!("demo data: at most {MAX_REPORTS} reports"))
         })?;
-    let bar = progress_bar(options);
-    bar.set_message("planning");
+    let mut progress = Progress::new(options.progress);
+    progress.phase("planning", 1, "plan");
 
-    let mut tx = pool.begin().await?;
+    // A connection of its own, whose statements are not logged: index builds and the summaries'
+    // rebuild take seconds to minutes by design, and warnings about them would break the bar.
+    let quiet = pool
+        .connect_options()
+        .as_ref()
+        .clone()
+        .disable_statement_logging();
+    let mut conn = PgConnection::connect_with(&quiet).await?;
+    let mut tx = conn.begin().await?;
     lock_and_check_empty(&mut tx).await?;
+    // Emptied in this transaction (they are empty already), the report table takes its rows
+    // frozen: the vacuum after the load then has no need to visit its pages again.
+    sqlx::query("truncate report, evidence")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::raw_sql(LOAD_SETTINGS).execute(&mut *tx).await?;
+    let deferred = deferred::set_aside(&mut tx).await?;
     let seed = options.seed;
     let anchor_us = start_of_today_us();
     let plan = tokio::task::spawn_blocking(move || Plan::new(reports, seed, anchor_us))
         .await
         .map_err(rethrow)?;
     let plan = Arc::new(plan);
-    tracing::debug!(elapsed = ?started.elapsed(), "demo data planned");
 
-    bar.set_message("catalogue");
-    let mut summary = load_catalogue(&mut tx, &plan).await?;
-    tracing::debug!(elapsed = ?started.elapsed(), "brands, sellers and listings copied");
-    bar.set_message("reports");
-    summary.reports = load_reports(&mut tx, Arc::clone(&plan), seed, &bar).await?;
+    progress.phase("catalogue", load::catalogue_len(&plan), "rows");
+    let mut summary = load::catalogue(&mut tx, &plan, &progress).await?;
+    progress.phase("reports", plan.reports.len() as u64, "reports");
+    summary.reports = load::reports(&mut tx, Arc::clone(&plan), seed, &progress).await?;
+    drop(plan);
+
+    progress.phase("trigger work", 1, "statements");
+    deferred::derive_trigger_work(&mut tx).await?;
     sync_identities(&mut tx).await?;
-    tracing::debug!(elapsed = ?started.elapsed(), "reports copied");
-    bar.set_message("committing");
+    progress.phase("indexes and keys", deferred.tables.len() as u64, "built");
+    restore_all(&mut tx, &deferred.tables, &progress).await?;
+    progress.phase("summaries", 1 + deferred.summaries.len() as u64, "steps");
+    progress.detail("steps", "rebuild");
+    crate::db::summaries::rebuild(&mut tx).await?;
+    progress.inc(1);
+    restore_all(&mut tx, &deferred.summaries, &progress).await?;
+    deferred::enable_triggers(&mut tx).await?;
+    progress.phase("commit", 1, "commit");
     tx.commit().await?;
 
     // Vacuum, not just analyze: it also sets hint bits and the visibility map, which the first
     // benchmark run would otherwise pay for (and index-only scans need).
-    bar.set_message("vacuum analyze");
-    sqlx::raw_sql(VACUUM).execute(pool).await?;
-    bar.finish_and_clear();
+    let tables = || deferred::TABLES.iter().chain(deferred::SUMMARY_TABLES);
+    progress.phase("vacuum analyze", tables().count() as u64, "tables");
+    // One by one, for the progress bar (`vacuum` cannot run in a transaction).
+    for table in tables() {
+        progress.detail("tables", table);
+        // The table names are this module's constants.
+        sqlx::raw_sql(AssertSqlSafe(format!("vacuum (analyze) {table}")))
+            .execute(&mut conn)
+            .await?;
+        progress.inc(1);
+    }
+    summary.phases = progress.finish();
     summary.elapsed = started.elapsed();
     tracing::debug!(elapsed = ?summary.elapsed, "demo data committed and vacuumed");
     Ok(summary)
+}
+
+/// Puts back what [`deferred::set_aside`] dropped, one statement at a time.
+async fn restore_all(
+    conn: &mut PgConnection,
+    items: &[deferred::Restore],
+    progress: &Progress,
+) -> Result<(), sqlx::Error> {
+    for item in items {
+        progress.detail("built", &item.name);
+        deferred::restore(&mut *conn, item).await?;
+        progress.inc(1);
+    }
+    Ok(())
 }
 
 /// Keeps other writers out until commit, so that the ids chosen here stay free, then checks
@@ -141,107 +191,6 @@ async fn lock_and_check_empty(conn: &mut PgConnection) -> Result<(), sqlx::Error
     }
 }
 
-/// Brands (and aliases of famous ones), sellers (and the names buyers typed), listings.
-async fn load_catalogue(conn: &mut PgConnection, plan: &Plan) -> Result<DemoSummary, sqlx::Error> {
-    let brands = copy_rows(conn, rows::BRAND_COPY, &plan.brands, rows::brand_row).await?;
-    let aliases: Vec<(&str, usize)> = vocabulary::BRAND_ALIASES
-        .iter()
-        .filter_map(|&(alias, target)| {
-            let brand = plan.brands.iter().position(|b| b.slug == target)?;
-            Some((alias, brand))
-        })
-        .collect();
-    copy_rows(
-        conn,
-        rows::BRAND_ALIAS_COPY,
-        &aliases,
-        |out, _, &(alias, brand)| {
-            rows::Row::new(out)
-                .text(alias)
-                .int(brand as u64 + 1)
-                .timestamp(plan.brands[brand].created_us)
-                .end();
-        },
-    )
-    .await?;
-    let sellers = copy_rows(conn, rows::SELLER_COPY, &plan.sellers, rows::seller_row).await?;
-    copy_rows(
-        conn,
-        rows::SELLER_ALIAS_COPY,
-        &plan.sellers,
-        rows::seller_alias_row,
-    )
-    .await?;
-    let listings = copy_rows(
-        conn,
-        rows::LISTING_COPY,
-        &plan.listings,
-        |out, i, listing| {
-            rows::listing_row(out, i, listing, plan);
-        },
-    )
-    .await?;
-    Ok(DemoSummary {
-        sellers,
-        brands,
-        listings,
-        ..DemoSummary::default()
-    })
-}
-
-/// Streams `items` into one `COPY`, written by `write` (which gets each item's index).
-async fn copy_rows<T>(
-    conn: &mut PgConnection,
-    statement: &str,
-    items: &[T],
-    mut write: impl FnMut(&mut String, usize, &T),
-) -> Result<u64, sqlx::Error> {
-    let mut copy = conn.copy_in_raw(statement).await?;
-    let mut buffer = String::with_capacity(COPY_BUFFER + 4096);
-    for (index, item) in items.iter().enumerate() {
-        write(&mut buffer, index, item);
-        if buffer.len() >= COPY_BUFFER {
-            copy.send(buffer.as_bytes()).await?;
-            buffer.clear();
-        }
-    }
-    if !buffer.is_empty() {
-        copy.send(buffer.as_bytes()).await?;
-    }
-    copy.finish().await
-}
-
-/// Reports are most of the work: a blocking thread writes chunks of rows while this task sends
-/// the previous ones, so that on two cores the generator and the PostgreSQL backend each keep
-/// one busy.
-async fn load_reports(
-    conn: &mut PgConnection,
-    plan: Arc<Plan>,
-    seed: u64,
-    bar: &ProgressBar,
-) -> Result<u64, sqlx::Error> {
-    let chunks = plan.reports.len().div_ceil(CHUNK_REPORTS);
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<(String, usize)>(4);
-    let producer = tokio::task::spawn_blocking(move || {
-        for chunk in 0..chunks {
-            let mut out = String::with_capacity(CHUNK_REPORTS * 640);
-            let rows = rows::report_chunk(&plan, seed, chunk, &mut out);
-            // A closed channel means the COPY failed; its error is reported by the other side.
-            if sender.blocking_send((out, rows)).is_err() {
-                break;
-            }
-        }
-    });
-    let mut copy = conn.copy_in_raw(rows::REPORT_COPY).await?;
-    while let Some((data, rows)) = receiver.recv().await {
-        copy.send(data.into_bytes()).await?;
-        bar.inc(rows as u64);
-    }
-    // Joined before `finish`, so that a generator that died half-way never commits a part.
-    producer.await.map_err(rethrow)?;
-    copy.finish().await
-}
-
 /// `COPY` wrote the identity columns itself; the sequences must continue after those ids.
 async fn sync_identities(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -257,22 +206,6 @@ async fn sync_identities(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
     .execute(conn)
     .await?;
     Ok(())
-}
-
-fn progress_bar(options: &DemoOptions) -> ProgressBar {
-    if !options.progress {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(options.reports);
-    // The template is a constant; should indicatif ever reject it, the default style will do.
-    let style = ProgressStyle::with_template(
-        "{spinner} {msg:<15} [{bar:32}] {human_pos}/{human_len} reports ({per_sec}, eta {eta})",
-    )
-    .map(|style| style.progress_chars("=> "))
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
 }
 
 /// Midnight UTC today, in Unix microseconds: "now" for the generated data, fixed for a day so

@@ -28,7 +28,7 @@ pub(super) const LISTING_COPY: &str = "copy listing (listing_id, marketplace, ex
 pub(super) const REPORT_COPY: &str = "copy report (report_id, public_id, listing_id, seller_id, \
      brand_id, product_title, price_amount, price_currency, order_date, reasons, description, \
      reporter_email, reporter_key, reporter_fingerprint, status, manage_token_hash, created_at, \
-     updated_at, seller_name, confirmed_at) from stdin (format text)";
+     updated_at, seller_name, confirmed_at) from stdin (format text, freeze)";
 
 /// Appends one row's fields to a buffer; [`Row::end`] finishes the line.
 pub(super) struct Row<'a> {
