@@ -37,15 +37,22 @@ pub struct BrandPage {
     pub recent: Json<Vec<ReportSummary>>,
 }
 
-/// Loads a brand (by slug or alias slug, such as a merged brand's) with a page of its sellers,
-/// most reported by distinct buyers first, and its `recent` newest live reports.
-#[tracing::instrument(skip_all, fields(slug = slug, limit = limit, offset = offset))]
+/// Sellers a page loads: a page of 20 and one more that says whether there is a next
+/// (`routes::paging`).
+pub const SELLER_ROWS: i64 = 21;
+/// Newest reports loaded: what the feed shows; the page shows the first few.
+pub const RECENT_ROWS: i64 = 50;
+
+/// Loads a brand (by slug or alias slug, such as a merged brand's) with a page of its sellers
+/// ([`SELLER_ROWS`] from `offset`), most reported by distinct buyers first, and its
+/// [`RECENT_ROWS`] newest live reports. Both limits are literals in the statement: with
+/// parameters there PostgreSQL cannot cost a generic plan and plans every call afresh (most of
+/// the page's time at 10 M reports); with literals it keeps one plan.
+#[tracing::instrument(skip_all, fields(slug = slug, offset = offset))]
 pub async fn load(
     conn: &mut PgConnection,
     slug: &str,
-    limit: i64,
     offset: i64,
-    recent: i64,
 ) -> sqlx::Result<Option<BrandPage>> {
     sqlx::query_as!(
         BrandPage,
@@ -85,7 +92,7 @@ pub async fn load(
                    from seller_brand sb
                    where sb.brand_id = (select brand_id from b) and sb.reports > 0
                    order by sb.reporters desc, sb.reports desc, sb.seller_id
-                   limit $2 offset $3) t
+                   limit 21 offset $2) t
              join seller s on s.seller_id = t.seller_id
          ), recent as (
              -- The latest live reports, by report_live_brand_idx.
@@ -102,7 +109,7 @@ pub async fn load(
              from (select r.report_id, r.created_at from report r
                    where r.brand_id = (select brand_id from b) and r.status in ('unverified', 'verified')
                    order by r.created_at desc, r.report_id desc
-                   limit $4) t
+                   limit 50) t
              join report r on r.report_id = t.report_id
              join listing l on l.listing_id = r.listing_id
              left join listing_brand lb
@@ -116,10 +123,20 @@ pub async fn load(
                 recent.j as "recent!: Json<Vec<ReportSummary>>"
          from b, totals, per_marketplace, per_seller, recent"#,
         slug,
-        limit,
         offset,
-        recent,
     )
     .fetch_optional(conn)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RECENT_ROWS, SELLER_ROWS};
+
+    #[test]
+    fn the_statements_limits_are_the_constants() {
+        let source = include_str!("brand_page.rs");
+        assert!(source.contains(&format!("limit {SELLER_ROWS} offset $2")));
+        assert!(source.contains(&format!("limit {RECENT_ROWS}) t")));
+    }
 }

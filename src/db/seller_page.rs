@@ -129,20 +129,24 @@ impl SellerPage {
     }
 }
 
+/// Recent reports a page loads: a page of 20 and one more that says whether there is a next
+/// (`routes::paging`). Written as a literal in `seller_page.sql` (see there why); a test
+/// checks that the two agree.
+pub const RECENT_ROWS: i64 = 21;
+
 /// The page's one statement (`seller_page.sql`). Public so that the benchmark runs exactly
 /// this SQL in pgbench (`examples/seller_page_sql.rs`). Parameters: marketplace, seller key,
-/// limit and offset of the recent reports.
+/// offset of the recent reports.
 pub const PAGE_SQL: &str = include_str!("seller_page.sql");
 
 /// Loads a seller's page; `None` when no such seller exists, or it was merged into another.
-/// `limit`/`offset` page through the recent reports (newest first, ties broken by id, so
-/// pages are stable).
-#[tracing::instrument(skip_all, fields(marketplace = %marketplace, limit = limit, offset = offset))]
+/// `offset` pages through the recent reports, [`RECENT_ROWS`] at a time (newest first, ties
+/// broken by id, so pages are stable).
+#[tracing::instrument(skip_all, fields(marketplace = %marketplace, offset = offset))]
 pub async fn load(
     conn: &mut PgConnection,
     marketplace: Marketplace,
     seller_key: &str,
-    limit: i64,
     offset: i64,
 ) -> sqlx::Result<Option<SellerPage>> {
     sqlx::query_file_as!(
@@ -150,9 +154,18 @@ pub async fn load(
         "src/db/seller_page.sql",
         marketplace as Marketplace,
         seller_key,
-        limit,
         offset,
     )
     .fetch_optional(conn)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PAGE_SQL, RECENT_ROWS};
+
+    #[test]
+    fn the_statements_limit_is_recent_rows() {
+        assert!(PAGE_SQL.contains(&format!("limit {RECENT_ROWS} offset $3")));
+    }
 }

@@ -1,6 +1,8 @@
 -- The seller page's one statement (`db::seller_page`), also what benches/seller_page.sh
 -- times in pgbench (printed by examples/seller_page_sql.rs). Parameters: marketplace, seller
--- key, limit and offset of the recent reports. Aggregates come from the summaries (migration
+-- key, offset of the recent reports. Their limit is a literal, `RECENT_ROWS` in
+-- `db::seller_page`: with a parameter there, PostgreSQL cannot cost a generic plan and plans
+-- every call afresh (5 ms a page at 10 M reports); with a literal it keeps one plan. Aggregates come from the summaries (migration
 -- 0016), lists from their indexes: the cost does not grow with the seller's reports. The lists
 -- name the seller as `(select seller_id from s)`, a value known before they run, so that each
 -- walks its index in order and stops at its limit (a join would read every row, then sort).
@@ -83,7 +85,7 @@ with s as (
     from (select r.report_id, r.created_at from report r
           where r.seller_id = (select seller_id from s) and r.status in ('unverified', 'verified')
           order by r.created_at desc, r.report_id desc
-          limit $3 offset $4) t
+          limit 21 offset $3) t
     join report r on r.report_id = t.report_id
     join brand b on b.brand_id = r.brand_id
     join listing l on l.listing_id = r.listing_id

@@ -65,9 +65,10 @@ async fn load(
     page: i64,
     recent: i64,
 ) -> Result<(BrandView, bool), AppError> {
-    let (limit, offset) = paging::limit_offset(page);
+    // The statement's limits are fixed (`db::brand_page`, the sellers' checked to be this one).
+    let (_, offset) = paging::limit_offset(page);
     let mut conn = state.public_reads.acquire().await?;
-    let row = db::brand_page::load(&mut conn, slug, limit, offset, recent)
+    let row = db::brand_page::load(&mut conn, slug, offset)
         .await?
         .ok_or(AppError::BrandNotFound)?;
     let (sellers, has_next) = paging::split_extra(row.sellers.0);
@@ -88,7 +89,13 @@ async fn load(
             })
             .collect(),
         sellers: sellers.into_iter().map(SellerRow::from).collect(),
-        recent: row.recent.0.into_iter().map(report_item).collect(),
+        recent: row
+            .recent
+            .0
+            .into_iter()
+            .take(usize::try_from(recent).unwrap_or(0))
+            .map(report_item)
+            .collect(),
         slug: row.slug,
         name: row.display_name,
         reports: row.reports,

@@ -88,6 +88,15 @@ pub fn split_extra<T>(mut rows: Vec<T>) -> (Vec<T>, bool) {
 mod tests {
     use super::*;
 
+    /// The seller and brand pages' statements write their limits as literals (so that
+    /// PostgreSQL keeps one plan for them): they must be the limit paging asks for.
+    #[test]
+    fn the_page_statements_limits_are_a_page_and_one() {
+        let (limit, _) = limit_offset(7);
+        assert_eq!(limit, crate::db::seller_page::RECENT_ROWS);
+        assert_eq!(limit, crate::db::brand_page::SELLER_ROWS);
+    }
+
     #[test]
     fn pages_are_validated() {
         assert_eq!(page_number(None).ok(), Some(1));

@@ -56,11 +56,10 @@ async fn find(
     seller_key: &str,
     page: i64,
 ) -> Result<Found, AppError> {
-    let (limit, offset) = paging::limit_offset(page);
+    // The statement's limit is fixed (`db::seller_page::RECENT_ROWS`, checked to be this one).
+    let (_, offset) = paging::limit_offset(page);
     let mut conn = state.public_reads.acquire().await?;
-    let Some(row) =
-        db::seller_page::load(&mut conn, marketplace, seller_key, limit, offset).await?
-    else {
+    let Some(row) = db::seller_page::load(&mut conn, marketplace, seller_key, offset).await? else {
         return match db::merges::kept_seller(&mut conn, marketplace, seller_key).await? {
             Some(kept) => Ok(Found::Merged(seller_path(
                 kept.marketplace.as_str(),

@@ -172,7 +172,7 @@ async fn the_seller_pages_weighted_numbers_are_the_per_report_formulas_for_repor
     // The summaries' weighted sums, as the page's statement reads them, against the formula.
     let mut conn = app.db.acquire().await.expect("connection");
     let page =
-        fakewatch::db::seller_page::load(&mut conn, Marketplace::AliExpress, "1102345678", 20, 0)
+        fakewatch::db::seller_page::load(&mut conn, Marketplace::AliExpress, "1102345678", 0)
             .await
             .expect("page")
             .expect("the seller");
