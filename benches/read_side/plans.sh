@@ -34,6 +34,15 @@ pgss_reset() { # this database's statements only
         (select oid from pg_database where datname = current_database()), 0)" >/dev/null
 }
 
+# This database's statements but the benchmark's own look-ups of these statistics.
+pgss_mine="dbid = (select oid from pg_database where datname = current_database())
+    and query not like '%pg_stat_statements%'"
+
+# Statements run since the reset.
+pgss_calls() {
+    psql "$BENCH_DB_URL" -Atc "select coalesce(sum(calls), 0) from pg_stat_statements where $pgss_mine"
+}
+
 # The statements run at least min_calls times since the reset, most time first, one a line:
 # calls, plans, mean planning ms, mean execution ms, rows per call, the start of the SQL.
 pgss_statements() { # min_calls
@@ -43,8 +52,7 @@ pgss_statements() { # min_calls
             round(rows::numeric / calls, 1),
             left(regexp_replace(query, '\s+', ' ', 'g'), 80)
         from pg_stat_statements
-        where dbid = (select oid from pg_database where datname = current_database())
-          and calls >= $1
+        where $pgss_mine and calls >= $1
         order by total_plan_time + total_exec_time desc
         limit 8"
 }
