@@ -5,12 +5,8 @@ fn main() {
     let sql = fakewatch::db::seller_page::PAGE_SQL
         .replace("$1", ":marketplace")
         .replace("$2", ":seller_key")
-        .replace(
-            "$3",
-            &format!("{}::float8", fakewatch::domain::reputation::HALF_LIFE_DAYS),
-        )
-        .replace("$4", "21")
-        .replace("$5", "0");
+        .replace("$3", "21")
+        .replace("$4", "0");
     // One line for pgbench, so comments must go first.
     let line: Vec<&str> = sql
         .lines()

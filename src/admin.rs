@@ -2,6 +2,7 @@
 //! print, so that tests can check what an operator sees.
 
 mod moderator;
+mod summaries;
 
 use std::fmt::Write as _;
 
@@ -16,6 +17,7 @@ use crate::domain::fold::slugify;
 use crate::domain::report::BrandName;
 use crate::security::ApiToken;
 pub use moderator::{PasswordSource, add_moderator, disable_moderator, moderator, moderator_with};
+pub use summaries::summaries;
 
 /// What an operator got wrong, or what failed underneath.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +36,11 @@ pub enum AdminError {
     UnknownModerator(String),
     #[error("cannot read the password: {0}")]
     Password(std::io::Error),
+    #[error(
+        "{listed}{differences} summary rows differ from a recomputation from the reports; \
+         `fakewatch summaries rebuild` replaces them"
+    )]
+    SummariesDiffer { differences: u64, listed: String },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
 }

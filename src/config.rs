@@ -49,10 +49,23 @@ pub enum Command {
     /// Manage moderators, who verify and reject reports at /moderation.
     #[command(subcommand)]
     Moderator(ModeratorCommand),
+    /// Check or rebuild the summaries the public pages read (counts, reputation inputs),
+    /// which every write keeps current.
+    #[command(subcommand)]
+    Summaries(SummariesCommand),
     /// Internal: clean one PDF from stdin to stdout under resource limits. The server runs this
     /// as a child process for each PDF upload (see `evidence::pdf_worker`).
     #[command(hide = true)]
     PdfClean(crate::evidence::pdf_worker::WorkerArgs),
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum SummariesCommand {
+    /// Recompute every summary from the reports and compare; list the differences and exit 1
+    /// when there are any.
+    Check,
+    /// Replace every summary with its recomputation (writes wait while it runs).
+    Rebuild,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -135,6 +148,17 @@ pub struct Config {
         global = true
     )]
     pub database_url: UrlWithPassword,
+
+    /// A streaming replica of that database, for public reads (home, seller and brand pages,
+    /// search, feeds); writes and the pages that show a visitor their own writes stay on
+    /// DATABASE_URL. Unset: everything reads the primary.
+    #[arg(
+        long,
+        env = "FAKEWATCH_DATABASE_REPLICA_URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub database_replica_url: Option<UrlWithPassword>,
 
     /// Address to listen on.
     #[arg(
@@ -516,6 +540,13 @@ impl Config {
         self.database_url.redacted()
     }
 
+    /// The replica's URL with any password replaced, fit for logs and error messages.
+    pub fn redacted_replica_url(&self) -> Option<String> {
+        self.database_replica_url
+            .as_ref()
+            .map(UrlWithPassword::redacted)
+    }
+
     /// The SMTP URL with any password replaced, fit for logs and error messages.
     pub fn redacted_smtp_url(&self) -> Option<String> {
         self.smtp_url.as_ref().map(UrlWithPassword::redacted)
@@ -569,16 +600,24 @@ mod tests {
             "smtp://mailer:smtp-pass-77e2@mail.example:587",
             "--evidence-store",
             "s3://evidence/fakewatch",
+            "--database-replica-url",
+            "postgres://reader:replica-pass-5d1c@replica:5432/fakewatch",
         ])
         .expect("parses");
         let shown = format!("{:?}", cli.config);
-        for secret in ["db-pass-1f3a", "server-key-9c8b", "smtp-pass-77e2"] {
+        for secret in [
+            "db-pass-1f3a",
+            "server-key-9c8b",
+            "smtp-pass-77e2",
+            "replica-pass-5d1c",
+        ] {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
         // Still a useful picture of the settings: which servers, and that a secret is set.
         for shape in [
             "postgres://app:***@db:5432/fakewatch",
             "smtp://mailer:***@mail.example:587",
+            "postgres://reader:***@replica:5432/fakewatch",
             "secret: Some([redacted])",
             "s3://evidence/fakewatch",
             "mail_retry_secs: 30",
@@ -586,7 +625,12 @@ mod tests {
             assert!(shown.contains(shape), "{shape} not in {shown}");
         }
         let pretty = format!("{:#?}", cli.config);
-        for secret in ["db-pass-1f3a", "server-key-9c8b", "smtp-pass-77e2"] {
+        for secret in [
+            "db-pass-1f3a",
+            "server-key-9c8b",
+            "smtp-pass-77e2",
+            "replica-pass-5d1c",
+        ] {
             assert!(!pretty.contains(secret), "{secret} in {pretty}");
         }
     }

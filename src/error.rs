@@ -104,6 +104,13 @@ pub enum AppError {
     ExportTooLong(u64),
     #[error("The database took too long to answer this request. Please try again in a minute.")]
     QueryTimedOut(#[source] sqlx::Error),
+    /// The database cancelled the statement for another's sake: a deadlock between writers, or
+    /// on a read replica, a conflict with the changes it was replaying. Nothing was changed.
+    #[error(
+        "The database had to cancel this request because of other changes at the same time; \
+         nothing was changed. Please try again."
+    )]
+    Contended(#[source] sqlx::Error),
     #[error("Too many searches are running right now. Please try again in a few seconds.")]
     SearchesBusy,
     #[error(
@@ -160,6 +167,7 @@ impl AppError {
             AppError::DatabaseUnavailable(_)
             | AppError::TooManyExports
             | AppError::QueryTimedOut(_)
+            | AppError::Contended(_)
             | AppError::SearchesBusy
             | AppError::UploadsBusy
             | AppError::SignInsBusy
@@ -187,6 +195,9 @@ impl AppError {
             AppError::QueryTimedOut(source) => {
                 tracing::warn!(error = %ErrorChain(source), "statement timed out");
             }
+            AppError::Contended(source) => {
+                tracing::warn!(error = %ErrorChain(source), "statement cancelled by a conflict");
+            }
             _ => {}
         }
     }
@@ -202,6 +213,7 @@ impl AppError {
             | AppError::ExportTooLong(_)
             | AppError::UploadsBusy => Some(30),
             AppError::SearchesBusy | AppError::SignInsBusy => Some(5),
+            AppError::Contended(_) => Some(1),
             AppError::RateLimited(limited) => Some(limited.retry_after),
             _ => None,
         };
@@ -247,6 +259,11 @@ impl From<sqlx::Error> for AppError {
                 // statement_timeout (or an operator's pg_cancel_backend) ended the query.
                 if code == "57014" {
                     return AppError::QueryTimedOut(err);
+                }
+                // serialization_failure (a replica cancelling a read that conflicts with
+                // recovery) and deadlock_detected: worth trying again at once.
+                if matches!(code.as_str(), "40001" | "40P01") {
+                    return AppError::Contended(err);
                 }
                 // Each query maps the constraints users can break to a field error next to
                 // itself (`db::constraint`); one that is not mapped still gets a 422 rather

@@ -79,6 +79,11 @@ pub async fn run(command: Command, config: Config) -> Result<(), StartupError> {
             let output = crate::admin::moderator(&pool, command).await?;
             print!("{output}");
         }
+        Command::Summaries(command) => {
+            let pool = db::prepare(&config).await?;
+            let output = crate::admin::summaries(&pool, command).await?;
+            print!("{output}");
+        }
         Command::Healthcheck => crate::healthcheck::check(config.listen).await?,
         Command::Purge => {
             let pool = db::prepare(&config).await?;
@@ -120,8 +125,8 @@ pub async fn demo_data(
         .map_err(StartupError::DemoData)
 }
 
-/// Checks the mail settings, connects to (creating and migrating) the database and opens the
-/// evidence store.
+/// Checks the mail settings, connects to (creating and migrating) the database and to its
+/// replica when one is configured, and opens the evidence store.
 pub async fn build_state(config: Config) -> Result<AppState, StartupError> {
     // First: a mistake in the mail settings is found before anything else is touched.
     let mailer = crate::mail::Mailer::from_config(&config)?;
@@ -140,10 +145,22 @@ pub async fn build_state(config: Config) -> Result<AppState, StartupError> {
             "FAKEWATCH_SECRET is not set: generated a secret and stored it in the data dir"
         );
     }
+    let replica = match &config.database_replica_url {
+        Some(url) => {
+            let pool = db::replica::connect(&config, url).await?;
+            tracing::info!(replica = %url.redacted(), "public pages read from the replica");
+            Some(pool)
+        }
+        None => None,
+    };
     let evidence = EvidenceService::from_config(&config)?;
     // Made now, so that the first sign-in naming an unknown account takes no longer than any.
     let _ = tokio::task::spawn_blocking(crate::security::decoy_password_hash).await;
-    Ok(AppState::new(db, config, secret, evidence, mailer))
+    let state = AppState::new(db, config, secret, evidence, mailer);
+    Ok(match replica {
+        Some(pool) => state.with_replica(pool),
+        None => state,
+    })
 }
 
 /// The whole application: routes, static files and the middleware stack.

@@ -14,7 +14,11 @@ use crate::security::Secret;
 /// Shared by all handlers through `State<AppState>`; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct AppState {
+    /// The primary: every write, and every read that must see what this visitor just wrote.
     pub db: PgPool,
+    /// Public reads that may lag by a moment (home, seller and brand pages, search, feeds):
+    /// the replica's pool when `FAKEWATCH_DATABASE_REPLICA_URL` is set, else the primary's.
+    pub public_reads: PgPool,
     pub config: Arc<Config>,
     pub secret: Arc<Secret>,
     pub evidence: EvidenceService,
@@ -50,6 +54,7 @@ impl AppState {
         let share = |divisor: u32| usize::try_from(pool / divisor).unwrap_or(1).max(1);
         let upload_memory = config.upload_memory_bytes.min(Semaphore::MAX_PERMITS);
         AppState {
+            public_reads: db.clone(),
             db,
             holder_exports: PerKeyLimit::new(config.exports_per_holder),
             config: Arc::new(config),
@@ -63,6 +68,14 @@ impl AppState {
             password_checks: Arc::new(Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
+        }
+    }
+
+    /// Sends public reads to `replica` rather than the primary.
+    pub fn with_replica(self, replica: PgPool) -> Self {
+        AppState {
+            public_reads: replica,
+            ..self
         }
     }
 

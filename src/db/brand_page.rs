@@ -58,56 +58,55 @@ pub async fn load(
              -- A brand's own slug wins over another brand's alias spelled the same.
              order by slug = $1 desc
              limit 1
-         ), live as (
-             select r.report_id, r.public_id, r.seller_id, r.listing_id, r.brand_id, r.status,
-                    r.reporter_fingerprint, r.created_at, r.product_title, r.reasons,
-                    r.description, r.order_date, r.confirmed_at
-             from report r join b on b.brand_id = r.brand_id
-             where r.status in ('unverified', 'verified')
          ), totals as (
-             select count(*)::int8 as reports,
-                    count(distinct reporter_fingerprint)::int8 as distinct_reporters,
-                    count(distinct seller_id)::int8 as sellers_count
-             from live
+             -- Kept current by every write (migration 0016), in slots: add them up. Each part
+             -- names the brand as `(select brand_id from b)`, known before it runs, so that it
+             -- walks its index in order and stops at its limit rather than join and sort.
+             select coalesce(sum(t.reports), 0)::int8 as reports,
+                    coalesce(sum(t.reporters), 0)::int8 as distinct_reporters,
+                    coalesce(sum(t.sellers), 0)::int8 as sellers_count
+             from brand_summary t where t.brand_id = (select brand_id from b)
          ), per_marketplace as (
              select coalesce(json_agg(json_build_object('marketplace', marketplace,
                                                         'reports', n)
                                       order by n desc, marketplace), '[]') as j
-             from (select s.marketplace, count(*) as n
-                   from live join seller s on s.seller_id = live.seller_id
-                   group by s.marketplace) t
+             from (select m.marketplace, sum(m.reports) as n
+                   from brand_marketplace m where m.brand_id = (select brand_id from b)
+                   group by m.marketplace having sum(m.reports) > 0) t
          ), per_seller as (
              select coalesce(json_agg(json_build_object(
-                        'marketplace', marketplace, 'seller_key', seller_key,
-                        'name', display_name, 'name_based', name_based, 'reports', n,
-                        'distinct_reporters', people,
-                        'last_reported', to_char(last_at at time zone 'UTC', 'YYYY-MM-DD'))
-                      order by people desc, n desc, seller_id), '[]') as j
-             from (select s.seller_id, s.marketplace, s.seller_key, s.display_name,
-                          s.name_based, count(*) as n,
-                          count(distinct live.reporter_fingerprint) as people,
-                          max(live.created_at) as last_at
-                   from live join seller s on s.seller_id = live.seller_id
-                   group by s.seller_id
-                   order by people desc, n desc, s.seller_id
+                        'marketplace', s.marketplace, 'seller_key', s.seller_key,
+                        'name', s.display_name, 'name_based', s.name_based,
+                        'reports', t.reports, 'distinct_reporters', t.reporters,
+                        'last_reported', to_char(t.last_reported_at at time zone 'UTC',
+                                                 'YYYY-MM-DD'))
+                      order by t.reporters desc, t.reports desc, t.seller_id), '[]') as j
+             from (select sb.seller_id, sb.reports, sb.reporters, sb.last_reported_at
+                   from seller_brand sb
+                   where sb.brand_id = (select brand_id from b) and sb.reports > 0
+                   order by sb.reporters desc, sb.reports desc, sb.seller_id
                    limit $2 offset $3) t
+             join seller s on s.seller_id = t.seller_id
          ), recent as (
+             -- The latest live reports, by report_live_brand_idx.
              select coalesce(json_agg(json_build_object(
-                        'id', public_id, 'status', status, 'created_at', created_at,
+                        'id', r.public_id, 'status', r.status, 'created_at', r.created_at,
                         'brand_slug', (select slug from b), 'brand_name', (select display_name from b),
-                        'product_title', product_title, 'reasons', reasons,
-                        'order_month', to_char(order_date, 'YYYY-MM'),
-                        'description', description, 'listing_id', external_id,
-                        'canonical_url', canonical_url, 'disputed', disputed,
-                        'counts', confirmed_at is not null or status = 'verified')
-                      order by created_at desc, report_id desc), '[]') as j
-             from (select live.*, l.external_id, l.canonical_url,
-                          coalesce(lb.outcome = 'genuine', false) as disputed
-                   from live join listing l on l.listing_id = live.listing_id
-                   left join listing_brand lb
-                       on lb.listing_id = live.listing_id and lb.brand_id = live.brand_id
-                   order by live.created_at desc, live.report_id desc
+                        'product_title', r.product_title, 'reasons', r.reasons,
+                        'order_month', to_char(r.order_date, 'YYYY-MM'),
+                        'description', r.description, 'listing_id', l.external_id,
+                        'canonical_url', l.canonical_url,
+                        'disputed', coalesce(lb.outcome = 'genuine', false),
+                        'counts', r.confirmed_at is not null or r.status = 'verified')
+                      order by t.created_at desc, t.report_id desc), '[]') as j
+             from (select r.report_id, r.created_at from report r
+                   where r.brand_id = (select brand_id from b) and r.status in ('unverified', 'verified')
+                   order by r.created_at desc, r.report_id desc
                    limit $4) t
+             join report r on r.report_id = t.report_id
+             join listing l on l.listing_id = r.listing_id
+             left join listing_brand lb
+                 on lb.listing_id = r.listing_id and lb.brand_id = r.brand_id
          )
          select b.slug as "slug!", b.display_name as "display_name!",
                 totals.reports as "reports!", totals.distinct_reporters as "distinct_reporters!",

@@ -44,12 +44,16 @@ pub async fn load(conn: &mut PgConnection) -> sqlx::Result<Home> {
              where status in ('unverified', 'verified')
              order by created_at desc, report_id desc
              limit 200
+         ), site as (
+             -- Kept current by every write (migration 0016), in slots: add them up.
+             select sum(reports)::int8 as reports, sum(sellers)::int8 as sellers,
+                    sum(brands)::int8 as brands
+             from site_summary
          )
          select
-             (select count(*) from report where status in ('unverified', 'verified'))::int8
-                 as "reports!",
-             (select count(*) from seller where merged_into is null)::int8 as "sellers!",
-             (select count(*) from brand where merged_into is null)::int8 as "brands!",
+             (select reports from site) as "reports!",
+             (select sellers from site) as "sellers!",
+             (select brands from site) as "brands!",
              (select coalesce(json_agg(json_build_object('marketplace', s.marketplace,
                                                          'seller_key', s.seller_key,
                                                          'name', s.display_name)

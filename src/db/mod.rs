@@ -29,12 +29,14 @@ pub mod moderation_queue;
 pub mod moderators;
 pub mod privacy;
 pub mod rate_limits;
+pub mod replica;
 pub mod replies;
 pub mod reports;
 pub mod rights_holders;
 pub mod search;
 pub mod seller_page;
 pub mod sellers;
+pub mod summaries;
 pub mod takedowns;
 pub mod types;
 
@@ -46,12 +48,17 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool, Postgres};
 
 use crate::config::Config;
+use crate::security::UrlWithPassword;
 
 /// Why the database could not be made ready; messages name the URL without its password.
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {
-    #[error("DATABASE_URL is not a valid PostgreSQL URL ({url}): {source}")]
-    BadUrl { url: String, source: sqlx::Error },
+    #[error("{setting} is not a valid PostgreSQL URL ({url}): {source}")]
+    BadUrl {
+        setting: &'static str,
+        url: String,
+        source: sqlx::Error,
+    },
     #[error("cannot reach PostgreSQL at {url}: {source}")]
     Unreachable { url: String, source: sqlx::Error },
     #[error("cannot create database {name:?} at {url}: {source}")]
@@ -60,6 +67,12 @@ pub enum DbSetupError {
         url: String,
         source: sqlx::Error,
     },
+    #[error(
+        "the replica at {url} has not applied migration {version}, which DATABASE_URL has: \
+         is FAKEWATCH_DATABASE_REPLICA_URL a streaming replica of DATABASE_URL, and is it \
+         replaying?"
+    )]
+    ReplicaBehind { url: String, version: i64 },
     #[error("migrating the database at {url} failed: {source}")]
     Migrate {
         url: String,
@@ -89,14 +102,7 @@ async fn prepare_with(
     statement_timeout: Option<Duration>,
 ) -> Result<PgPool, DbSetupError> {
     let url = config.redacted_database_url();
-    let options = PgConnectOptions::from_str(config.database_url.expose())
-        .map_err(|source| DbSetupError::BadUrl {
-            url: url.clone(),
-            source,
-        })?
-        // Notices such as "relation already exists, skipping" are not news to anyone.
-        .options([("client_min_messages", "warning")])
-        .log_statements(tracing::log::LevelFilter::Debug);
+    let options = session_options("DATABASE_URL", &config.database_url)?;
     // A host that drops packets would otherwise hang start-up for minutes.
     let connect_timeout = Duration::from_secs(config.db_timeout_secs.max(1) * 2);
     tokio::time::timeout(
@@ -124,17 +130,40 @@ async fn prepare_with(
         })?;
     let _ = conn.close().await;
     let options = match statement_timeout {
-        Some(timeout) => {
-            options.options([("statement_timeout", format!("{}ms", timeout.as_millis()))])
-        }
+        Some(timeout) => with_statement_timeout(options, timeout),
         None => options,
     };
-    PgPoolOptions::new()
-        .max_connections(config.db_connections)
-        .acquire_timeout(Duration::from_secs(config.db_timeout_secs))
+    pool_options(config)
         .connect_with(options)
         .await
         .map_err(|source| DbSetupError::Unreachable { url, source })
+}
+
+/// How every connection of ours talks to a server: the URL's settings, quiet notices, and
+/// statements logged at debug level.
+fn session_options(
+    setting: &'static str,
+    url: &UrlWithPassword,
+) -> Result<PgConnectOptions, DbSetupError> {
+    Ok(PgConnectOptions::from_str(url.expose())
+        .map_err(|source| DbSetupError::BadUrl {
+            setting,
+            url: url.redacted(),
+            source,
+        })?
+        // Notices such as "relation already exists, skipping" are not news to anyone.
+        .options([("client_min_messages", "warning")])
+        .log_statements(tracing::log::LevelFilter::Debug))
+}
+
+fn with_statement_timeout(options: PgConnectOptions, timeout: Duration) -> PgConnectOptions {
+    options.options([("statement_timeout", format!("{}ms", timeout.as_millis()))])
+}
+
+fn pool_options(config: &Config) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(config.db_connections)
+        .acquire_timeout(Duration::from_secs(config.db_timeout_secs))
 }
 
 /// Creates our database when it is missing, so that a fresh machine needs no manual

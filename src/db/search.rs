@@ -9,10 +9,13 @@ use crate::domain::Marketplace;
 /// Sellers whose name or alias resembles `folded` (already folded by `domain::fold`), best
 /// first; ties by id, so pages are stable.
 ///
-/// The page is cut before anything is counted: reports are counted for the (at most
-/// `limit`) sellers shown, never for every match, so a query matching half the sellers
-/// costs the ranking and no more. (Ties used to go to the seller with more reports, which
-/// meant counting the reports of every match.)
+/// Ranks the names similar to the query (trigram similarity over the threshold, by the GIN
+/// indexes), which for any real query are few next to the names that merely contain it: a
+/// search for "shop" ranks the ~1 % of sellers whose name resembles "shop", not the ~10 % with
+/// "shop" somewhere in it. Names that only contain the query are added, unranked among
+/// themselves beyond their similarity, when the similar ones do not fill the page, and only
+/// for three characters or more, which the trigram index can look for; a shorter query still
+/// finds the names it resembles. Counts come from the sellers' summaries (migration 0016).
 #[tracing::instrument(skip_all, fields(limit = limit, offset = offset, found))]
 pub async fn by_name(
     conn: &mut PgConnection,
@@ -20,48 +23,66 @@ pub async fn by_name(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<SellerSummary>> {
-    // Trigrams need three characters; substring matching covers short names.
     let like = containing(folded);
+    let substrings = folded.chars().count() >= 3;
     let hits = sqlx::query_as!(
         SellerSummary,
-        r#"with matches as (
+        r#"with resembling as (
+             select seller_id, similarity(lower(display_name), $1) as score
+             from seller
+             -- A merged seller is found under the seller it was merged into, which also
+             -- took its spellings.
+             where merged_into is null and lower(display_name) % $1
+             union all
+             -- A store's id typed as its name. The key index leads with the marketplace:
+             -- one probe for each.
+             select seller_id, 1
+             from seller
+             where merged_into is null and marketplace = any($6) and seller_key = $1
+             union all
+             -- Only spellings live reports gave: a withdrawn name finds nothing.
+             select seller_id, similarity(lower(name), $1)
+             from seller_alias
+             where lower(name) % $1 and live_reports > 0
+         ), containing as (
+             (select seller_id, similarity(lower(display_name), $1) as score
+              from seller
+              where $5 and merged_into is null and lower(display_name) like $2
+              limit $3::int8 + $4::int8)
+             union all
+             (select seller_id, similarity(lower(name), $1)
+              from seller_alias
+              where $5 and live_reports > 0 and lower(name) like $2
+              limit $3::int8 + $4::int8)
+         ), matches as (
              select seller_id, max(score) as score
-             from (select seller_id, similarity(lower(display_name), $1) as score
-                   from seller
-                   -- A merged seller is found under the seller it was merged into, which
-                   -- also took its spellings.
-                   where merged_into is null
-                     and (lower(display_name) % $1 or lower(display_name) like $2
-                          or seller_key = $1)
+             from (select * from resembling
                    union all
-                   -- Only spellings live reports gave: a withdrawn name finds nothing.
-                   select seller_id, similarity(lower(name), $1)
-                   from seller_alias
-                   where (lower(name) % $1 or lower(name) like $2) and live_reports > 0) m
+                   -- Decided before it runs: nothing is read when the similar names fill
+                   -- the page.
+                   select * from containing
+                   where (select count(*) from resembling) < $3::int8 + $4::int8) m
              group by seller_id
-         ),
-         page as (
+         ), page as (
              select seller_id, score
              from matches
              order by score desc, seller_id
              limit $3 offset $4
          )
          select s.marketplace as "marketplace: Marketplace", s.seller_key,
-                s.display_name as name, s.name_based, c.reports as "reports!",
-                c.distinct_reporters as "distinct_reporters!"
+                s.display_name as name, s.name_based,
+                coalesce(t.reports, 0) as "reports!",
+                coalesce(t.distinct_reporters, 0) as "distinct_reporters!"
          from page p
          join seller s on s.seller_id = p.seller_id
-         cross join lateral (
-             select count(*) as reports,
-                    count(distinct r.reporter_fingerprint) as distinct_reporters
-             from report r
-             where r.seller_id = s.seller_id and r.status in ('unverified', 'verified')
-         ) c
+         left join seller_summary t on t.seller_id = s.seller_id
          order by p.score desc, s.seller_id"#,
         folded,
         like,
         limit,
         offset,
+        substrings,
+        &Marketplace::ALL[..] as &[Marketplace],
     )
     .fetch_all(conn)
     .await?;
@@ -69,8 +90,44 @@ pub async fn by_name(
     Ok(hits)
 }
 
-/// A `like` pattern matching any text that contains `text` as it is: its `\`, `%` and `_`
-/// are escaped, so a name such as "100%_real" is looked for, not read as a pattern.
+/// A brand found by name: its page and its live reports.
+#[derive(Debug, Clone)]
+pub struct BrandHit {
+    pub slug: String,
+    pub name: String,
+    pub reports: i64,
+}
+
+/// Brands whose name resembles `folded` (already folded), most similar first, at most `limit`: a
+/// search for "nike" offers the Nike brand page besides the sellers.
+#[tracing::instrument(skip_all, fields(found))]
+pub async fn brands_by_name(
+    conn: &mut PgConnection,
+    folded: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<BrandHit>> {
+    let like = containing(folded);
+    let hits = sqlx::query_as!(
+        BrandHit,
+        r#"select b.slug, b.display_name as name,
+                  coalesce((select sum(t.reports) from brand_summary t
+                            where t.brand_id = b.brand_id), 0)::int8 as "reports!"
+           from (select brand_id, slug, display_name from brand
+                 where merged_into is null
+                   and (lower(display_name) % $1 or lower(display_name) like $2 or slug = $1)
+                 order by similarity(lower(display_name), $1) desc, brand_id
+                 limit $3) b
+           order by similarity(lower(b.display_name), $1) desc, b.brand_id"#,
+        folded,
+        like,
+        limit,
+    )
+    .fetch_all(conn)
+    .await?;
+    tracing::Span::current().record("found", hits.len());
+    Ok(hits)
+}
+
 pub(super) fn containing(text: &str) -> String {
     format!(
         "%{}%",

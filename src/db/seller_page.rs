@@ -1,5 +1,6 @@
-//! Everything the public seller page shows, in one round trip: one statement whose CTEs
-//! aggregate the seller's live reports and return the lists as JSON.
+//! Everything the public seller page shows, in one round trip: one statement that reads the
+//! seller's summaries (migration 0016) and the indexes of its lists, and returns the lists as
+//! JSON.
 
 use serde::Deserialize;
 use sqlx::PgConnection;
@@ -12,7 +13,7 @@ use crate::domain::Marketplace;
 use crate::domain::order_month::OrderMonth;
 use crate::domain::outcome::Outcome;
 use crate::domain::reason::Reason;
-use crate::domain::reputation::{HALF_LIFE_DAYS, Signals};
+use crate::domain::reputation::Signals;
 use crate::domain::status::ReportStatus;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -130,7 +131,7 @@ impl SellerPage {
 
 /// The page's one statement (`seller_page.sql`). Public so that the benchmark runs exactly
 /// this SQL in pgbench (`examples/seller_page_sql.rs`). Parameters: marketplace, seller key,
-/// half-life in days, limit and offset of the recent reports.
+/// limit and offset of the recent reports.
 pub const PAGE_SQL: &str = include_str!("seller_page.sql");
 
 /// Loads a seller's page; `None` when no such seller exists, or it was merged into another.
@@ -149,7 +150,6 @@ pub async fn load(
         "src/db/seller_page.sql",
         marketplace as Marketplace,
         seller_key,
-        HALF_LIFE_DAYS,
         limit,
         offset,
     )

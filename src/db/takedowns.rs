@@ -74,71 +74,30 @@ macro_rules! export_rows {
      $(, $brand_id:expr, $f:expr $(, $more:expr)*)?) => {
         $($macro)::+!($($before)* "select l.marketplace, l.external_id as listing_id, l.canonical_url as listing_url,
         s.seller_key, s.display_name as seller_name, s.store_url,
-        a.product_title, a.reports, a.distinct_reporters, a.verified_reports,
-        coalesce(rs.j, '[]') as reasons, a.first_reported, a.last_reported,
-        p.lowest_price, p.price_currency,
+        lb.product_title, lb.reports::int8 as reports,
+        lb.distinct_reporters::int8 as distinct_reporters,
+        lb.verified_reports::int8 as verified_reports,
+        lb.reasons, lb.first_reported, lb.last_reported,
+        lb.lowest_price, lb.price_currency,
         case when lb.outcome is not null then lb.outcome
-             when a.reports = 0 then 'withdrawn'
-             when a.verified_reports > 0 then 'verified'
+             when lb.reports = 0 then 'withdrawn'
+             when lb.verified_reports > 0 then 'verified'
              else 'reported' end as status,
-        lb.outcome_at, coalesce(ev.j, '[]') as evidence, lb.listing_id as sort_key
+        lb.outcome_at, lb.evidence, lb.listing_id as sort_key
+ -- The live reports' aggregates are kept on the row by triggers (migration 0017), hidden
+ -- files left out (hiding one marks the row changed).
  from listing_brand lb
  join listing l on l.listing_id = lb.listing_id
  join seller s on s.seller_id = l.seller_id
- cross join lateral (
-     select count(*) as reports,
-            -- Reporters who confirmed their address (or were verified by a moderator): made-up
-            -- addresses must not pass a brand owner's min_reporters filter.
-            count(distinct r.reporter_fingerprint)
-                filter (where r.confirmed_at is not null or r.status = 'verified')
-                as distinct_reporters,
-            count(*) filter (where r.status = 'verified') as verified_reports,
-            min(r.created_at) as first_reported, max(r.created_at) as last_reported,
-            (array_agg(r.product_title order by r.created_at desc)
-                 filter (where r.product_title is not null))[1] as product_title
-     from report r
-     where r.listing_id = lb.listing_id and r.brand_id = $1
-       and r.status in ('unverified', 'verified')
- ) a
- left join lateral (
-     -- Mixed currencies cannot be compared: the lowest price in the most used currency.
-     select min(r.price_amount) as lowest_price, r.price_currency
-     from report r
-     where r.listing_id = lb.listing_id and r.brand_id = $1
-       and r.status in ('unverified', 'verified') and r.price_amount is not null
-     group by r.price_currency
-     order by count(*) desc, r.price_currency
-     limit 1
- ) p on true
- left join lateral (
-     select json_agg(json_build_object('reason', t.reason, 'reports', t.n)
-                     order by t.n desc, t.reason) as j
-     from (select reason, count(*) as n
-           from report r, unnest(r.reasons) as reason
-           where r.listing_id = lb.listing_id and r.brand_id = $1
-             and r.status in ('unverified', 'verified')
-           group by reason) t
- ) rs on true
- left join lateral (
-     select json_agg(json_build_object('id', e.public_id, 'sha256', encode(e.sha256, 'hex'),
-                                       'bytes', e.byte_size, 'media_type', e.media_type,
-                                       'uploaded_at', e.created_at)
-                     order by e.created_at, e.evidence_id) as j
-     from report r join evidence e on e.report_id = r.report_id
-     where r.listing_id = lb.listing_id and r.brand_id = $1
-       and r.status in ('unverified', 'verified')
-       -- A file a moderator hid leaves the list (its trigger marked the row changed).
-       and e.hidden_at is null
- ) ev on true
  where lb.brand_id = $1
    and ($2::text is null or l.marketplace = $2)
-   and ($4::int8 is null or a.distinct_reporters >= $4)
-   and ($5::timestamptz is null or a.last_reported >= $5)
-   and ($6::timestamptz is null or a.first_reported < $6)
+   and ($4::int8 is null or lb.distinct_reporters >= $4)
+   and ($5::timestamptz is null or lb.last_reported >= $5)
+   and ($6::timestamptz is null or lb.first_reported < $6)
    and case when $7::text is null
             -- A full list is of what is reported now; listings whose reports were all
             -- withdrawn only appear in incremental lists, so that synced copies drop them.
-            then a.reports > 0
+            then lb.reports > 0
             -- Changed since: the snapshot could not see the row's last change.
             else lb.changed_xid >= pg_snapshot_xmin($7::pg_snapshot)
                  and not pg_visible_in_snapshot(lb.changed_xid, $7::pg_snapshot) end

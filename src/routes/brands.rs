@@ -66,7 +66,7 @@ async fn load(
     recent: i64,
 ) -> Result<(BrandView, bool), AppError> {
     let (limit, offset) = paging::limit_offset(page);
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.public_reads.acquire().await?;
     let row = db::brand_page::load(&mut conn, slug, limit, offset, recent)
         .await?
         .ok_or(AppError::BrandNotFound)?;

@@ -33,7 +33,7 @@ pub struct HomePage {
 /// `GET /`
 #[tracing::instrument(skip_all)]
 pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.public_reads.acquire().await?;
     let home = db::home::load(&mut conn).await?;
     let page = HomePage {
         reports: home.reports,

@@ -29,6 +29,28 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
 }
 
+/// The config tests start the app with, against `database_url` and with `data_dir`; the
+/// address to listen on is the caller's.
+pub fn test_config(database_url: &str, data_dir: &std::path::Path) -> Config {
+    let mut config = Cli::try_parse_from(["fakewatch"])
+        .expect("default config")
+        .config;
+    config.database_url = database_url.into();
+    config.data_dir = data_dir.to_owned();
+    config.secret = Some("test-secret-test-secret-test-secret-test".into());
+    config.static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
+    config.db_connections = 4;
+    config.db_timeout_secs = 2;
+    config.image_workers = Some(2);
+    // The server runs inside this test binary, so "this program" can't clean PDFs.
+    config.pdf_worker = Some(PathBuf::from(env!("CARGO_BIN_EXE_fakewatch")));
+    // Every test's requests come from 127.0.0.1, and some file or search a lot: the limits
+    // are counted but out of reach (tests/api/limits.rs sets small ones).
+    config.rate_limit_reports = 1_000_000;
+    config.rate_limit_search = 1_000_000;
+    config
+}
+
 pub struct TestApp {
     pub address: String,
     pub db: PgPool,
@@ -37,7 +59,9 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     /// Keeps cookies (the CSRF cookie) and never follows redirects, so tests see the 303s.
     pub client: Client,
-    db_name: String,
+    /// The database on the test server that dropping the app removes (none when the test
+    /// runs the database server itself).
+    db_name: Option<String>,
 }
 
 impl TestApp {
@@ -112,6 +136,21 @@ impl TestApp {
         (app, Stop { signal, server })
     }
 
+    /// Starts the app against `database_url`, a server the test runs itself (the app creates
+    /// and migrates the database, as `fakewatch serve` does), after `adjust` has changed the
+    /// default test config. The database is the test's to remove; the data dir goes on drop.
+    // Not every test binary that includes this file uses it.
+    #[allow(dead_code)]
+    pub async fn spawn_against(database_url: &str, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let name = format!(
+            "fakewatch_app_{}",
+            random_token(9).to_lowercase().replace('-', "_")
+        );
+        let (app, listener, state) = Self::prepare_on(database_url, name, None, adjust).await;
+        tokio::spawn(startup::serve(listener, state));
+        app
+    }
+
     async fn prepare(
         adjust: impl FnOnce(&mut Config),
     ) -> (TestApp, tokio::net::TcpListener, fakewatch::state::AppState) {
@@ -122,27 +161,29 @@ impl TestApp {
         create_test_database(&db_name).await;
         let mut database_url = url::Url::parse(&server_url()).expect("test database URL");
         database_url.set_path(&db_name);
-        let data_dir = std::env::temp_dir().join(&db_name);
-        let mut config = Cli::try_parse_from(["fakewatch"])
-            .expect("default config")
-            .config;
-        config.database_url = database_url.to_string().into();
-        config.data_dir = data_dir.clone();
-        config.secret = Some("test-secret-test-secret-test-secret-test".into());
+        Self::prepare_on(
+            database_url.as_str(),
+            db_name.clone(),
+            Some(db_name),
+            adjust,
+        )
+        .await
+    }
+
+    /// The app's state and listener, with the test config against `database_url`; `owned`
+    /// names the test server's database that dropping the app removes.
+    async fn prepare_on(
+        database_url: &str,
+        name: String,
+        owned: Option<String>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> (TestApp, tokio::net::TcpListener, fakewatch::state::AppState) {
+        let data_dir = std::env::temp_dir().join(&name);
+        let mut config = test_config(database_url, &data_dir);
         // Bind first, so that links the app makes carry the real port.
         let listener = startup::listen(([127, 0, 0, 1], 0).into()).expect("bind");
         config.listen = listener.local_addr().expect("address");
         config.public_url = Some(format!("http://{}", config.listen));
-        config.static_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static");
-        config.db_connections = 4;
-        config.db_timeout_secs = 2;
-        config.image_workers = Some(2);
-        // The server runs inside this test binary, so "this program" can't clean PDFs.
-        config.pdf_worker = Some(PathBuf::from(env!("CARGO_BIN_EXE_fakewatch")));
-        // Every test's requests come from 127.0.0.1, and some file or search a lot: the limits
-        // are counted but out of reach (tests/api/limits.rs sets small ones).
-        config.rate_limit_reports = 1_000_000;
-        config.rate_limit_search = 1_000_000;
         adjust(&mut config);
 
         let state = startup::build_state(config).await.expect("app starts");
@@ -152,7 +193,7 @@ impl TestApp {
             state: state.clone(),
             data_dir,
             client: client(),
-            db_name,
+            db_name: owned,
         };
         (app, listener, state)
     }
@@ -447,7 +488,12 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        drop_database_and_dir(self.db_name.clone(), self.data_dir.clone());
+        match &self.db_name {
+            Some(name) => drop_database_and_dir(name.clone(), self.data_dir.clone()),
+            None => {
+                let _ = std::fs::remove_dir_all(&self.data_dir);
+            }
+        }
     }
 }
 
@@ -576,7 +622,10 @@ impl SecondServer {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let data_dir = app.data_dir.with_extension("second");
+        // A directory of its own, so that a test may start several.
+        let data_dir = app
+            .data_dir
+            .with_extension(format!("second_{}", random_token(6)));
         let config = &app.state.config;
         let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_fakewatch"))
             .arg("serve")
@@ -608,6 +657,12 @@ impl SecondServer {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         panic!("the second server did not answer /healthz within 30 s");
+    }
+
+    /// Its data directory (the outbox, and evidence when it keeps it on disk).
+    #[allow(dead_code)]
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
     }
 }
 

@@ -405,3 +405,52 @@ async fn the_home_page_has_search_counts_and_recent_activity() {
     assert_eq!(about.status(), 200);
     assert!(about.text().await.expect("body").contains("<h1"));
 }
+
+#[tokio::test]
+async fn a_name_search_offers_the_brand_pages_the_name_resembles() {
+    let app = TestApp::spawn().await;
+    file(&app, json!({"brand": "Nike", "seller_name": "Sole Shop"})).await;
+    file(&app, json!({"brand": "Nike", "seller_name": "Sole Shop"})).await;
+
+    let found: Value = app
+        .get("/api/v1/sellers?q=nike")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        found["brands"],
+        json!([{"slug": "nike", "name": "Nike", "reports": 2, "path": "/brands/nike"}]),
+        "{found}"
+    );
+    // No seller is called anything like Nike: the brand is what the visitor was after.
+    assert_eq!(found["results"], json!([]));
+    let html = app
+        .get("/sellers?q=nikee")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        html.contains(r#"<a href="/brands/nike"><strong>Nike</strong></a>"#),
+        "{html}"
+    );
+    assert!(html.contains("2 reports about its products"));
+
+    // Later pages are about sellers only, and a name like no brand offers none.
+    let second: Value = app
+        .get("/api/v1/sellers?q=nike&page=2")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(second["brands"], json!([]));
+    let shop: Value = app
+        .get("/api/v1/sellers?q=sole%20shop")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(shop["brands"], json!([]));
+    assert_eq!(shop["results"][0]["reports"], 2);
+}

@@ -57,7 +57,7 @@ async fn find(
     page: i64,
 ) -> Result<Found, AppError> {
     let (limit, offset) = paging::limit_offset(page);
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.public_reads.acquire().await?;
     let Some(row) =
         db::seller_page::load(&mut conn, marketplace, seller_key, limit, offset).await?
     else {

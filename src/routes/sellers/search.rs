@@ -37,7 +37,7 @@ enum Found {
 }
 
 async fn resolve_url(state: &AppState, query: &SearchQuery) -> Result<Found, AppError> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.public_reads.acquire().await?;
     match query {
         SearchQuery::Store(store) => {
             // A merged store's link leads to the seller it was merged into.
@@ -81,33 +81,70 @@ pub struct SearchPage {
     pub q: String,
     pub error: Option<String>,
     pub results: Vec<SellerSummary>,
+    /// Brands whose name the query resembles, on the first page only.
+    pub brands: Vec<BrandHit>,
     pub searched: bool,
     pub unknown: Option<&'static str>,
     pub report_link: String,
     pub pager: Pager,
 }
 
+/// A brand a name search found: a link to its page.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BrandHit {
+    pub slug: String,
+    pub name: String,
+    /// Live reports about the brand.
+    pub reports: i64,
+    /// The brand's page, `/brands/{slug}`.
+    pub path: String,
+}
+
+impl From<db::search::BrandHit> for BrandHit {
+    fn from(hit: db::search::BrandHit) -> Self {
+        BrandHit {
+            path: format!("/brands/{}", super::view::path_segment(&hit.slug)),
+            slug: hit.slug,
+            name: hit.name,
+            reports: hit.reports,
+        }
+    }
+}
+
+/// Brands offered above the sellers of a name search.
+const BRAND_HITS: i64 = 3;
+
 /// How long a search waits for one of the search slots before it is answered 503.
 const SEARCH_QUEUE: std::time::Duration = std::time::Duration::from_secs(2);
 
-async fn by_name(
-    state: &AppState,
-    folded: &str,
-    page: i64,
-) -> Result<(Vec<SellerSummary>, bool), AppError> {
+/// What a name search found: a page of sellers, whether there is a next, and on the first page
+/// the brands the name resembles ("nike" offers the Nike brand page).
+struct NameHits {
+    sellers: Vec<SellerSummary>,
+    has_next: bool,
+    brands: Vec<BrandHit>,
+}
+
+async fn by_name(state: &AppState, folded: &str, page: i64) -> Result<NameHits, AppError> {
     let (limit, offset) = paging::limit_offset(page);
     // Ranking by similarity is the most expensive read a visitor can ask for: a flood of
     // searches gets a quarter of the pool (`AppState::searches`), and pages keep theirs.
     let _slot = tokio::time::timeout(SEARCH_QUEUE, state.searches.acquire())
         .await
         .map_err(|_| AppError::SearchesBusy)?;
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.public_reads.acquire().await?;
     let hits = db::search::by_name(&mut conn, folded, limit, offset).await?;
     let (hits, has_next) = paging::split_extra(hits);
-    Ok((
-        hits.into_iter().map(SellerSummary::from).collect(),
+    let brands = if page == 1 {
+        db::search::brands_by_name(&mut conn, folded, BRAND_HITS).await?
+    } else {
+        Vec::new()
+    };
+    Ok(NameHits {
+        sellers: hits.into_iter().map(SellerSummary::from).collect(),
         has_next,
-    ))
+        brands: brands.into_iter().map(BrandHit::from).collect(),
+    })
 }
 
 /// Counts a search that will ask the database (a name, a store or a listing link) against
@@ -140,6 +177,7 @@ pub async fn search(
         q: q.clone(),
         error: None,
         results: Vec::new(),
+        brands: Vec::new(),
         searched: false,
         unknown: None,
         report_link: "/reports/new".into(),
@@ -169,10 +207,11 @@ pub async fn search(
         Err(e) => view.error = Some(e.to_string()),
         Ok(SearchQuery::Empty) => {}
         Ok(SearchQuery::Name(folded)) => {
-            let (results, has_next) = by_name(&state, &folded, page).await?;
-            view.results = results;
+            let hits = by_name(&state, &folded, page).await?;
+            view.results = hits.sellers;
+            view.brands = hits.brands;
             view.searched = true;
-            view.pager = Pager::new(&base, page, has_next);
+            view.pager = Pager::new(&base, page, hits.has_next);
         }
         Ok(query) => match resolve_url(&state, &query).await? {
             Found::Seller {
@@ -219,6 +258,8 @@ pub struct SearchJson {
     pub query: String,
     pub page: i64,
     pub results: Vec<SellerSummary>,
+    /// Brands whose name resembles the query (first page of a name search only).
+    pub brands: Vec<BrandHit>,
     pub next_page: Option<i64>,
 }
 
@@ -250,9 +291,13 @@ pub async fn search_api(
     // Too short, or a link we cannot read: both are field errors on q.
     let parsed = parse_query(&q).map_err(|e| FieldErrors::single("q", e.to_string()))?;
     spend_search(&state, ip, &parsed).await?;
-    let (results, has_next) = match &parsed {
+    let hits = match &parsed {
         // A name with no letters or digits in it, such as "!!", finds nobody.
-        SearchQuery::Empty => (Vec::new(), false),
+        SearchQuery::Empty => NameHits {
+            sellers: Vec::new(),
+            has_next: false,
+            brands: Vec::new(),
+        },
         SearchQuery::Name(folded) => by_name(&state, folded, page).await?,
         query => match resolve_url(&state, query).await? {
             Found::Seller {
@@ -260,16 +305,25 @@ pub async fn search_api(
                 seller_key,
             } => {
                 let (seller, _) = super::load(&state, marketplace, &seller_key, 1).await?;
-                (vec![seller.summary()], false)
+                NameHits {
+                    sellers: vec![seller.summary()],
+                    has_next: false,
+                    brands: Vec::new(),
+                }
             }
-            Found::Unknown { .. } => (Vec::new(), false),
+            Found::Unknown { .. } => NameHits {
+                sellers: Vec::new(),
+                has_next: false,
+                brands: Vec::new(),
+            },
         },
     };
     let body = SearchJson {
         query: q,
         page,
-        results,
-        next_page: has_next.then_some(page + 1),
+        results: hits.sellers,
+        brands: hits.brands,
+        next_page: hits.has_next.then_some(page + 1),
     };
     let bytes = serde_json::to_vec(&body).map_err(AppError::internal)?;
     Ok(cache::public(&headers, cache::JSON, bytes))

@@ -14,6 +14,7 @@ mod limits;
 mod outcomes;
 mod presets;
 mod scopes;
+mod summaries;
 mod sync;
 
 use fakewatch::admin::rights_holder;
