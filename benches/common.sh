@@ -46,4 +46,26 @@ start_server() {
     echo "server did not start"; exit 1
 }
 
+stop_server() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=
+}
+
+# A demo database of REPORTS reports (`fakewatch demo-data`), generated when missing. One of
+# another size is left alone: a 10,000,000-report one takes 20 minutes or more to remake.
+ensure_demo_db() {
+    local have
+    if ! have=$(psql "$BENCH_DB_URL" -Atc "select count(*) from report" 2>/dev/null); then
+        psql "${BENCH_DB_URL%/*}/postgres" -qc "drop database if exists $BENCH_DB with (force)" >/dev/null
+        DATABASE_URL="$BENCH_DB_URL" RUST_LOG=warn target/release/fakewatch demo-data --reports "$REPORTS"
+    elif [ "$have" != "$REPORTS" ]; then
+        echo "$BENCH_DB holds $have reports, not $REPORTS: set REPORTS=$have, or drop it to remake it"
+        exit 1
+    else
+        # Made before the newest migrations: brought up to date before the server starts, as a
+        # migration that fills a table may take longer than the server's start-up wait.
+        DATABASE_URL="$BENCH_DB_URL" RUST_LOG=warn target/release/fakewatch migrate
+    fi
+}
+
 ratio() { python3 -c "print(f'{$1 / $2 * 100:.1f}%')"; }

@@ -2,6 +2,9 @@
 -- and listing are drawn from the same ranges as benches/intake.sql; each report gives its own
 -- email address, so each queues a confirmation mail.
 math.randomseed(os.time())
+-- How many sellers the reports spread over: 10,000, or 1 for a burst on one seller
+-- (benches/intake.sh sets SELLERS for each variant).
+local sellers = tonumber(os.getenv("SELLERS") or "10000")
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 
@@ -9,9 +12,9 @@ request = function()
   -- Real AliExpress item ids have 16 digits.
   local n = math.random(1, 1000000000)
   local item = "100500" .. string.format("%010d", n)
-  -- Store ids have ten digits; 10,000 sellers. A listing belongs to one of them: intake
-  -- refuses a report naming another store than the listing's.
-  local seller = 1100000001 + n % 10000
+  -- Store ids have ten digits. A listing belongs to one seller: intake refuses a report
+  -- naming another store than the listing's.
+  local seller = 1100000001 + n % sellers
   local brand = math.random(1, 500)
   local body = string.format(
     '{"listing_url":"https://www.aliexpress.com/item/%s.html?spm=a2g0o.home",'

@@ -5,7 +5,8 @@
 -- confirmation mail (db::confirmations::queue_mail), which the server's sender then writes
 -- to its outbox directory while the benchmark runs.
 \set item random(1, 1000000000)
-\set seller 1100000001 + :item % 10000
+-- :sellers (pgbench -D) is how many sellers the reports spread over: 10000, or 1 for a burst.
+\set seller 1100000001 + :item % :sellers
 \set brand random(1, 500)
 -- The attempt counts against the client's limit first, in a statement of its own
 -- (db::rate_limits::HIT_SQL): wrk's requests all come from 127.0.0.1, so they all bump one

@@ -11,11 +11,7 @@ DURATION=${DURATION:-10}
 CLIENTS=${CLIENTS:-32}
 REPORTS=${REPORTS:-1000000}
 
-have=$(psql "$BENCH_DB_URL" -Atc "select count(*) from report" 2>/dev/null || echo 0)
-if [ "$have" != "$REPORTS" ]; then
-    psql "${BENCH_DB_URL%/*}/postgres" -qc "drop database if exists $BENCH_DB with (force)" >/dev/null
-    DATABASE_URL="$BENCH_DB_URL" RUST_LOG=warn target/release/fakewatch demo-data --reports "$REPORTS"
-fi
+ensure_demo_db
 cargo build --release --quiet --example seller_page_sql
 target/release/examples/seller_page_sql > "$DATA_DIR/page.sql"
 
