@@ -43,20 +43,16 @@ pub const SELLER_ROWS: i64 = 21;
 /// Newest reports loaded: what the feed shows; the page shows the first few.
 pub const RECENT_ROWS: i64 = 50;
 
-/// Loads a brand (by slug or alias slug, such as a merged brand's) with a page of its sellers
-/// ([`SELLER_ROWS`] from `offset`), most reported by distinct buyers first, and its
-/// [`RECENT_ROWS`] newest live reports. Both limits are literals in the statement: with
-/// parameters there PostgreSQL cannot cost a generic plan and plans every call afresh (most of
-/// the page's time at 10 M reports); with literals it keeps one plan.
-#[tracing::instrument(skip_all, fields(slug = slug, offset = offset))]
-pub async fn load(
-    conn: &mut PgConnection,
-    slug: &str,
-    offset: i64,
-) -> sqlx::Result<Option<BrandPage>> {
-    sqlx::query_as!(
-        BrandPage,
-        r#"with b as (
+/// The brand page's statement with the sellers' offset given as `$offset`: `"0"` for the first
+/// page, a literal, or `"$2"`. With a parameter there PostgreSQL costs the unknown offset as a
+/// tenth of the brand's sellers, finds its generic plan dearer than a custom one, and plans
+/// every call afresh; the first page, which nearly every visit and the feed ask for, keeps one
+/// plan.
+macro_rules! brand_page {
+    ($offset:tt $(, $param:expr)*) => {
+        sqlx::query_as!(
+            BrandPage,
+            r#"with b as (
              select brand_id, slug, display_name from brand
              -- A merged brand's slug is an alias of the kept brand, which is the one shown.
              where merged_into is null
@@ -92,7 +88,7 @@ pub async fn load(
                    from seller_brand sb
                    where sb.brand_id = (select brand_id from b) and sb.reports > 0
                    order by sb.reporters desc, sb.reports desc, sb.seller_id
-                   limit 21 offset $2) t
+                   limit 21 offset "# + $offset + r#") t
              join seller s on s.seller_id = t.seller_id
          ), recent as (
              -- The latest live reports, by report_live_brand_idx.
@@ -122,11 +118,27 @@ pub async fn load(
                 per_seller.j as "sellers!: Json<Vec<BrandSeller>>",
                 recent.j as "recent!: Json<Vec<ReportSummary>>"
          from b, totals, per_marketplace, per_seller, recent"#,
-        slug,
-        offset,
-    )
-    .fetch_optional(conn)
-    .await
+            $($param),*
+        )
+    };
+}
+
+/// Loads a brand (by slug or alias slug, such as a merged brand's) with a page of its sellers
+/// ([`SELLER_ROWS`] from `offset`), most reported by distinct buyers first, and its
+/// [`RECENT_ROWS`] newest live reports. Both limits are literals in the statement: with
+/// parameters there PostgreSQL cannot cost a generic plan and plans every call afresh (most of
+/// the page's time at 10 M reports); with literals it keeps one plan.
+#[tracing::instrument(skip_all, fields(slug = slug, offset = offset))]
+pub async fn load(
+    conn: &mut PgConnection,
+    slug: &str,
+    offset: i64,
+) -> sqlx::Result<Option<BrandPage>> {
+    if offset == 0 {
+        brand_page!("0", slug).fetch_optional(conn).await
+    } else {
+        brand_page!("$2", slug, offset).fetch_optional(conn).await
+    }
 }
 
 #[cfg(test)]
@@ -136,7 +148,7 @@ mod tests {
     #[test]
     fn the_statements_limits_are_the_constants() {
         let source = include_str!("brand_page.rs");
-        assert!(source.contains(&format!("limit {SELLER_ROWS} offset $2")));
+        assert!(source.contains(&format!("limit {SELLER_ROWS} offset \"#")));
         assert!(source.contains(&format!("limit {RECENT_ROWS}) t")));
     }
 }
