@@ -454,3 +454,37 @@ async fn a_name_search_offers_the_brand_pages_the_name_resembles() {
     assert_eq!(shop["brands"], json!([]));
     assert_eq!(shop["results"][0]["reports"], 2);
 }
+
+#[tokio::test]
+async fn the_last_30_and_365_days_count_to_the_second_across_the_boundary_day() {
+    let app = TestApp::spawn().await;
+    // A minute inside and a minute outside each window: the summary counts whole days, and
+    // the day a window starts in is counted report by report.
+    let ages = [
+        (30 * 86_400 - 60, "1005000000000301"),
+        (30 * 86_400 + 60, "1005000000000302"),
+        (365 * 86_400 - 60, "1005000000000303"),
+        (365 * 86_400 + 60, "1005000000000304"),
+    ];
+    for (seconds, item) in ages {
+        let url = format!("https://www.aliexpress.com/item/{item}.html");
+        let filed = file(&app, json!({"listing_url": url})).await;
+        sqlx::query(
+            "update report set created_at = now() - make_interval(secs => $1) where public_id = $2",
+        )
+        .bind(f64::from(seconds))
+        .bind(filed["id"].as_str())
+        .execute(&app.db)
+        .await
+        .expect("backdate");
+    }
+    let seller: Value = app
+        .get(&format!("/api/v1{SELLER}"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(seller["counts"]["reports"], 4);
+    assert_eq!(seller["counts"]["last_30_days"], 1, "{seller}");
+    assert_eq!(seller["counts"]["last_365_days"], 3, "{seller}");
+}
