@@ -269,6 +269,8 @@ async fn every_page_passes_axe_core_and_fits_a_phone_screen() {
         ("/sellers".into(), "Look up a seller"),
         ("/sellers?q=Luxury+Outlet".into(), "Search: Luxury Outlet"),
         ("/sellers?q=nobody+at+all".into(), "Search: nobody at all"),
+        // A name like a brand's: the brand is offered above the sellers.
+        ("/sellers?q=louis+vuitton".into(), "Search: louis vuitton"),
         (seller(&first), "Luxury Outlet Store on AliExpress"),
         (seller(&waiting), "Bag Heaven on AliExpress"),
         (format!("{}/reply", seller(&first)), "Reply"),
